@@ -1,0 +1,59 @@
+//! The one interface every check implements, and what a check may look at.
+//!
+//! A check is a unit struct with static metadata (id, title, rationale, remediation) and a pure
+//! `evaluate` over [`Context`]: facts already collected plus the roadmap's targets. It does no
+//! I/O and cannot: file contents are only reachable through facts. A check answers one question
+//! and its id reads as that question (`repo.ci.tests_run_on_pull_requests`).
+
+use crate::facts::RepoFacts;
+use crate::model::Finding;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Where a check's facts come from; a check whose source was not provided is `not_assessed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Repository,
+    Aws,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Meta {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub source: Source,
+    /// Why the question matters, in one or two sentences.
+    pub rationale: &'static str,
+    /// What to do when the answer is not `pass`.
+    pub remediation: &'static str,
+}
+
+pub trait Check: Send + Sync {
+    fn meta(&self) -> &'static Meta;
+    fn evaluate(&self, cx: &Context) -> Finding;
+}
+
+/// Numeric targets from the roadmap's success metrics, by measure id
+/// (`coverage.line_percent` → 90).
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
+    values: HashMap<String, f64>,
+}
+
+impl Targets {
+    pub fn set(&mut self, measure: &str, value: f64) {
+        self.values.insert(measure.to_string(), value);
+    }
+
+    /// The roadmap's target for `measure`, or `default` when the roadmap has none.
+    pub fn get(&self, measure: &str, default: f64) -> f64 {
+        self.values.get(measure).copied().unwrap_or(default)
+    }
+}
+
+/// What a check sees.
+pub struct Context<'a> {
+    pub repo: &'a RepoFacts,
+    pub targets: &'a Targets,
+}

@@ -1,0 +1,602 @@
+//! The file index: one parallel walk of the tree, contents read lazily and at most once.
+//!
+//! The walk honours `.gitignore` (and `.git/info/exclude`) like git does, even outside a git
+//! repository, skips VCS directories, never follows symbolic links (a link may point out of the
+//! tree) and records oversized files without reading them. Contents are read on first use and
+//! cached, so two collectors interested in the same file share one read; a per-file read counter
+//! lets tests prove that no file is read twice. Paths are kept `/`-separated and relative to the
+//! audited root; non-UTF-8 names are shown lossily but read through their real `PathBuf`.
+
+use crate::facts::yaml::{self, Node, YamlError};
+use globset::GlobSet;
+use ignore::{WalkBuilder, WalkState};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// Files above this size are listed but never read.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+/// Bytes inspected for a NUL byte to decide that a file is binary (as git and ripgrep do).
+const BINARY_SNIFF: usize = 8 * 1024;
+
+const SKIP_DIRS: &[&str] = &[".git", ".hg", ".svn", ".jj", ".bzr", "_darcs", ".pijul"];
+
+/// Where a file sits, which says how much it tells about the project's own practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Location {
+    /// The project's own files.
+    Project,
+    /// Tests of the project (their configuration is real, their data is not).
+    Test,
+    /// Examples, samples and demos: a technique shown, not the project's practice.
+    Example,
+    /// Test fixtures and test data: inputs for tests, never the project's practice.
+    Fixture,
+    /// Third-party code copied into the tree.
+    Vendored,
+}
+
+impl Location {
+    /// Classifies a `/`-separated relative path by its directory names.
+    pub fn of(path: &str) -> Location {
+        let mut found = Location::Project;
+        let dirs = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        for seg in dirs.split('/') {
+            let seg = seg.to_ascii_lowercase();
+            let here = match seg.as_str() {
+                "vendor" | "vendors" | "node_modules" | "third_party" | "third-party"
+                | "thirdparty" | "bower_components" | "_vendor" | "godeps" | ".bundle" => {
+                    Location::Vendored
+                }
+                "fixtures" | "fixture" | "__fixtures__" | "testdata" | "test-data"
+                | "test_data" | "__snapshots__" | "test-fixtures" | "test_fixtures" => {
+                    Location::Fixture
+                }
+                "examples" | "example" | "samples" | "sample" | "demo" | "demos" | "_examples" => {
+                    Location::Example
+                }
+                "tests" | "test" | "spec" | "specs" | "__tests__" | "e2e" | "it" => Location::Test,
+                _ => continue,
+            };
+            if here > found {
+                found = here;
+            }
+        }
+        found
+    }
+
+    pub fn is_project(self) -> bool {
+        self == Location::Project
+    }
+}
+
+/// One file found by the walk.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    /// Relative to the audited root, `/`-separated (lossy for non-UTF-8 names).
+    pub path: String,
+    pub size: u64,
+    pub location: Location,
+}
+
+impl FileEntry {
+    /// The file name (last path segment).
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    /// The directory part, empty at the root.
+    pub fn dir(&self) -> &str {
+        self.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    }
+}
+
+/// What reading a file gave.
+#[derive(Debug)]
+pub(crate) enum Content {
+    Text(String),
+    Binary,
+    TooLarge,
+    Unreadable,
+}
+
+/// Counters of what the walk and the reads skipped, reported with every audit.
+#[derive(Debug, Default, Clone, Serialize, PartialEq)]
+pub struct WalkStats {
+    pub files: usize,
+    pub bytes: u64,
+    pub skipped_large: usize,
+    pub skipped_binary: usize,
+    pub skipped_symlinks: usize,
+    pub non_utf8_paths: usize,
+    pub unreadable: usize,
+}
+
+#[derive(Default)]
+struct Slot {
+    content: OnceLock<Content>,
+    yaml: OnceLock<Result<Vec<Node>, YamlError>>,
+    reads: AtomicU32,
+}
+
+/// The repository's files, sorted by path.
+pub struct FileIndex {
+    root: PathBuf,
+    entries: Vec<FileEntry>,
+    abs: Vec<PathBuf>,
+    slots: Vec<Slot>,
+    by_path: HashMap<String, usize>,
+    max_size: u64,
+    binary: AtomicUsize,
+    unreadable: AtomicUsize,
+    walk: WalkStats,
+}
+
+/// Fatal walk problems (the root itself is unusable).
+#[derive(Debug, thiserror::Error)]
+pub enum WalkError {
+    #[error("{path}: {source}")]
+    Root {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}: not a directory")]
+    NotADirectory(PathBuf),
+}
+
+impl FileIndex {
+    /// Walks `root` in parallel.
+    pub fn walk(root: &Path, max_size: u64) -> Result<FileIndex, WalkError> {
+        let meta = fs::metadata(root).map_err(|source| WalkError::Root {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        if !meta.is_dir() {
+            return Err(WalkError::NotADirectory(root.to_path_buf()));
+        }
+        struct Raw {
+            rel: String,
+            abs: PathBuf,
+            size: u64,
+            lossy: bool,
+        }
+        let found: Mutex<Vec<Raw>> = Mutex::new(Vec::new());
+        let symlinks = AtomicUsize::new(0);
+        let errors = AtomicUsize::new(0);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .min(8);
+        WalkBuilder::new(root)
+            .hidden(false)
+            .ignore(false)
+            .git_global(false)
+            .git_ignore(true)
+            .git_exclude(true)
+            .require_git(false)
+            .follow_links(false)
+            .threads(threads)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && e.file_name()
+                        .to_str()
+                        .is_some_and(|n| SKIP_DIRS.contains(&n)))
+            })
+            .build_parallel()
+            .run(|| {
+                let found = &found;
+                let symlinks = &symlinks;
+                let errors = &errors;
+                struct Flush<'a>(&'a Mutex<Vec<Raw>>, Vec<Raw>);
+                impl Drop for Flush<'_> {
+                    fn drop(&mut self) {
+                        if let Ok(mut all) = self.0.lock() {
+                            all.append(&mut self.1);
+                        }
+                    }
+                }
+                let mut flush = Flush(found, Vec::new());
+                Box::new(move |entry| {
+                    let entry = match entry {
+                        Ok(e) => e,
+                        Err(_) => {
+                            errors.fetch_add(1, Ordering::Relaxed);
+                            return WalkState::Continue;
+                        }
+                    };
+                    let Some(ft) = entry.file_type() else {
+                        return WalkState::Continue;
+                    };
+                    if ft.is_symlink() {
+                        symlinks.fetch_add(1, Ordering::Relaxed);
+                        return WalkState::Continue;
+                    }
+                    if !ft.is_file() {
+                        return WalkState::Continue;
+                    }
+                    let abs = entry.path().to_path_buf();
+                    let Ok(rel) = abs.strip_prefix(root) else {
+                        return WalkState::Continue;
+                    };
+                    let (rel, lossy) = rel_string(rel);
+                    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                    flush.1.push(Raw {
+                        rel,
+                        abs,
+                        size,
+                        lossy,
+                    });
+                    WalkState::Continue
+                })
+            });
+        let mut raw = found.into_inner().unwrap_or_default();
+        raw.sort_by(|a, b| a.rel.cmp(&b.rel));
+        raw.dedup_by(|a, b| a.rel == b.rel);
+        let mut walk = WalkStats {
+            skipped_symlinks: symlinks.into_inner(),
+            unreadable: errors.into_inner(),
+            ..WalkStats::default()
+        };
+        let mut entries = Vec::with_capacity(raw.len());
+        let mut abs = Vec::with_capacity(raw.len());
+        for r in raw {
+            walk.files += 1;
+            walk.bytes += r.size;
+            if r.size > max_size {
+                walk.skipped_large += 1;
+            }
+            if r.lossy {
+                walk.non_utf8_paths += 1;
+            }
+            entries.push(FileEntry {
+                location: Location::of(&r.rel),
+                path: r.rel,
+                size: r.size,
+            });
+            abs.push(r.abs);
+        }
+        Ok(Self::from_parts(
+            root.to_path_buf(),
+            entries,
+            abs,
+            max_size,
+            walk,
+        ))
+    }
+
+    fn from_parts(
+        root: PathBuf,
+        entries: Vec<FileEntry>,
+        abs: Vec<PathBuf>,
+        max_size: u64,
+        walk: WalkStats,
+    ) -> Self {
+        let by_path = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.path.clone(), i))
+            .collect();
+        let slots = entries.iter().map(|_| Slot::default()).collect();
+        FileIndex {
+            root,
+            entries,
+            abs,
+            slots,
+            by_path,
+            max_size,
+            binary: AtomicUsize::new(0),
+            unreadable: AtomicUsize::new(0),
+            walk,
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn entries(&self) -> &[FileEntry] {
+        &self.entries
+    }
+
+    pub fn entry(&self, i: usize) -> &FileEntry {
+        &self.entries[i]
+    }
+
+    /// Index of the file at this relative path.
+    pub fn find(&self, path: &str) -> Option<usize> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.by_path.contains_key(path)
+    }
+
+    /// Indices of files whose relative path matches the glob set.
+    pub fn matching<'a>(&'a self, globs: &'a GlobSet) -> impl Iterator<Item = usize> + 'a {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| globs.is_match(&e.path))
+            .map(|(i, _)| i)
+    }
+
+    /// Indices of files directly inside `dir` (not in sub-directories).
+    pub fn in_dir<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let start = self.entries.partition_point(|e| e.path.as_str() < dir);
+        self.entries[start..]
+            .iter()
+            .enumerate()
+            .take_while(move |(_, e)| e.path.starts_with(dir))
+            .filter(move |(_, e)| e.dir() == dir)
+            .map(move |(i, _)| start + i)
+    }
+
+    /// Walk counters plus what reads found (binary, unreadable).
+    pub fn stats(&self) -> WalkStats {
+        let mut s = self.walk.clone();
+        s.skipped_binary = self.binary.load(Ordering::Relaxed);
+        s.unreadable += self.unreadable.load(Ordering::Relaxed);
+        s
+    }
+
+    /// How many times each file was read from disk (for tests of the read-once rule).
+    pub fn max_reads(&self) -> u32 {
+        self.slots
+            .iter()
+            .map(|s| s.reads.load(Ordering::Relaxed))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The file's text, read on first use; `None` for binary, oversized or unreadable files.
+    pub(crate) fn text(&self, i: usize) -> Option<&str> {
+        match self.content(i) {
+            Content::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn content(&self, i: usize) -> &Content {
+        self.slots[i].content.get_or_init(|| {
+            let c = self.read(i);
+            match &c {
+                Content::Binary => {
+                    self.binary.fetch_add(1, Ordering::Relaxed);
+                }
+                Content::Unreadable => {
+                    self.unreadable.fetch_add(1, Ordering::Relaxed);
+                }
+                _ => {}
+            }
+            c
+        })
+    }
+
+    /// The file parsed as a YAML stream (parsed once, shared by every collector).
+    pub(crate) fn yaml(&self, i: usize) -> Option<&Result<Vec<Node>, YamlError>> {
+        let text = self.text(i)?;
+        Some(self.slots[i].yaml.get_or_init(|| yaml::parse(text)))
+    }
+
+    fn read(&self, i: usize) -> Content {
+        if self.entries[i].size > self.max_size {
+            return Content::TooLarge;
+        }
+        self.slots[i].reads.fetch_add(1, Ordering::Relaxed);
+        match read_limited(&self.abs[i], self.max_size) {
+            Ok(Some(bytes)) => decode(bytes),
+            Ok(None) => Content::TooLarge,
+            Err(_) => Content::Unreadable,
+        }
+    }
+
+    /// An index over in-memory files, for tests of collectors and checks.
+    pub fn from_memory(files: &[(&str, &str)]) -> FileIndex {
+        let mut sorted: Vec<(&str, &str)> = files.to_vec();
+        sorted.sort();
+        let entries: Vec<FileEntry> = sorted
+            .iter()
+            .map(|(p, c)| FileEntry {
+                path: p.to_string(),
+                size: c.len() as u64,
+                location: Location::of(p),
+            })
+            .collect();
+        let abs = sorted.iter().map(|(p, _)| PathBuf::from(p)).collect();
+        let walk = WalkStats {
+            files: entries.len(),
+            ..WalkStats::default()
+        };
+        let index = Self::from_parts(
+            PathBuf::from("/nonexistent"),
+            entries,
+            abs,
+            DEFAULT_MAX_FILE_SIZE,
+            walk,
+        );
+        for (i, (_, c)) in sorted.iter().enumerate() {
+            let _ = index.slots[i].content.set(decode(c.as_bytes().to_vec()));
+        }
+        index
+    }
+}
+
+/// Reads at most `max` bytes; `None` if the file turned out bigger.
+fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let file = fs::File::open(path)?;
+    let mut buf = Vec::new();
+    file.take(max + 1).read_to_end(&mut buf)?;
+    Ok(if buf.len() as u64 > max {
+        None
+    } else {
+        Some(buf)
+    })
+}
+
+fn decode(bytes: Vec<u8>) -> Content {
+    if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
+        return Content::Binary;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    // A UTF-8 byte-order mark would otherwise hide the first key of a YAML or JSON file.
+    Content::Text(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+fn rel_string(rel: &Path) -> (String, bool) {
+    let mut out = String::new();
+    let mut lossy = false;
+    for (n, comp) in rel.components().enumerate() {
+        if n > 0 {
+            out.push('/');
+        }
+        let os = comp.as_os_str();
+        match os.to_str() {
+            Some(s) => out.push_str(s),
+            None => {
+                lossy = true;
+                out.push_str(&os.to_string_lossy());
+            }
+        }
+    }
+    (out, lossy)
+}
+
+/// Line number (1-based) of a byte offset in `text`.
+pub fn line_of_offset(text: &str, offset: usize) -> u32 {
+    let offset = offset.min(text.len());
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..offset]).count() as u32 + 1
+}
+
+/// First line (1-based) whose text contains `needle`, if any.
+pub fn line_containing(text: &str, needle: &str) -> Option<u32> {
+    text.find(needle).map(|off| line_of_offset(text, off))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_by_directory() {
+        for (path, want) in [
+            ("src/Kernel.php", Location::Project),
+            (".github/workflows/ci.yml", Location::Project),
+            ("examples/k8s/deploy.yaml", Location::Example),
+            ("tests/fixtures/coverage/clover.xml", Location::Fixture),
+            ("tests/Unit/FooTest.php", Location::Test),
+            ("vendor/symfony/cache/Adapter.php", Location::Vendored),
+            ("docs/demo/slo.yaml", Location::Example),
+            ("testdata/sample.sarif", Location::Fixture),
+            ("contest/x.yaml", Location::Project),
+            ("README.md", Location::Project),
+        ] {
+            assert_eq!(Location::of(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn in_dir_lists_direct_children_only() {
+        let idx = FileIndex::from_memory(&[
+            ("docs/adr/0001-a.md", ""),
+            ("docs/adr/0002-b.md", ""),
+            ("docs/adr/old/0003-c.md", ""),
+            ("docs/adrx.md", ""),
+            ("docs/index.md", ""),
+        ]);
+        let names: Vec<&str> = idx
+            .in_dir("docs/adr")
+            .map(|i| idx.entry(i).path.as_str())
+            .collect();
+        assert_eq!(names, vec!["docs/adr/0001-a.md", "docs/adr/0002-b.md"]);
+    }
+
+    #[test]
+    fn walk_honours_gitignore_skips_git_and_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join(".git/objects")).unwrap();
+        fs::write(root.join(".git/config"), "x").unwrap();
+        fs::create_dir_all(root.join(".github/workflows")).unwrap();
+        fs::write(root.join(".github/workflows/ci.yml"), "on: push").unwrap();
+        fs::write(root.join(".gitignore"), "build/\n*.log\n").unwrap();
+        fs::create_dir_all(root.join("build")).unwrap();
+        fs::write(root.join("build/out.txt"), "x").unwrap();
+        fs::write(root.join("debug.log"), "x").unwrap();
+        fs::write(root.join("big.bin"), vec![b'a'; 2048]).unwrap();
+        fs::write(root.join("nul.dat"), b"ab\0cd").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("/etc/passwd", root.join("passwd")).unwrap();
+        let idx = FileIndex::walk(root, 1024).unwrap();
+        let paths: Vec<&str> = idx.entries().iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                ".github/workflows/ci.yml",
+                ".gitignore",
+                "big.bin",
+                "nul.dat"
+            ]
+        );
+        let big = idx.find("big.bin").unwrap();
+        assert!(idx.text(big).is_none());
+        let nul = idx.find("nul.dat").unwrap();
+        assert!(idx.text(nul).is_none());
+        let ci = idx.find(".github/workflows/ci.yml").unwrap();
+        assert_eq!(idx.text(ci), Some("on: push"));
+        assert_eq!(idx.text(ci), Some("on: push"));
+        assert_eq!(idx.max_reads(), 1, "each file is read at most once");
+        let s = idx.stats();
+        assert_eq!((s.files, s.skipped_large, s.skipped_binary), (4, 1, 1));
+        #[cfg(unix)]
+        assert_eq!(s.skipped_symlinks, 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_names_are_listed_and_readable() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.yml");
+        fs::write(dir.path().join(name), "a: 1").unwrap();
+        let idx = FileIndex::walk(dir.path(), 1024).unwrap();
+        assert_eq!(idx.stats().non_utf8_paths, 1);
+        assert_eq!(idx.text(0), Some("a: 1"));
+    }
+
+    #[test]
+    fn missing_root_is_an_error() {
+        assert!(FileIndex::walk(Path::new("/definitely/not/here"), 1024).is_err());
+        let f = tempfile::NamedTempFile::new().unwrap();
+        assert!(matches!(
+            FileIndex::walk(f.path(), 1024),
+            Err(WalkError::NotADirectory(_))
+        ));
+    }
+
+    #[test]
+    fn bom_is_stripped_and_lines_counted() {
+        let idx = FileIndex::from_memory(&[("a.yml", "\u{feff}a: 1\nb: 2\n")]);
+        assert_eq!(idx.text(0), Some("a: 1\nb: 2\n"));
+        assert_eq!(line_containing("a\nb\nc", "c"), Some(3));
+    }
+}

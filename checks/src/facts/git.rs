@@ -1,0 +1,458 @@
+//! Git facts read once through libgit2: HEAD, branch, remotes, tags and the commit history.
+//!
+//! History is read in a single revision walk from HEAD. The reader is built for the clones people
+//! really have: a plain directory (no repository), an empty repository (no commits), a shallow
+//! clone (history cut at the graft) and a partial clone with missing objects all produce facts plus
+//! a note, never an error. Nothing is executed: libgit2 runs no hooks, filters or helpers when only
+//! reading. Credentials embedded in remote URLs are stripped before they can reach a report.
+
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Once;
+
+/// History beyond this many commits is not read (the note says so).
+pub const MAX_COMMITS: usize = 500_000;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Commit {
+    pub sha: String,
+    /// Author time, seconds since the Unix epoch.
+    pub author_time: i64,
+    /// Committer time, seconds since the Unix epoch.
+    pub commit_time: i64,
+    pub parents: u32,
+    pub author: String,
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Tag {
+    pub name: String,
+    pub target: String,
+    /// Tagger time for annotated tags, commit time otherwise.
+    pub time: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Remote {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum GitState {
+    /// The audited path is not inside a git repository.
+    NoRepository,
+    /// A repository without any commit.
+    Empty,
+    Repository,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GitFacts {
+    pub state: GitState,
+    /// The repository's work tree, when the audited path is inside one.
+    #[serde(skip)]
+    pub workdir: Option<std::path::PathBuf>,
+    pub shallow: bool,
+    pub head: Option<String>,
+    pub branch: Option<String>,
+    pub remotes: Vec<Remote>,
+    /// Commits reachable from HEAD, newest first.
+    #[serde(skip)]
+    pub commits: Vec<Commit>,
+    pub commit_count: usize,
+    pub tags: Vec<Tag>,
+    /// True when history could not be read to its root (shallow, missing objects, limit).
+    pub truncated: bool,
+    pub notes: Vec<String>,
+}
+
+impl GitFacts {
+    pub fn none(note: impl Into<String>) -> Self {
+        GitFacts {
+            state: GitState::NoRepository,
+            workdir: None,
+            shallow: false,
+            head: None,
+            branch: None,
+            remotes: Vec::new(),
+            commits: Vec::new(),
+            commit_count: 0,
+            tags: Vec::new(),
+            truncated: false,
+            notes: vec![note.into()],
+        }
+    }
+
+    /// The remote that names the repository: `origin` if present, else the first one.
+    pub fn main_remote(&self) -> Option<&Remote> {
+        self.remotes
+            .iter()
+            .find(|r| r.name == "origin")
+            .or_else(|| self.remotes.first())
+    }
+}
+
+/// Reads the git facts of the repository containing `root`.
+pub fn collect(root: &Path) -> GitFacts {
+    static OWNER: Once = Once::new();
+    OWNER.call_once(|| {
+        // Reading a repository owned by another user is safe for us: we never run its hooks or
+        // configured programs. libgit2 would otherwise refuse (as `safe.directory` does in git).
+        // SAFETY: called once, before any other libgit2 use in this process.
+        unsafe {
+            let _ = git2::opts::set_verify_owner_validation(false);
+        }
+    });
+    let repo = match git2::Repository::discover(root) {
+        Ok(r) => r,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => {
+            return GitFacts::none(
+                "not a git repository: history, tags and remotes were not assessed",
+            );
+        }
+        Err(e) => {
+            return GitFacts::none(format!(
+                "the git repository could not be opened: {}",
+                e.message()
+            ));
+        }
+    };
+    crate::facts::guard(|| read(&repo))
+        .unwrap_or_else(|panic| GitFacts::none(format!("reading git history failed: {panic}")))
+}
+
+fn read(repo: &git2::Repository) -> GitFacts {
+    let mut facts = GitFacts::none("");
+    facts.notes.clear();
+    facts.state = GitState::Repository;
+    facts.workdir = repo.workdir().map(Path::to_path_buf);
+    facts.shallow = repo.is_shallow();
+    if facts.shallow {
+        facts.notes.push("shallow clone: history before the clone depth is missing, so history figures are lower bounds".into());
+        facts.truncated = true;
+    }
+    facts.remotes = read_remotes(repo);
+    let head = match repo.head() {
+        Ok(h) => h,
+        Err(_) => {
+            facts.state = GitState::Empty;
+            facts.notes.push("the repository has no commits yet".into());
+            return facts;
+        }
+    };
+    if head.is_branch() {
+        facts.branch = head.shorthand().ok().map(str::to_string);
+    } else {
+        facts
+            .notes
+            .push("HEAD is detached (typical of CI checkouts); no branch name".into());
+    }
+    let Some(head_oid) = head.target() else {
+        facts.state = GitState::Empty;
+        return facts;
+    };
+    facts.head = Some(head_oid.to_string());
+    read_history(repo, head_oid, &mut facts);
+    facts.tags = read_tags(repo, &mut facts.notes);
+    facts
+}
+
+/// A commit waiting in the walk's queue, ordered by committer time (newest first).
+struct Queued<'r>(git2::Commit<'r>);
+
+impl PartialEq for Queued<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id() == other.0.id()
+    }
+}
+impl Eq for Queued<'_> {}
+impl PartialOrd for Queued<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Queued<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0
+            .time()
+            .seconds()
+            .cmp(&other.0.time().seconds())
+            .then_with(|| self.0.id().cmp(&other.0.id()))
+    }
+}
+
+/// Walks history from HEAD newest-first. Unlike libgit2's revwalk, which stops at the first
+/// missing object, this walk skips what it cannot read and counts it, so a partial or damaged
+/// clone still yields the history it has.
+fn read_history(repo: &git2::Repository, head: git2::Oid, facts: &mut GitFacts) {
+    let mut queue: std::collections::BinaryHeap<Queued<'_>> = std::collections::BinaryHeap::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut missing = 0usize;
+    fn enqueue<'r>(
+        repo: &'r git2::Repository,
+        oid: git2::Oid,
+        queue: &mut std::collections::BinaryHeap<Queued<'r>>,
+        seen: &mut std::collections::HashSet<git2::Oid>,
+        missing: &mut usize,
+    ) {
+        if seen.insert(oid) {
+            match repo.find_commit(oid) {
+                Ok(c) => queue.push(Queued(c)),
+                Err(_) => *missing += 1,
+            }
+        }
+    }
+    enqueue(repo, head, &mut queue, &mut seen, &mut missing);
+    while let Some(Queued(commit)) = queue.pop() {
+        if facts.commits.len() >= MAX_COMMITS {
+            facts
+                .notes
+                .push(format!("history read up to {MAX_COMMITS} commits"));
+            facts.truncated = true;
+            break;
+        }
+        for parent in commit.parent_ids() {
+            enqueue(repo, parent, &mut queue, &mut seen, &mut missing);
+        }
+        let author = commit.author();
+        facts.commits.push(Commit {
+            sha: commit.id().to_string(),
+            author_time: author.when().seconds(),
+            commit_time: commit.time().seconds(),
+            parents: commit.parent_count() as u32,
+            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            subject: String::from_utf8_lossy(commit.summary_bytes().unwrap_or(b"")).into_owned(),
+        });
+    }
+    if missing > 0 {
+        facts.truncated = true;
+        facts.notes.push(format!(
+            "history is incomplete: {missing} commit(s) could not be read (missing objects, e.g. a partial or damaged clone); {} were read",
+            facts.commits.len()
+        ));
+    }
+    facts.commit_count = facts.commits.len();
+}
+
+fn read_tags(repo: &git2::Repository, notes: &mut Vec<String>) -> Vec<Tag> {
+    let mut names: Vec<(git2::Oid, String)> = Vec::new();
+    let _ = repo.tag_foreach(|oid, name| {
+        let name = String::from_utf8_lossy(name);
+        names.push((oid, name.trim_start_matches("refs/tags/").to_string()));
+        true
+    });
+    let mut tags = Vec::new();
+    let mut unreadable = 0;
+    for (oid, name) in names {
+        let Ok(obj) = repo.find_object(oid, None) else {
+            unreadable += 1;
+            continue;
+        };
+        let tagger_time = obj
+            .as_tag()
+            .and_then(|t| t.tagger())
+            .map(|s| s.when().seconds());
+        let Ok(commit) = obj.peel_to_commit() else {
+            unreadable += 1;
+            continue;
+        };
+        tags.push(Tag {
+            name,
+            target: commit.id().to_string(),
+            time: tagger_time.unwrap_or(commit.time().seconds()),
+        });
+    }
+    if unreadable > 0 {
+        notes.push(format!(
+            "{unreadable} tags point at objects that could not be read"
+        ));
+    }
+    tags.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.name.cmp(&b.name)));
+    tags
+}
+
+fn read_remotes(repo: &git2::Repository) -> Vec<Remote> {
+    let Ok(names) = repo.remotes() else {
+        return Vec::new();
+    };
+    names
+        .iter()
+        .filter_map(|name| {
+            let name = name.ok().flatten()?;
+            let remote = repo.find_remote(name).ok()?;
+            let url = remote.url().ok().map(strip_credentials)?;
+            Some(Remote {
+                name: name.to_string(),
+                url,
+            })
+        })
+        .collect()
+}
+
+/// Removes `user:password@` from URL-style remotes (`git@host:path` scp syntax is kept).
+pub fn strip_credentials(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let (authority, path) = rest
+            .split_once('/')
+            .map(|(a, p)| (a, Some(p)))
+            .unwrap_or((rest, None));
+        let host = authority
+            .rsplit_once('@')
+            .map(|(_, h)| h)
+            .unwrap_or(authority);
+        return match path {
+            Some(p) => format!("{scheme}://{host}/{p}"),
+            None => format!("{scheme}://{host}"),
+        };
+    }
+    url.to_string()
+}
+
+/// A stable identity for a remote URL: `host/owner/name` without scheme, user or `.git`.
+pub fn canonical_remote(url: &str) -> String {
+    let url = strip_credentials(url);
+    let rest = match url.split_once("://") {
+        Some((_, rest)) => rest.to_string(),
+        None => match url.split_once(':') {
+            // scp-like: git@github.com:owner/name.git
+            Some((host, path)) if !host.contains('/') => {
+                let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host);
+                format!("{host}/{path}")
+            }
+            _ => url.clone(),
+        },
+    };
+    let rest = rest.trim_end_matches('/');
+    let rest = rest.strip_suffix(".git").unwrap_or(rest);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    if path.is_empty() {
+        host
+    } else {
+        format!("{host}/{path}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn commit(repo: &git2::Repository, file: &str, msg: &str, time: i64) -> git2::Oid {
+        let root = repo.workdir().unwrap();
+        fs::write(root.join(file), msg).unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new(file)).unwrap();
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig =
+            git2::Signature::new("Dev", "dev@example.com", &git2::Time::new(time, 0)).unwrap();
+        let parents: Vec<git2::Commit> = repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
+        let parents: Vec<&git2::Commit> = parents.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, msg, &tree, &parents)
+            .unwrap()
+    }
+
+    #[test]
+    fn plain_directory_is_a_note_not_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let facts = collect(dir.path());
+        assert_eq!(facts.state, GitState::NoRepository);
+        assert!(facts.notes[0].contains("not a git repository"));
+    }
+
+    #[test]
+    fn empty_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        git2::Repository::init(dir.path()).unwrap();
+        let facts = collect(dir.path());
+        assert_eq!(facts.state, GitState::Empty);
+        assert!(facts.commits.is_empty());
+    }
+
+    #[test]
+    fn history_tags_and_remotes() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        commit(&repo, "a.txt", "first", 1_700_000_000);
+        let second = commit(&repo, "b.txt", "second: add b\n\nbody", 1_700_086_400);
+        let obj = repo.find_object(second, None).unwrap();
+        repo.tag_lightweight("v1.0.0", &obj, false).unwrap();
+        repo.remote("origin", "https://user:secret@github.com/acme/shop.git")
+            .unwrap();
+        let facts = collect(dir.path());
+        assert_eq!(facts.state, GitState::Repository);
+        assert_eq!(facts.commit_count, 2);
+        assert_eq!(facts.commits[0].subject, "second: add b");
+        assert_eq!(facts.commits[0].author_time, 1_700_086_400);
+        assert_eq!(facts.tags[0].name, "v1.0.0");
+        assert_eq!(facts.tags[0].target, second.to_string());
+        assert_eq!(facts.remotes[0].url, "https://github.com/acme/shop.git");
+        assert!(facts.branch.is_some());
+        // a sub-directory of the repository finds the same facts
+        fs::create_dir_all(dir.path().join("sub")).unwrap();
+        assert_eq!(collect(&dir.path().join("sub")).commit_count, 2);
+    }
+
+    #[test]
+    fn missing_objects_truncate_history_with_a_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let first = commit(&repo, "a.txt", "first", 1_700_000_000);
+        commit(&repo, "b.txt", "second", 1_700_000_100);
+        // delete the first commit's object, as a partial or damaged clone would lack it
+        let hex = first.to_string();
+        fs::remove_file(
+            dir.path()
+                .join(".git/objects")
+                .join(&hex[..2])
+                .join(&hex[2..]),
+        )
+        .unwrap();
+        let facts = collect(dir.path());
+        assert_eq!(facts.commit_count, 1);
+        assert!(facts.truncated);
+        assert!(
+            facts.notes.iter().any(|n| n.contains("incomplete")),
+            "{:?}",
+            facts.notes
+        );
+    }
+
+    #[test]
+    fn credentials_are_stripped_and_remotes_canonicalised() {
+        for (url, stripped, canonical) in [
+            (
+                "https://user:tok@github.com/a/b.git",
+                "https://github.com/a/b.git",
+                "github.com/a/b",
+            ),
+            (
+                "git@github.com:a/b.git",
+                "git@github.com:a/b.git",
+                "github.com/a/b",
+            ),
+            (
+                "ssh://git@gitlab.com:2222/g/p",
+                "ssh://gitlab.com:2222/g/p",
+                "gitlab.com/g/p",
+            ),
+            (
+                "https://GitHub.com/a/b/",
+                "https://GitHub.com/a/b/",
+                "github.com/a/b",
+            ),
+        ] {
+            assert_eq!(strip_credentials(url), stripped, "{url}");
+            assert_eq!(canonical_remote(url), canonical, "{url}");
+        }
+    }
+}

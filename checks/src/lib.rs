@@ -1,0 +1,17 @@
+//! `maturity-checks`: facts collected from a repository, and the checks that judge them.
+//!
+//! Two halves with a hard line between them. [`facts`] does all the I/O (walking the tree,
+//! reading git history, parsing YAML, XML, JSON, TOML and Markdown) and decides nothing.
+//! [`repo`] holds the checks: pure functions from facts to a [`model::Finding`], each listed once
+//! in [`registry::CHECKS`] and tested with hand-built facts. [`metrics`] reads success-metric
+//! figures from the same facts.
+
+pub mod check;
+pub mod facts;
+pub mod metrics;
+pub mod model;
+pub mod registry;
+pub mod repo;
+
+pub use check::{Check, Context, Meta, Source, Targets};
+pub use model::{Evidence, Finding, Status};
