@@ -1,1 +1,129 @@
-fn main() {}
+//! `maturity`: the command line. A thin shell: it parses arguments, calls `maturity-core` and
+//! prints. Exit codes: 0 success, 1 the score is below `--fail-under`, 2 usage or input error
+//! (bad arguments, unreadable path, invalid roadmap).
+
+mod audit;
+mod catalog;
+mod progress;
+mod term;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Engineering-maturity scorecard: audit a repository against a roadmap.
+#[derive(Parser)]
+#[command(name = "maturity", version, about, long_about = None, after_help = "Exit codes: 0 success, 1 score below --fail-under, 2 usage or input error.")]
+struct Cli {
+    /// When to use colours: auto honours NO_COLOR and non-terminal output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Audit a repository against the roadmap and print its scorecard.
+    Audit(audit::AuditArgs),
+    /// Validate or show a roadmap.
+    Roadmap {
+        #[command(subcommand)]
+        command: RoadmapCommand,
+    },
+    /// List the checks, or explain one.
+    Checks {
+        #[command(subcommand)]
+        command: Option<ChecksCommand>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Print the JSON Schema of `maturity audit --format json`.
+    Schema,
+}
+
+#[derive(Subcommand)]
+enum RoadmapCommand {
+    /// Check a roadmap file for syntax and semantic errors (the built-in roadmap by default).
+    Validate { file: Option<PathBuf> },
+    /// Print a roadmap: phases with their tasks, items with their checks, metrics.
+    Show {
+        #[arg(long)]
+        roadmap: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ChecksCommand {
+    /// Show what a check asks, why, and how to fix it.
+    Explain { id: String },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+/// An error with the exit code it maps to.
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn input(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::input(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let colors = term::Colors::choose(cli.color);
+    let result = match cli.command {
+        Command::Audit(args) => audit::run(args, colors),
+        Command::Roadmap {
+            command: RoadmapCommand::Validate { file },
+        } => catalog::validate(file.as_deref(), colors),
+        Command::Roadmap {
+            command: RoadmapCommand::Show { roadmap, format },
+        } => catalog::show(roadmap.as_deref(), format, colors),
+        Command::Checks {
+            command: None,
+            format,
+        } => catalog::list_checks(format, colors),
+        Command::Checks {
+            command: Some(ChecksCommand::Explain { id }),
+            ..
+        } => catalog::explain(&id, colors),
+        Command::Schema => {
+            print!("{}", maturity_core::scorecard::JSON_SCHEMA);
+            Ok(0)
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            term::error(&f.message, colors);
+            ExitCode::from(f.code)
+        }
+    }
+}

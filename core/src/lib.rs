@@ -1,1 +1,15 @@
+//! `maturity-core`: the roadmap model, the audit engine, scoring and reports.
+//!
+//! Input: a [`roadmap::Roadmap`] and a repository path. Output: a [`scorecard::Scorecard`],
+//! rendered by [`report`]. This crate knows nothing of terminals, colours, command lines or
+//! windows; the CLI and the desktop app are thin shells over it.
 
+pub mod audit;
+pub mod report;
+pub mod roadmap;
+pub mod scorecard;
+pub mod scoring;
+
+pub use audit::{AuditOptions, audit};
+pub use roadmap::Roadmap;
+pub use scorecard::Scorecard;

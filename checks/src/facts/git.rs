@@ -311,8 +311,16 @@ pub fn strip_credentials(url: &str) -> String {
     url.to_string()
 }
 
-/// A stable identity for a remote URL: `host/owner/name` without scheme, user or `.git`.
-pub fn canonical_remote(url: &str) -> String {
+/// A stable identity for a remote URL: `host/owner/name` without scheme, user or `.git`;
+/// `None` for a remote that is a local path (a clone of a clone names no project).
+pub fn canonical_remote(url: &str) -> Option<String> {
+    if url.starts_with('/')
+        || url.starts_with('.')
+        || url.starts_with("file://")
+        || url.starts_with('~')
+    {
+        return None;
+    }
     let url = strip_credentials(url);
     let rest = match url.split_once("://") {
         Some((_, rest)) => rest.to_string(),
@@ -329,11 +337,11 @@ pub fn canonical_remote(url: &str) -> String {
     let rest = rest.strip_suffix(".git").unwrap_or(rest);
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
-    if path.is_empty() {
+    Some(if path.is_empty() {
         host
     } else {
         format!("{host}/{path}")
-    }
+    })
 }
 
 #[cfg(test)]
@@ -428,6 +436,13 @@ mod tests {
     }
 
     #[test]
+    fn local_remotes_name_no_project() {
+        for url in ["/srv/git/x.git", "../x", "file:///srv/x.git"] {
+            assert_eq!(canonical_remote(url), None, "{url}");
+        }
+    }
+
+    #[test]
     fn credentials_are_stripped_and_remotes_canonicalised() {
         for (url, stripped, canonical) in [
             (
@@ -452,7 +467,7 @@ mod tests {
             ),
         ] {
             assert_eq!(strip_credentials(url), stripped, "{url}");
-            assert_eq!(canonical_remote(url), canonical, "{url}");
+            assert_eq!(canonical_remote(url).as_deref(), Some(canonical), "{url}");
         }
     }
 }

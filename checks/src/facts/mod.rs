@@ -27,7 +27,7 @@ use std::str::FromStr;
 pub use files::{FileIndex, Location};
 
 /// A file a collector could not read or parse.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Problem {
     pub path: String,
     pub line: Option<u32>,

@@ -15,7 +15,13 @@ fn pr_note(hit: &Hit) -> String {
 }
 
 fn evidence_of(hits: &[&Hit]) -> Vec<Evidence> {
-    hits.iter().take(3).flat_map(|h| h.evidence()).collect()
+    let mut out: Vec<Evidence> = Vec::new();
+    for e in hits.iter().take(3).flat_map(|h| h.evidence()) {
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    out
 }
 
 pub struct TestsRunOnPullRequests;

@@ -1,0 +1,330 @@
+//! The audit engine: collect facts once, run every check the roadmap names once, measure the
+//! success metrics, and score.
+//!
+//! [`audit`] does the I/O (through `maturity_checks::facts::collect`); [`evaluate`] is the pure
+//! remainder, usable on hand-built facts. A check that panics becomes an `unknown` finding naming
+//! the check, so one bug cannot take an audit (or its stored history) down.
+
+use crate::roadmap::Roadmap;
+use crate::scorecard::{FactsSummary, RepositoryInfo, RoadmapInfo, SCHEMA, Scorecard, ToolInfo};
+use crate::scoring;
+use maturity_checks::facts::git::{GitState, canonical_remote};
+use maturity_checks::facts::{
+    self, CollectError, CollectOptions, EvidenceInput, Progress, RepoFacts,
+};
+use maturity_checks::metrics::{self, Measurement};
+use maturity_checks::model::Finding;
+use maturity_checks::{Check, Context, Targets, registry};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditOptions {
+    pub evidence: Vec<EvidenceInput>,
+    /// Files larger than this are not read (default 8 MiB).
+    pub max_file_size: Option<u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error(transparent)]
+    Collect(#[from] CollectError),
+}
+
+/// Audits the repository at `root` against `roadmap`.
+pub fn audit(
+    root: &Path,
+    roadmap: &Roadmap,
+    opts: &AuditOptions,
+    progress: &dyn Progress,
+) -> Result<Scorecard, AuditError> {
+    let started = Instant::now();
+    let collect = CollectOptions {
+        max_file_size: opts
+            .max_file_size
+            .unwrap_or(facts::files::DEFAULT_MAX_FILE_SIZE),
+        evidence: opts.evidence.clone(),
+    };
+    let repo = facts::collect(root, &collect, progress)?;
+    progress.stage("Running checks", Some(roadmap.items.len() as u64));
+    let mut card = evaluate(&repo, roadmap, progress);
+    card.repository.path = root.display().to_string();
+    card.facts.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(card)
+}
+
+/// The roadmap's targets, by measure id.
+pub fn targets(roadmap: &Roadmap) -> Targets {
+    let mut t = Targets::default();
+    for m in &roadmap.metrics {
+        if let Some(measure) = &m.measure {
+            t.set(measure, m.target.value);
+        }
+    }
+    t
+}
+
+fn run_check(check: &dyn Check, cx: &Context) -> Finding {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check.evaluate(cx))).unwrap_or_else(
+        |_| {
+            Finding::unknown(format!(
+                "the check {} failed unexpectedly; please report this as a bug",
+                check.meta().id
+            ))
+        },
+    )
+}
+
+/// Scores collected facts against the roadmap.
+pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, progress: &dyn Progress) -> Scorecard {
+    let targets = targets(roadmap);
+    let cx = Context {
+        repo,
+        targets: &targets,
+    };
+    // each check runs once, however many items name it
+    let mut findings: HashMap<&str, (&'static dyn Check, Finding)> = HashMap::new();
+    for item in &roadmap.items {
+        for c in &item.checks {
+            if findings.contains_key(c.id.as_str()) {
+                continue;
+            }
+            let finding = match registry::find(&c.id) {
+                Some(check) => (check, run_check(check, &cx)),
+                None => continue, // the roadmap was validated; unreachable for parsed roadmaps
+            };
+            findings.insert(c.id.as_str(), finding);
+        }
+        progress.advance(1);
+    }
+    let items: Vec<_> = roadmap
+        .items
+        .iter()
+        .map(|item| {
+            let evaluated: Vec<scoring::Evaluated> = item
+                .checks
+                .iter()
+                .filter_map(|c| {
+                    let (check, finding) = findings.get(c.id.as_str())?;
+                    let meta = check.meta();
+                    Some(scoring::Evaluated {
+                        id: meta.id,
+                        title: meta.title,
+                        remediation: meta.remediation,
+                        weight: c.weight,
+                        finding,
+                    })
+                })
+                .collect();
+            scoring::item(item, &evaluated)
+        })
+        .collect();
+    let measured: Vec<_> = roadmap
+        .metrics
+        .iter()
+        .map(|m| {
+            let measurement: Option<Measurement> = m
+                .measure
+                .as_deref()
+                .and_then(metrics::find)
+                .map(|x| (x.measure)(repo));
+            scoring::metric(m, measurement.as_ref())
+        })
+        .collect();
+    let areas = scoring::areas(roadmap, &items);
+    let phases = scoring::phases(roadmap, &items);
+    let (score, coverage) = scoring::overall(&items);
+    let (level, level_name) = scoring::level(&phases);
+    Scorecard {
+        schema: SCHEMA.to_string(),
+        tool: ToolInfo {
+            name: "maturity".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        generated_at: jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .unwrap_or_else(|_| jiff::Timestamp::now())
+            .to_string(),
+        repository: repository_info(repo),
+        roadmap: RoadmapInfo {
+            id: roadmap.id.clone(),
+            title: roadmap.title.clone(),
+            source: roadmap.source.clone(),
+            hash: roadmap.hash.clone(),
+            weeks: roadmap.weeks,
+            start: roadmap.start.clone(),
+        },
+        score,
+        level,
+        level_name,
+        coverage,
+        areas,
+        phases,
+        items,
+        metrics: measured,
+        facts: summary(repo),
+        problems: repo.problems.clone(),
+        notes: notes(repo),
+    }
+}
+
+fn repository_info(repo: &RepoFacts) -> RepositoryInfo {
+    let git = &repo.git;
+    let remote = git.main_remote().and_then(|r| canonical_remote(&r.url));
+    let dir_name = std::fs::canonicalize(&repo.root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .or_else(|| {
+            repo.root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| repo.root.display().to_string());
+    let name = remote
+        .as_deref()
+        .and_then(|r| r.rsplit('/').next())
+        .map(str::to_string)
+        .unwrap_or(dir_name);
+    RepositoryInfo {
+        path: repo.root.display().to_string(),
+        name,
+        remote,
+        commit: git.head.clone(),
+        branch: git.branch.clone(),
+        git: match git.state {
+            GitState::NoRepository => "none",
+            GitState::Empty => "empty",
+            GitState::Repository => "repository",
+        }
+        .into(),
+        shallow: git.shallow,
+        commits: git.commit_count,
+    }
+}
+
+fn summary(repo: &RepoFacts) -> FactsSummary {
+    let s = repo.files.stats();
+    FactsSummary {
+        files: s.files,
+        bytes: s.bytes,
+        skipped_large: s.skipped_large,
+        skipped_binary: s.skipped_binary,
+        skipped_symlinks: s.skipped_symlinks,
+        non_utf8_paths: s.non_utf8_paths,
+        unreadable: s.unreadable,
+        ci_systems: repo
+            .ci
+            .systems()
+            .iter()
+            .map(|s| s.label().to_string())
+            .collect(),
+        pipelines: repo.ci.pipelines.len(),
+        ecosystems: repo
+            .manifests
+            .ecosystems()
+            .iter()
+            .map(|e| e.as_str().to_string())
+            .collect(),
+        adr_records: repo.adr.records.len(),
+        slos: repo.slo.slos.len(),
+        coverage_reports: repo.reports.coverage.len(),
+        scan_reports: repo.reports.scans.len(),
+        duration_ms: 0,
+    }
+}
+
+fn notes(repo: &RepoFacts) -> Vec<String> {
+    let mut out: Vec<String> = repo.git.notes.clone();
+    let s = repo.files.stats();
+    if s.skipped_large > 0 {
+        out.push(format!(
+            "{} file(s) larger than the size limit were not read",
+            s.skipped_large
+        ));
+    }
+    if s.skipped_symlinks > 0 {
+        out.push(format!(
+            "{} symbolic link(s) were not followed",
+            s.skipped_symlinks
+        ));
+    }
+    if !repo.reports.ignored.is_empty() {
+        out.push(format!(
+            "{} report file(s) under test fixtures, examples or vendored code were not used as evidence",
+            repo.reports.ignored.len()
+        ));
+    }
+    for u in &repo.ci.unresolved {
+        out.push(format!("not followed (outside the repository): {u}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use maturity_checks::facts::NoProgress;
+    use maturity_checks::model::Status;
+
+    #[test]
+    fn an_empty_repository_scores_zero_without_failing_unassessable_items() {
+        let repo = RepoFacts::from_memory(&[]);
+        let card = evaluate(&repo, &Roadmap::default_roadmap(), &NoProgress);
+        assert_eq!(card.items.len(), 22);
+        assert_eq!(card.level, 0);
+        assert_eq!(card.score, 0.0);
+        let coverage = card.item("6.2").unwrap();
+        let meets = coverage
+            .checks
+            .iter()
+            .find(|c| c.id == "repo.coverage.meets_target")
+            .unwrap();
+        assert_eq!(meets.status, Status::NotAssessed);
+        assert_eq!(card.item("1.1").unwrap().status, Status::NotAssessed);
+        let m = card
+            .metrics
+            .iter()
+            .find(|m| m.id == "test-coverage")
+            .unwrap();
+        assert_eq!(m.status, Status::NotAssessed);
+        assert!(m.message.contains("--evidence coverage=PATH"));
+    }
+
+    #[test]
+    fn a_well_run_repository_passes_what_it_shows() {
+        let repo = RepoFacts::from_memory(&[
+            (
+                ".github/workflows/ci.yml",
+                "on:\n  pull_request:\n  push:\n    branches: [main]\njobs:\n  test:\n    steps:\n      - run: vendor/bin/phpunit --coverage-clover build/logs/clover.xml\n      - run: composer audit\n      - uses: github/codeql-action/analyze@v3\n  deploy:\n    if: github.ref == 'refs/heads/main'\n    environment: production\n    steps:\n      - run: helm upgrade --install shop ./chart\n",
+            ),
+            (
+                "build/logs/clover.xml",
+                r#"<coverage><project><metrics statements="100" coveredstatements="95"/></project></coverage>"#,
+            ),
+            (
+                "composer.json",
+                r#"{"require":{"symfony/framework-bundle":"^7"}}"#,
+            ),
+            (
+                ".github/dependabot.yml",
+                "version: 2\nupdates:\n  - package-ecosystem: composer\n    directory: /\n",
+            ),
+        ]);
+        let card = evaluate(&repo, &Roadmap::default_roadmap(), &NoProgress);
+        assert_eq!(card.item("6.1").unwrap().status, Status::Pass);
+        assert_eq!(card.item("6.2").unwrap().status, Status::Pass);
+        let security = card.item("4.2").unwrap();
+        assert_eq!(security.status, Status::Pass, "{:#?}", security.checks);
+        assert!(
+            security.coverage < 1.0,
+            "no scan report: the critical-vulnerability check is not assessed"
+        );
+        let m = card
+            .metrics
+            .iter()
+            .find(|m| m.id == "test-coverage")
+            .unwrap();
+        assert_eq!((m.status, m.value), (Status::Pass, Some(95.0)));
+    }
+}

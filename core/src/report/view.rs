@@ -1,0 +1,77 @@
+//! Labels and numbers for reports, prepared in Rust so templates stay dumb.
+
+use crate::scorecard::{ItemResult, MetricResult, Scorecard};
+use maturity_checks::model::{Status, fmt_num};
+
+/// A short, fixed label per status.
+pub fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "pass",
+        Status::Partial => "partial",
+        Status::Fail => "fail",
+        Status::Unknown => "unknown",
+        Status::NotAssessed => "not assessed",
+        Status::Waived => "waived",
+    }
+}
+
+/// An emoji per status, for Markdown (GitHub and GitLab render them everywhere).
+pub fn status_icon(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "✅",
+        Status::Partial => "🟡",
+        Status::Fail => "❌",
+        Status::Unknown => "❔",
+        Status::NotAssessed => "⚪",
+        Status::Waived => "💤",
+    }
+}
+
+pub fn score(v: Option<f64>) -> String {
+    v.map(|v| fmt_num((v * 10.0).round() / 10.0))
+        .unwrap_or_else(|| "–".into())
+}
+
+pub fn percent(share: f64) -> String {
+    format!("{} %", fmt_num((share * 1000.0).round() / 10.0))
+}
+
+pub fn metric_value(m: &MetricResult) -> String {
+    match m.value {
+        Some(v) => format!("{}{}", fmt_num(v), crate::roadmap::unit_suffix(&m.unit)),
+        None => "–".into(),
+    }
+}
+
+pub fn metric_target(m: &MetricResult) -> String {
+    let op = match m.target.op.as_str() {
+        "<=" => "≤",
+        ">=" => "≥",
+        other => other,
+    };
+    format!(
+        "{op} {}{}",
+        fmt_num(m.target.value),
+        crate::roadmap::unit_suffix(&m.target.unit)
+    )
+}
+
+/// The short commit id, if any.
+pub fn short_commit(card: &Scorecard) -> Option<String> {
+    card.repository
+        .commit
+        .as_ref()
+        .map(|c| c[..c.len().min(10)].to_string())
+}
+
+/// The single most useful line about an item: its next step when open, else its best evidence.
+pub fn item_line(item: &ItemResult) -> String {
+    if let Some(step) = &item.next_step {
+        return step.clone();
+    }
+    item.checks
+        .iter()
+        .find(|c| c.status == Status::Pass)
+        .map(|c| c.message.clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,178 @@
+//! The scorecard: the result of one audit, and the JSON contract other tools read.
+//!
+//! These types are serialised as the versioned JSON document (`schema` names the version; the
+//! JSON Schema in `core/schema/` describes it and tests validate real output against it) and are
+//! what the history stores. Field names are part of the contract: add, never rename.
+
+use maturity_checks::facts::Problem;
+use maturity_checks::model::{Evidence, Status};
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON document; bump the number on incompatible changes.
+pub const SCHEMA: &str = "maturity.scorecard/v1";
+
+/// The JSON Schema of [`Scorecard`].
+pub const JSON_SCHEMA: &str = include_str!("../schema/scorecard.v1.json");
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Scorecard {
+    pub schema: String,
+    pub tool: ToolInfo,
+    /// RFC 3339 time the audit finished.
+    pub generated_at: String,
+    pub repository: RepositoryInfo,
+    pub roadmap: RoadmapInfo,
+    /// Overall score, 0–100: weighted mean of the assessed items' scores.
+    pub score: f64,
+    /// Maturity level: number of the highest phase whose items are all done (0: none).
+    pub level: u32,
+    pub level_name: String,
+    /// Share (0–1) of the roadmap's checks that could be assessed.
+    pub coverage: f64,
+    pub areas: Vec<AreaResult>,
+    pub phases: Vec<PhaseResult>,
+    pub items: Vec<ItemResult>,
+    pub metrics: Vec<MetricResult>,
+    pub facts: FactsSummary,
+    /// Files that could not be read or parsed.
+    pub problems: Vec<Problem>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RepositoryInfo {
+    /// The audited path as given.
+    pub path: String,
+    /// A short name: the remote's last segment or the directory name.
+    pub name: String,
+    /// Canonical remote (`github.com/owner/name`), when the repository has one.
+    pub remote: Option<String>,
+    pub commit: Option<String>,
+    pub branch: Option<String>,
+    pub git: String,
+    pub shallow: bool,
+    pub commits: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RoadmapInfo {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    pub hash: String,
+    pub weeks: u32,
+    pub start: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AreaResult {
+    pub id: String,
+    pub title: String,
+    /// Mean of the assessed items' scores; null when none was assessed.
+    pub score: Option<f64>,
+    pub coverage: f64,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PhaseResult {
+    pub id: String,
+    pub number: u32,
+    pub title: String,
+    pub weeks: [u32; 2],
+    pub items: Vec<String>,
+    /// Items done (passed or waived).
+    pub done: usize,
+    /// Share of the phase's items done, 0–1.
+    pub completion: f64,
+    pub complete: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ItemResult {
+    pub id: String,
+    pub title: String,
+    pub area: String,
+    pub status: Status,
+    /// Weighted mean of the assessed checks, 0–100; null when none was assessed.
+    pub score: Option<f64>,
+    /// Share of the item's check weight that was assessed, 0–1.
+    pub coverage: f64,
+    pub weight: f64,
+    /// The most useful next step, when the item is not done.
+    pub next_step: Option<String>,
+    pub checks: Vec<CheckResult>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CheckResult {
+    pub id: String,
+    pub title: String,
+    pub weight: f64,
+    pub status: Status,
+    pub score: f64,
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+    pub remediation: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TargetInfo {
+    pub op: String,
+    pub value: f64,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MetricResult {
+    pub id: String,
+    pub title: String,
+    pub group: String,
+    pub statement: String,
+    /// pass / fail against the target; unknown or not_assessed without a figure.
+    pub status: Status,
+    pub value: Option<f64>,
+    pub unit: String,
+    pub target: TargetInfo,
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct FactsSummary {
+    pub files: usize,
+    pub bytes: u64,
+    pub skipped_large: usize,
+    pub skipped_binary: usize,
+    pub skipped_symlinks: usize,
+    pub non_utf8_paths: usize,
+    pub unreadable: usize,
+    pub ci_systems: Vec<String>,
+    pub pipelines: usize,
+    pub ecosystems: Vec<String>,
+    pub adr_records: usize,
+    pub slos: usize,
+    pub coverage_reports: usize,
+    pub scan_reports: usize,
+    pub duration_ms: u64,
+}
+
+impl Scorecard {
+    pub fn item(&self, id: &str) -> Option<&ItemResult> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    /// Counts of items by status, in [`Status::ALL`] order.
+    pub fn status_counts(&self) -> Vec<(Status, usize)> {
+        Status::ALL
+            .iter()
+            .map(|s| (*s, self.items.iter().filter(|i| i.status == *s).count()))
+            .collect()
+    }
+}

@@ -1,0 +1,452 @@
+//! Scoring: from check findings to item, area, phase and overall results. Pure functions.
+//!
+//! The rules, in one place:
+//! - a check's score is 1 (pass), 0 (fail) or its partial score; `unknown`, `not_assessed` and
+//!   `waived` checks are left out of the score (they lower coverage, not the score);
+//! - an item's score is the weighted mean of its assessed checks (0–100); the item passes when
+//!   every assessed check passes, fails when every one fails, and is partial otherwise; with no
+//!   assessed check it is `unknown` if a check could not tell, `waived` if all were waived, else
+//!   `not_assessed`;
+//! - an item's coverage is the share of its check weight that was assessed (waived counts);
+//! - an area's score is the mean of its assessed items; the overall score is the weighted mean of
+//!   assessed items; overall coverage is the weighted mean of item coverage;
+//! - an item is done when it passed or was waived; a phase's completion is the share of its items
+//!   done; the maturity level is the number of the last phase in an unbroken run of complete
+//!   phases from the first.
+
+use crate::roadmap::{Item, Metric, Roadmap};
+use crate::scorecard::{
+    AreaResult, CheckResult, ItemResult, MetricResult, PhaseResult, TargetInfo,
+};
+use maturity_checks::metrics::Measurement;
+use maturity_checks::model::{Finding, Status};
+
+/// One check of an item, as evaluated.
+pub struct Evaluated<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub remediation: &'a str,
+    pub weight: f64,
+    pub finding: &'a Finding,
+}
+
+pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
+    let results: Vec<CheckResult> = checks
+        .iter()
+        .map(|c| CheckResult {
+            id: c.id.to_string(),
+            title: c.title.to_string(),
+            weight: c.weight,
+            status: c.finding.status,
+            score: c.finding.score,
+            message: c.finding.message.clone(),
+            evidence: c.finding.evidence.clone(),
+            remediation: c.remediation.to_string(),
+        })
+        .collect();
+    let total_weight: f64 = checks.iter().map(|c| c.weight).sum();
+    let assessed: Vec<&Evaluated> = checks
+        .iter()
+        .filter(|c| c.finding.status.is_assessed())
+        .collect();
+    let counted_weight: f64 = checks
+        .iter()
+        .filter(|c| c.finding.status.is_assessed() || c.finding.status == Status::Waived)
+        .map(|c| c.weight)
+        .sum();
+    let coverage = if total_weight > 0.0 {
+        counted_weight / total_weight
+    } else {
+        0.0
+    };
+    let assessed_weight: f64 = assessed.iter().map(|c| c.weight).sum();
+    let score = (assessed_weight > 0.0).then(|| {
+        round1(
+            100.0
+                * assessed
+                    .iter()
+                    .map(|c| c.weight * c.finding.score)
+                    .sum::<f64>()
+                / assessed_weight,
+        )
+    });
+    let status = if assessed.is_empty() {
+        if checks.iter().any(|c| c.finding.status == Status::Unknown) {
+            Status::Unknown
+        } else if !checks.is_empty() && checks.iter().all(|c| c.finding.status == Status::Waived) {
+            Status::Waived
+        } else {
+            Status::NotAssessed
+        }
+    } else if assessed.iter().all(|c| c.finding.status == Status::Pass) {
+        Status::Pass
+    } else if assessed.iter().all(|c| c.finding.status == Status::Fail) {
+        Status::Fail
+    } else {
+        Status::Partial
+    };
+    // the next step: the heaviest check that is not passing, else the first that could not tell
+    let next_step = if status == Status::Pass || status == Status::Waived {
+        None
+    } else if checks.is_empty() {
+        Some("No checks assess this item yet; review it by hand.".to_string())
+    } else {
+        let mut open: Vec<&Evaluated> = checks
+            .iter()
+            .filter(|c| matches!(c.finding.status, Status::Fail | Status::Partial))
+            .collect();
+        open.sort_by(|a, b| {
+            (b.weight * (1.0 - b.finding.score)).total_cmp(&(a.weight * (1.0 - a.finding.score)))
+        });
+        open.first()
+            .copied()
+            .or_else(|| {
+                checks
+                    .iter()
+                    .find(|c| matches!(c.finding.status, Status::Unknown | Status::NotAssessed))
+            })
+            .map(|c| match c.finding.status {
+                Status::Fail | Status::Partial => c.remediation.to_string(),
+                _ => c.finding.message.clone(),
+            })
+    };
+    ItemResult {
+        id: item.id.clone(),
+        title: item.title.clone(),
+        area: item.area.clone(),
+        status,
+        score,
+        coverage: round3(coverage),
+        weight: item.weight,
+        next_step,
+        checks: results,
+    }
+}
+
+pub fn is_done(status: Status) -> bool {
+    matches!(status, Status::Pass | Status::Waived)
+}
+
+pub fn areas(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<AreaResult> {
+    roadmap
+        .areas
+        .iter()
+        .map(|a| {
+            let mine: Vec<&ItemResult> = items.iter().filter(|i| i.area == a.id).collect();
+            let scored: Vec<f64> = mine.iter().filter_map(|i| i.score).collect();
+            let score = (!scored.is_empty())
+                .then(|| round1(scored.iter().sum::<f64>() / scored.len() as f64));
+            let coverage = if mine.is_empty() {
+                0.0
+            } else {
+                mine.iter().map(|i| i.coverage).sum::<f64>() / mine.len() as f64
+            };
+            AreaResult {
+                id: a.id.clone(),
+                title: a.title.clone(),
+                score,
+                coverage: round3(coverage),
+                items: mine.iter().map(|i| i.id.clone()).collect(),
+            }
+        })
+        .collect()
+}
+
+pub fn phases(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<PhaseResult> {
+    roadmap
+        .phases
+        .iter()
+        .map(|p| {
+            let ids: Vec<String> = p.items().into_iter().map(str::to_string).collect();
+            let done = ids
+                .iter()
+                .filter(|id| items.iter().any(|i| &i.id == *id && is_done(i.status)))
+                .count();
+            let completion = if ids.is_empty() {
+                0.0
+            } else {
+                done as f64 / ids.len() as f64
+            };
+            PhaseResult {
+                id: p.id.clone(),
+                number: p.number,
+                title: p.title.clone(),
+                weeks: p.weeks,
+                complete: !ids.is_empty() && done == ids.len(),
+                items: ids,
+                done,
+                completion: round3(completion),
+            }
+        })
+        .collect()
+}
+
+/// Overall score and coverage.
+pub fn overall(items: &[ItemResult]) -> (f64, f64) {
+    let scored: Vec<&ItemResult> = items.iter().filter(|i| i.score.is_some()).collect();
+    let w: f64 = scored.iter().map(|i| i.weight).sum();
+    let score = if w > 0.0 {
+        scored
+            .iter()
+            .map(|i| i.weight * i.score.unwrap_or(0.0))
+            .sum::<f64>()
+            / w
+    } else {
+        0.0
+    };
+    let all_w: f64 = items.iter().map(|i| i.weight).sum();
+    let coverage = if all_w > 0.0 {
+        items.iter().map(|i| i.weight * i.coverage).sum::<f64>() / all_w
+    } else {
+        0.0
+    };
+    (round1(score), round3(coverage))
+}
+
+/// Maturity level and its name.
+pub fn level(phases: &[PhaseResult]) -> (u32, String) {
+    let reached = phases.iter().take_while(|p| p.complete).last();
+    match reached {
+        Some(p) => (p.number, format!("Phase {}: {}", p.number, p.title)),
+        None => (0, "Not started: phase 1 incomplete".to_string()),
+    }
+}
+
+pub fn metric(m: &Metric, measurement: Option<&Measurement>) -> MetricResult {
+    let target = TargetInfo {
+        op: serde_json::to_value(m.target.op)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        value: m.target.value,
+        unit: m.target.unit.clone(),
+    };
+    let base = |status: Status, value: Option<f64>, message: String, evidence| MetricResult {
+        id: m.id.clone(),
+        title: m.title.clone(),
+        group: m.group.clone(),
+        statement: m.statement.clone(),
+        status,
+        value,
+        unit: m.target.unit.clone(),
+        target: target.clone(),
+        message,
+        evidence,
+    };
+    let unit = crate::roadmap::unit_suffix(&m.target.unit);
+    match measurement {
+        None => base(
+            Status::NotAssessed,
+            None,
+            "This version does not measure this metric yet.".into(),
+            Vec::new(),
+        ),
+        Some(Measurement::Missing(how)) => {
+            base(Status::NotAssessed, None, sentence(how), Vec::new())
+        }
+        Some(Measurement::Unknown(why)) => base(Status::Unknown, None, sentence(why), Vec::new()),
+        Some(Measurement::Value {
+            value,
+            evidence,
+            note,
+        }) => {
+            let ok = m.target.op.holds(*value, m.target.value);
+            let shown = maturity_checks::model::fmt_num(*value);
+            let mut message = format!(
+                "{shown}{unit} against a target of {}{}",
+                m.target,
+                if ok { ", met" } else { ", not met" }
+            );
+            if let Some(n) = note {
+                message.push_str(&format!(" ({n})"));
+            }
+            base(
+                if ok { Status::Pass } else { Status::Fail },
+                Some(*value),
+                sentence(&message),
+                evidence.clone(),
+            )
+        }
+    }
+}
+
+fn sentence(s: &str) -> String {
+    let mut s = s.trim().to_string();
+    if let Some(c) = s.chars().next() {
+        let upper: String = c.to_uppercase().collect();
+        s.replace_range(..c.len_utf8(), &upper);
+    }
+    if !s.ends_with('.') {
+        s.push('.');
+    }
+    s
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roadmap::Roadmap;
+
+    fn finding(status: Status, score: f64) -> Finding {
+        Finding {
+            status,
+            score,
+            message: "m.".into(),
+            evidence: Vec::new(),
+        }
+    }
+
+    fn score_item(checks: &[(Status, f64, f64)]) -> ItemResult {
+        let findings: Vec<Finding> = checks.iter().map(|(s, sc, _)| finding(*s, *sc)).collect();
+        let evaluated: Vec<Evaluated> = findings
+            .iter()
+            .zip(checks)
+            .enumerate()
+            .map(|(n, (f, (_, _, w)))| Evaluated {
+                id: ["a", "b", "c", "d"][n],
+                title: "t",
+                remediation: "fix it",
+                weight: *w,
+                finding: f,
+            })
+            .collect();
+        let roadmap = Roadmap::default_roadmap();
+        item(&roadmap.items[0], &evaluated)
+    }
+
+    #[test]
+    fn item_rules() {
+        use Status::*;
+        for (name, checks, status, score, coverage) in [
+            (
+                "all pass",
+                vec![(Pass, 1.0, 3.0), (Pass, 1.0, 1.0)],
+                Pass,
+                Some(100.0),
+                1.0,
+            ),
+            (
+                "weighted partial",
+                vec![(Pass, 1.0, 3.0), (Fail, 0.0, 1.0)],
+                Partial,
+                Some(75.0),
+                1.0,
+            ),
+            (
+                "partial check",
+                vec![(Partial, 0.5, 2.0)],
+                Partial,
+                Some(50.0),
+                1.0,
+            ),
+            (
+                "all fail",
+                vec![(Fail, 0.0, 1.0), (Fail, 0.0, 2.0)],
+                Fail,
+                Some(0.0),
+                1.0,
+            ),
+            (
+                "unassessed lowers coverage not score",
+                vec![(Pass, 1.0, 1.0), (NotAssessed, 0.0, 1.0)],
+                Pass,
+                Some(100.0),
+                0.5,
+            ),
+            (
+                "nothing assessed, one unknown",
+                vec![(Unknown, 0.0, 1.0), (NotAssessed, 0.0, 1.0)],
+                Unknown,
+                None,
+                0.0,
+            ),
+            ("all waived", vec![(Waived, 0.0, 1.0)], Waived, None, 1.0),
+            ("no checks", vec![], NotAssessed, None, 0.0),
+        ] {
+            let r = score_item(&checks);
+            assert_eq!(
+                (r.status, r.score, r.coverage),
+                (status, score, coverage),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn next_step_is_the_heaviest_gap() {
+        let r = score_item(&[(Status::Partial, 0.9, 1.0), (Status::Fail, 0.0, 2.0)]);
+        assert_eq!(r.next_step.as_deref(), Some("fix it"));
+        assert!(score_item(&[(Status::Pass, 1.0, 1.0)]).next_step.is_none());
+    }
+
+    #[test]
+    fn phases_level_and_overall() {
+        let roadmap = Roadmap::default_roadmap();
+        let mut items: Vec<ItemResult> = roadmap.items.iter().map(|i| item(i, &[])).collect();
+        let pass = |items: &mut Vec<ItemResult>, ids: &[&str]| {
+            for i in items.iter_mut().filter(|i| ids.contains(&i.id.as_str())) {
+                i.status = Status::Pass;
+                i.score = Some(100.0);
+                i.coverage = 1.0;
+            }
+        };
+        assert_eq!(level(&phases(&roadmap, &items)).0, 0);
+        pass(
+            &mut items,
+            &["1.1", "1.2", "1.3", "1.4", "6.1", "4.2", "3.2"],
+        );
+        let p = phases(&roadmap, &items);
+        assert_eq!((p[0].done, p[0].complete), (7, false));
+        pass(&mut items, &["3.3"]);
+        let p = phases(&roadmap, &items);
+        assert!(p[0].complete);
+        assert_eq!(level(&p), (1, "Phase 1: Foundation".to_string()));
+        // phase 3 complete but phase 2 not: the level stays 1
+        pass(&mut items, &["4.1", "3.1", "7.2", "7.3"]);
+        assert_eq!(level(&phases(&roadmap, &items)).0, 1);
+        let (score, coverage) = overall(&items);
+        assert_eq!(score, 100.0);
+        assert!((coverage - 12.0 / 22.0).abs() < 0.001);
+    }
+
+    #[test]
+    fn metrics_against_targets() {
+        let roadmap = Roadmap::default_roadmap();
+        let coverage = roadmap
+            .metrics
+            .iter()
+            .find(|m| m.id == "test-coverage")
+            .unwrap();
+        let v = |value| Measurement::Value {
+            value,
+            evidence: Vec::new(),
+            note: None,
+        };
+        assert_eq!(metric(coverage, Some(&v(91.0))).status, Status::Pass);
+        assert_eq!(
+            metric(coverage, Some(&v(90.0))).status,
+            Status::Fail,
+            "> 90 is strict"
+        );
+        assert_eq!(
+            metric(
+                coverage,
+                Some(&Measurement::Missing("pass --evidence".into()))
+            )
+            .status,
+            Status::NotAssessed
+        );
+        assert_eq!(metric(coverage, None).status, Status::NotAssessed);
+        let r = metric(coverage, Some(&v(72.5)));
+        assert_eq!(r.message, "72.5 % against a target of > 90 %, not met.");
+        assert_eq!(r.target.op, ">");
+    }
+}
