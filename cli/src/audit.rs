@@ -73,12 +73,12 @@ pub fn load_roadmap(path: Option<&Path>, colors: Colors) -> Result<Roadmap, Fail
 }
 
 pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
-    if let Some(n) = args.fail_under {
-        if !(0.0..=100.0).contains(&n) {
-            return Err(Failure::input(format!(
-                "--fail-under must be between 0 and 100, not {n}"
-            )));
-        }
+    if let Some(n) = args.fail_under
+        && !(0.0..=100.0).contains(&n)
+    {
+        return Err(Failure::input(format!(
+            "--fail-under must be between 0 and 100, not {n}"
+        )));
     }
     let evidence: Vec<EvidenceInput> = args
         .evidence
@@ -136,14 +136,14 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
         }
         None => print!("{text}"),
     }
-    if let Some(n) = args.fail_under {
-        if card.score < n {
-            term::error(
-                &format!("score {} is below --fail-under {n}", card.score),
-                colors,
-            );
-            return Ok(1);
-        }
+    if let Some(n) = args.fail_under
+        && card.score < n
+    {
+        term::error(
+            &format!("score {} is below --fail-under {n}", card.score),
+            colors,
+        );
+        return Ok(1);
     }
     Ok(0)
 }

@@ -182,14 +182,15 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
         color,
     ));
     out.push('\n');
+    let score = bold(
+        &format!("Score {}/100", score_text(Some(card.score))),
+        color,
+    );
+    let level = bold(&format!("Level {}", card.level), color);
     out.push_str(&format!(
-        "  {}   {}   {}\n\n",
-        bold(
-            &format!("Score {}/100", score_text(Some(card.score))),
-            color
-        ),
-        bold(&format!("Level {}", card.level), color) + &format!(" ({})", card.level_name),
-        format!("Assessed {} of the roadmap", view::percent(card.coverage)),
+        "  {score}   {level} ({})   Assessed {} of the roadmap\n\n",
+        card.level_name,
+        view::percent(card.coverage)
     ));
     for area in &card.areas {
         let mut t = new_table(color);

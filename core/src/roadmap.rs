@@ -622,18 +622,18 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
                 ),
             );
         }
-        if let Some(measure) = &m.measure {
-            if metrics::find(measure.get_ref()).is_none() {
-                let known: Vec<&str> = metrics::MEASURES.iter().map(|x| x.id).collect();
-                d.error(
-                    measure.span(),
-                    format!(
-                        "unknown measure `{}` (known: {})",
-                        measure.get_ref(),
-                        known.join(", ")
-                    ),
-                );
-            }
+        if let Some(measure) = &m.measure
+            && metrics::find(measure.get_ref()).is_none()
+        {
+            let known: Vec<&str> = metrics::MEASURES.iter().map(|x| x.id).collect();
+            d.error(
+                measure.span(),
+                format!(
+                    "unknown measure `{}` (known: {})",
+                    measure.get_ref(),
+                    known.join(", ")
+                ),
+            );
         }
     }
     let mut seen = HashSet::new();

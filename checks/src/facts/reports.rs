@@ -383,8 +383,7 @@ fn parse_coverage_xml(path: &str, text: &str) -> Result<CoverageReport, String> 
                 .ok_or("no <project>")?;
             let metrics = project
                 .children()
-                .filter(|c| c.has_tag_name("metrics"))
-                .last()
+                .rfind(|c| c.has_tag_name("metrics"))
                 .ok_or("Clover report without project <metrics>")?;
             let total =
                 attr_u64(metrics, "statements").ok_or("Clover <metrics> without `statements`")?;
@@ -538,7 +537,7 @@ fn keep_worst(worst: &mut Vec<ScanItem>, item: ScanItem) {
         return;
     }
     worst.push(item);
-    worst.sort_by(|a, b| a.severity.cmp(&b.severity));
+    worst.sort_by_key(|a| a.severity);
     worst.truncate(10);
 }
 
@@ -565,10 +564,10 @@ pub fn parse_sarif(path: &str, text: &str) -> Result<ScanReport, String> {
     };
     for run in runs {
         let driver = run.pointer("/tool/driver");
-        if let Some(name) = driver.and_then(|d| d.get("name")).and_then(Json::as_str) {
-            if !out.tools.iter().any(|t| t == name) {
-                out.tools.push(name.to_string());
-            }
+        if let Some(name) = driver.and_then(|d| d.get("name")).and_then(Json::as_str)
+            && !out.tools.iter().any(|t| t == name)
+        {
+            out.tools.push(name.to_string());
         }
         let rules: Vec<&Json> = driver
             .and_then(|d| d.get("rules"))

@@ -168,9 +168,9 @@ fn read_doc(path: &str, location: Location, doc: &Node, out: &mut SloFacts) {
                 about.contains("latency") || about.contains("duration") || sli.contains("le=");
             slo.threshold_ms = le_threshold_ms(&sli);
             let alerting = s.key("alerting");
-            slo.alerting = !alerting.is_null()
-                && !(alerting.key("page_alert").key("disable").as_bool() == Some(true)
-                    && alerting.key("ticket_alert").key("disable").as_bool() == Some(true));
+            let disabled = |kind: &str| alerting.key(kind).key("disable").as_bool() == Some(true);
+            let all_disabled = disabled("page_alert") && disabled("ticket_alert");
+            slo.alerting = !alerting.is_null() && !all_disabled;
             out.slos.push(slo);
         }
         return;
@@ -312,7 +312,8 @@ mod tests {
                 "groups:\n  - name: slo\n    rules:\n      - alert: ErrorBudgetBurn\n        expr: job:slo_errors_per_request:ratio_rate1h{job=\"api\"} > (14.4*(1-0.999))\n      - alert: SlowRequests\n        expr: histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket[5m])) by (le)) > 0.1\n      - alert: InstanceDown\n        expr: up == 0\n",
             ),
         ]);
-        let got: Vec<(&str, SloFormat, Option<f64>, bool, Option<f64>, bool)> = facts
+        type Row<'a> = (&'a str, SloFormat, Option<f64>, bool, Option<f64>, bool);
+        let got: Vec<Row> = facts
             .slos
             .iter()
             .map(|s| {

@@ -168,15 +168,14 @@ pub fn collect(files: &FileIndex, manifests: &Manifests, problems: &mut Vec<Prob
             e.name(),
             "phpunit.xml" | "phpunit.xml.dist" | "phpunit.dist.xml"
         ) && e.location != Location::Vendored
+            && let Some(detail) = files.text(i).and_then(phpunit_coverage)
         {
-            if let Some(detail) = files.text(i).and_then(phpunit_coverage) {
-                out.configs.push(ConfigFile {
-                    tool: "phpunit-coverage",
-                    path: e.path.clone(),
-                    line: Some(detail.0),
-                    detail: Some(detail.1),
-                });
-            }
+            out.configs.push(ConfigFile {
+                tool: "phpunit-coverage",
+                path: e.path.clone(),
+                line: Some(detail.0),
+                detail: Some(detail.1),
+            });
         }
     }
     for m in &manifests.manifests {

@@ -54,15 +54,14 @@ fn collect_template_refs(path: &str, node: &Node, out: &mut Vec<String>) {
     match &node.value {
         Value::Map(entries) => {
             for e in entries {
-                if e.key == "template" {
-                    if let Some(t) = e
+                if e.key == "template"
+                    && let Some(t) = e
                         .value
                         .as_str()
                         .filter(|t| !t.contains('@'))
                         .and_then(|t| resolve_path(dir, t))
-                    {
-                        out.push(t);
-                    }
+                {
+                    out.push(t);
                 }
                 collect_template_refs(path, &e.value, out);
             }
@@ -116,12 +115,12 @@ impl Walk<'_, '_> {
         if self.depth > 5 {
             return;
         }
-        if let Some(t) = doc.key("extends").key("template").as_str() {
-            if let Some((tpath, tdoc)) = self.template(path, t) {
-                self.depth += 1;
-                self.root(&tpath, &tdoc, on_pr, out);
-                self.depth -= 1;
-            }
+        if let Some(t) = doc.key("extends").key("template").as_str()
+            && let Some((tpath, tdoc)) = self.template(path, t)
+        {
+            self.depth += 1;
+            self.root(&tpath, &tdoc, on_pr, out);
+            self.depth -= 1;
         }
         self.stages(path, doc.key("stages"), on_pr, out);
         self.jobs(path, doc.key("jobs"), on_pr, out);

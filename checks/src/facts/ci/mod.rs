@@ -358,7 +358,8 @@ fn expand_command(files: &FileIndex, manifests: &Manifests, words: &[&str]) -> V
                 .iter()
                 .enumerate()
                 .filter(|(i, a)| {
-                    !a.starts_with('-') && !a.contains('=') && !(*i > 0 && args[i - 1] == "-C")
+                    let option_value = *i > 0 && args[i - 1] == "-C";
+                    !(a.starts_with('-') || a.contains('=') || option_value)
                 })
                 .map(|(_, a)| *a)
                 .collect();
