@@ -60,11 +60,7 @@ pub fn find(id: &str) -> Option<&'static Measure> {
 
 fn measure_coverage(repo: &RepoFacts) -> Measurement {
     match coverage::measured(repo) {
-        Some((value, evidence)) => Measurement::Value {
-            value: (value * 100.0).round() / 100.0,
-            evidence,
-            note: None,
-        },
+        Some((value, evidence)) => Measurement::Value { value: (value * 100.0).round() / 100.0, evidence, note: None },
         None => match repo.reports.broken(EvidenceKind::Coverage) {
             Some(p) => Measurement::Unknown(format!("the coverage report could not be read: {p}")),
             None => Measurement::Missing(coverage::HOW_TO.into()),
@@ -75,11 +71,7 @@ fn measure_coverage(repo: &RepoFacts) -> Measurement {
 fn measure_critical(repo: &RepoFacts) -> Measurement {
     let scans = security::chosen_scans(repo);
     if scans.is_empty() {
-        return match repo
-            .reports
-            .broken(EvidenceKind::Sarif)
-            .or(repo.reports.broken(EvidenceKind::Trivy))
-        {
+        return match repo.reports.broken(EvidenceKind::Sarif).or(repo.reports.broken(EvidenceKind::Trivy)) {
             Some(p) => Measurement::Unknown(format!("the scan report could not be read: {p}")),
             None => Measurement::Missing(security::HOW_TO.into()),
         };
@@ -87,20 +79,9 @@ fn measure_critical(repo: &RepoFacts) -> Measurement {
     let value = scans.iter().map(|s| s.counts.critical).sum::<u64>() as f64;
     let evidence = scans
         .iter()
-        .map(|s| {
-            Evidence::report(
-                s.path.clone(),
-                "critical findings",
-                s.counts.critical as f64,
-                None,
-            )
-        })
+        .map(|s| Evidence::report(s.path.clone(), "critical findings", s.counts.critical as f64, None))
         .collect();
-    Measurement::Value {
-        value,
-        evidence,
-        note: None,
-    }
+    Measurement::Value { value, evidence, note: None }
 }
 
 fn measure_availability(repo: &RepoFacts) -> Measurement {
@@ -110,8 +91,6 @@ fn measure_availability(repo: &RepoFacts) -> Measurement {
             evidence: vec![Evidence::file(s.path.clone(), Some(s.line))],
             note: Some("the declared objective, not measured uptime".into()),
         },
-        None => Measurement::Missing(
-            "no availability SLO declared; add an OpenSLO, Sloth or Pyrra objective".into(),
-        ),
+        None => Measurement::Missing("no availability SLO declared; add an OpenSLO, Sloth or Pyrra objective".into()),
     }
 }

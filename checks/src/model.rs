@@ -24,14 +24,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::Pass,
-        Status::Partial,
-        Status::Fail,
-        Status::Unknown,
-        Status::NotAssessed,
-        Status::Waived,
-    ];
+    pub const ALL: [Status; 6] =
+        [Status::Pass, Status::Partial, Status::Fail, Status::Unknown, Status::NotAssessed, Status::Waived];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -86,12 +80,7 @@ pub enum Evidence {
         unit: Option<String>,
     },
     /// A resource of a cloud account.
-    Cloud {
-        service: String,
-        region: String,
-        id: String,
-        call: String,
-    },
+    Cloud { service: String, region: String, id: String, call: String },
     /// A web address.
     Url {
         url: String,
@@ -102,12 +91,7 @@ pub enum Evidence {
 
 impl Evidence {
     pub fn file(path: impl Into<String>, line: Option<u32>) -> Self {
-        Evidence::File {
-            path: path.into(),
-            line,
-            end_line: None,
-            snippet: None,
-        }
+        Evidence::File { path: path.into(), line, end_line: None, snippet: None }
     }
 
     pub fn file_snippet(path: impl Into<String>, line: u32, snippet: impl Into<String>) -> Self {
@@ -119,50 +103,22 @@ impl Evidence {
         }
     }
 
-    pub fn report(
-        path: impl Into<String>,
-        metric: impl Into<String>,
-        value: f64,
-        unit: Option<&str>,
-    ) -> Self {
-        Evidence::Report {
-            path: path.into(),
-            metric: metric.into(),
-            value,
-            unit: unit.map(str::to_string),
-        }
+    pub fn report(path: impl Into<String>, metric: impl Into<String>, value: f64, unit: Option<&str>) -> Self {
+        Evidence::Report { path: path.into(), metric: metric.into(), value, unit: unit.map(str::to_string) }
     }
 
     /// A short human label: `path:line`, a short sha, an ARN...
     pub fn label(&self) -> String {
         match self {
-            Evidence::File {
-                path,
-                line: Some(l),
-                ..
-            } => format!("{path}:{l}"),
+            Evidence::File { path, line: Some(l), .. } => format!("{path}:{l}"),
             Evidence::File { path, .. } => path.clone(),
             Evidence::Commit { sha, subject, .. } => {
                 format!("{} {}", &sha[..sha.len().min(10)], clip(subject, 60))
             }
-            Evidence::Report {
-                path,
-                metric,
-                value,
-                unit,
-            } => {
-                format!(
-                    "{path}: {metric} = {}{}",
-                    fmt_num(*value),
-                    unit.as_deref().unwrap_or("")
-                )
+            Evidence::Report { path, metric, value, unit } => {
+                format!("{path}: {metric} = {}{}", fmt_num(*value), unit.as_deref().unwrap_or(""))
             }
-            Evidence::Cloud {
-                service,
-                region,
-                id,
-                ..
-            } => format!("{service} {region} {id}"),
+            Evidence::Cloud { service, region, id, .. } => format!("{service} {region} {id}"),
             Evidence::Url { url, .. } => url.clone(),
         }
     }
@@ -202,23 +158,14 @@ pub struct Finding {
 
 impl Finding {
     fn new(status: Status, score: f64, message: impl Into<String>) -> Self {
-        Finding {
-            status,
-            score,
-            message: sentence(message.into()),
-            evidence: Vec::new(),
-        }
+        Finding { status, score, message: sentence(message.into()), evidence: Vec::new() }
     }
     pub fn pass(message: impl Into<String>) -> Self {
         Self::new(Status::Pass, 1.0, message)
     }
     /// A partial result; `score` is clamped into the open range so it never reads as pass or fail.
     pub fn partial(score: f64, message: impl Into<String>) -> Self {
-        let score = if score.is_finite() {
-            score.clamp(0.05, 0.95)
-        } else {
-            0.5
-        };
+        let score = if score.is_finite() { score.clamp(0.05, 0.95) } else { 0.5 };
         Self::new(Status::Partial, score, message)
     }
     pub fn fail(message: impl Into<String>) -> Self {
@@ -291,12 +238,7 @@ mod tests {
 
     #[test]
     fn numbers_format_compactly() {
-        for (v, want) in [
-            (90.0, "90"),
-            (99.9, "99.9"),
-            (87.456, "87.46"),
-            (0.5, "0.5"),
-        ] {
+        for (v, want) in [(90.0, "90"), (99.9, "99.9"), (87.456, "87.46"), (0.5, "0.5")] {
             assert_eq!(fmt_num(v), want);
         }
     }

@@ -32,24 +32,11 @@ mod tests {
         let mut ids: Vec<&str> = CHECKS.iter().map(|c| c.meta().id).collect();
         for c in CHECKS {
             let m = c.meta();
-            assert!(
-                m.id.starts_with("repo.") || m.id.starts_with("aws."),
-                "{}",
-                m.id
-            );
-            assert!(
-                m.id.chars()
-                    .all(|ch| ch.is_ascii_lowercase() || ch == '.' || ch == '_'),
-                "{}",
-                m.id
-            );
+            assert!(m.id.starts_with("repo.") || m.id.starts_with("aws."), "{}", m.id);
+            assert!(m.id.chars().all(|ch| ch.is_ascii_lowercase() || ch == '.' || ch == '_'), "{}", m.id);
             assert!(m.remediation.len() > 40, "{} needs remediation text", m.id);
             assert!(m.rationale.len() > 40, "{} needs a rationale", m.id);
-            assert!(
-                !m.title.ends_with('.'),
-                "{} title is a label, not a sentence",
-                m.id
-            );
+            assert!(!m.title.ends_with('.'), "{} title is a label, not a sentence", m.id);
         }
         ids.sort_unstable();
         let before = ids.len();
@@ -62,17 +49,9 @@ mod tests {
         let repo = crate::facts::RepoFacts::from_memory(&[]);
         let targets = crate::check::Targets::default();
         for c in CHECKS {
-            let f = c.evaluate(&crate::check::Context {
-                repo: &repo,
-                targets: &targets,
-            });
+            let f = c.evaluate(&crate::check::Context { repo: &repo, targets: &targets });
             assert!(!f.message.is_empty(), "{}", c.meta().id);
-            assert_ne!(
-                f.status,
-                crate::model::Status::Pass,
-                "{} passes on nothing",
-                c.meta().id
-            );
+            assert_ne!(f.status, crate::model::Status::Pass, "{} passes on nothing", c.meta().id);
         }
     }
 }

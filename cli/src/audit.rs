@@ -51,24 +51,15 @@ pub fn load_roadmap(path: Option<&Path>, colors: Colors) -> Result<Roadmap, Fail
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::input(format!("cannot read roadmap {}: {e}", path.display())))?;
-    let (roadmap, diagnostics) =
-        maturity_core::roadmap::parse_with_warnings(&text, &path.display().to_string());
+    let (roadmap, diagnostics) = maturity_core::roadmap::parse_with_warnings(&text, &path.display().to_string());
     for d in &diagnostics {
         if d.severity == maturity_core::roadmap::Severity::Warning {
             term::warning(&d.to_string(), colors);
         }
     }
     match roadmap {
-        Some(r)
-            if diagnostics
-                .iter()
-                .all(|d| d.severity == maturity_core::roadmap::Severity::Warning) =>
-        {
-            Ok(r)
-        }
-        _ => Err(Failure::input(
-            maturity_core::roadmap::RoadmapError { diagnostics }.to_string(),
-        )),
+        Some(r) if diagnostics.iter().all(|d| d.severity == maturity_core::roadmap::Severity::Warning) => Ok(r),
+        _ => Err(Failure::input(maturity_core::roadmap::RoadmapError { diagnostics }.to_string())),
     }
 }
 
@@ -76,39 +67,24 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
     if let Some(n) = args.fail_under
         && !(0.0..=100.0).contains(&n)
     {
-        return Err(Failure::input(format!(
-            "--fail-under must be between 0 and 100, not {n}"
-        )));
+        return Err(Failure::input(format!("--fail-under must be between 0 and 100, not {n}")));
     }
     let evidence: Vec<EvidenceInput> = args
         .evidence
         .iter()
-        .map(|e| {
-            e.parse()
-                .map_err(|m: String| Failure::input(format!("--evidence {m}")))
-        })
+        .map(|e| e.parse().map_err(|m: String| Failure::input(format!("--evidence {m}"))))
         .collect::<Result<_, _>>()?;
     for e in &evidence {
         if !e.path.is_file() {
-            return Err(Failure::input(format!(
-                "--evidence {}: no such file {}",
-                e.kind_name(),
-                e.path.display()
-            )));
+            return Err(Failure::input(format!("--evidence {}: no such file {}", e.kind_name(), e.path.display())));
         }
     }
     if !args.path.is_dir() {
-        return Err(Failure::input(format!(
-            "{}: not a directory",
-            args.path.display()
-        )));
+        return Err(Failure::input(format!("{}: not a directory", args.path.display())));
     }
     let roadmap = load_roadmap(args.roadmap.as_deref(), colors)?;
     let bar = progress::Bar::new(!args.no_progress && std::io::stderr().is_terminal());
-    let options = AuditOptions {
-        evidence,
-        max_file_size: args.max_file_size,
-    };
+    let options = AuditOptions { evidence, max_file_size: args.max_file_size };
     let result = maturity_core::audit(&args.path, &roadmap, &options, &bar);
     bar.finish();
     let card = result.map_err(|e| Failure::input(e.to_string()))?;
@@ -116,33 +92,20 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
     let to_file = args.output.is_some();
     let text = match args.format {
         OutputFormat::Table => term::scorecard(&card, colors.stdout && !to_file),
-        OutputFormat::Json => {
-            report::render(&card, Format::Json).map_err(|e| Failure::input(e.to_string()))?
-        }
-        OutputFormat::Markdown => {
-            report::render(&card, Format::Markdown).map_err(|e| Failure::input(e.to_string()))?
-        }
+        OutputFormat::Json => report::render(&card, Format::Json).map_err(|e| Failure::input(e.to_string()))?,
+        OutputFormat::Markdown => report::render(&card, Format::Markdown).map_err(|e| Failure::input(e.to_string()))?,
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &text)
-                .map_err(|e| Failure::input(format!("cannot write {}: {e}", path.display())))?;
-            eprintln!(
-                "Wrote {} (score {}/100, level {}).",
-                path.display(),
-                card.score,
-                card.level
-            );
+            std::fs::write(path, &text).map_err(|e| Failure::input(format!("cannot write {}: {e}", path.display())))?;
+            eprintln!("Wrote {} (score {}/100, level {}).", path.display(), card.score, card.level);
         }
         None => print!("{text}"),
     }
     if let Some(n) = args.fail_under
         && card.score < n
     {
-        term::error(
-            &format!("score {} is below --fail-under {n}", card.score),
-            colors,
-        );
+        term::error(&format!("score {} is below --fail-under {n}", card.score), colors);
         return Ok(1);
     }
     Ok(0)

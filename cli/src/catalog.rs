@@ -15,16 +15,10 @@ pub fn validate(file: Option<&Path>, colors: Colors) -> Result<u8, Failure> {
                 .map_err(|e| Failure::input(format!("cannot read roadmap {}: {e}", p.display())))?,
             p.display().to_string(),
         ),
-        None => (
-            roadmap::DEFAULT_TOML.to_string(),
-            roadmap::DEFAULT_NAME.to_string(),
-        ),
+        None => (roadmap::DEFAULT_TOML.to_string(), roadmap::DEFAULT_NAME.to_string()),
     };
     let (parsed, diagnostics) = roadmap::parse_with_warnings(&text, &name);
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     for d in &diagnostics {
         eprintln!("{d}");
     }
@@ -53,10 +47,7 @@ pub fn validate(file: Option<&Path>, colors: Colors) -> Result<u8, Failure> {
 pub fn show(file: Option<&Path>, format: ListFormat, colors: Colors) -> Result<u8, Failure> {
     let r = crate::audit::load_roadmap(file, colors)?;
     if format == ListFormat::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&r).map_err(|e| Failure::input(e.to_string()))?
-        );
+        println!("{}", serde_json::to_string_pretty(&r).map_err(|e| Failure::input(e.to_string()))?);
         return Ok(0);
     }
     let c = colors.stdout;
@@ -64,28 +55,14 @@ pub fn show(file: Option<&Path>, format: ListFormat, colors: Colors) -> Result<u
     if let Some(o) = &r.objective {
         println!("{}", dim(o, c));
     }
-    println!(
-        "{} weeks{}\n",
-        r.weeks,
-        r.start
-            .as_deref()
-            .map(|s| format!(", starting {s}"))
-            .unwrap_or_default()
-    );
+    println!("{} weeks{}\n", r.weeks, r.start.as_deref().map(|s| format!(", starting {s}")).unwrap_or_default());
     println!("{}", bold("Phases", c));
     for p in &r.phases {
-        println!(
-            "  {}. {} (weeks {}–{})",
-            p.number, p.title, p.weeks[0], p.weeks[1]
-        );
+        println!("  {}. {} (weeks {}–{})", p.number, p.title, p.weeks[0], p.weeks[1]);
         for t in &p.tasks {
             let mut what = t.items.clone();
             what.extend(t.deliverables.iter().map(|d| format!("deliverable {d}")));
-            println!(
-                "     - {} {}",
-                t.title,
-                dim(&format!("[{}]", what.join(", ")), c)
-            );
+            println!("     - {} {}", t.title, dim(&format!("[{}]", what.join(", ")), c));
         }
     }
     println!("\n{}", bold("Items", c));
@@ -102,11 +79,7 @@ pub fn show(file: Option<&Path>, format: ListFormat, colors: Colors) -> Result<u
                     .collect::<Vec<_>>()
                     .join("\n")
             };
-            t.add_row(vec![
-                Cell::new("  "),
-                Cell::new(format!("{} {}", i.id, i.title)),
-                Cell::new(checks),
-            ]);
+            t.add_row(vec![Cell::new("  "), Cell::new(format!("{} {}", i.id, i.title)), Cell::new(checks)]);
         }
         println!("{t}");
     }
@@ -133,11 +106,7 @@ pub fn show(file: Option<&Path>, format: ListFormat, colors: Colors) -> Result<u
 }
 
 fn items_using(r: &Roadmap, id: &str) -> Vec<String> {
-    r.items
-        .iter()
-        .filter(|i| i.checks.iter().any(|c| c.id == id))
-        .map(|i| i.id.clone())
-        .collect()
+    r.items.iter().filter(|i| i.checks.iter().any(|c| c.id == id)).map(|i| i.id.clone()).collect()
 }
 
 pub fn list_checks(format: ListFormat, colors: Colors) -> Result<u8, Failure> {
@@ -150,20 +119,13 @@ pub fn list_checks(format: ListFormat, colors: Colors) -> Result<u8, Failure> {
                 serde_json::json!({"id": m.id, "title": m.title, "source": m.source, "rationale": m.rationale, "remediation": m.remediation, "items": items_using(&r, m.id)})
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&list).map_err(|e| Failure::input(e.to_string()))?
-        );
+        println!("{}", serde_json::to_string_pretty(&list).map_err(|e| Failure::input(e.to_string()))?);
         return Ok(0);
     }
     let mut t = new_table(colors.stdout);
     for c in registry::CHECKS {
         let m = c.meta();
-        t.add_row(vec![
-            Cell::new(m.id),
-            Cell::new(m.title),
-            Cell::new(items_using(&r, m.id).join(", ")),
-        ]);
+        t.add_row(vec![Cell::new(m.id), Cell::new(m.title), Cell::new(items_using(&r, m.id).join(", "))]);
     }
     println!("{t}");
     println!(
@@ -200,20 +162,8 @@ pub fn explain(id: &str, colors: Colors) -> Result<u8, Failure> {
     println!("{}\n  {}\n", bold("Why it matters", c), m.rationale);
     println!("{}\n  {}\n", bold("How to fix it", c), m.remediation);
     let items = items_using(&r, m.id);
-    let items: Vec<String> = items
-        .iter()
-        .filter_map(|i| r.item(i))
-        .map(|i| format!("{} {}", i.id, i.title))
-        .collect();
-    println!(
-        "{} {}",
-        bold("Roadmap items:", c),
-        if items.is_empty() {
-            "none".into()
-        } else {
-            items.join(", ")
-        }
-    );
+    let items: Vec<String> = items.iter().filter_map(|i| r.item(i)).map(|i| format!("{} {}", i.id, i.title)).collect();
+    println!("{} {}", bold("Roadmap items:", c), if items.is_empty() { "none".into() } else { items.join(", ") });
     println!("{} {:?}", bold("Source:", c), m.source);
     Ok(0)
 }

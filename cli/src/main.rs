@@ -82,10 +82,7 @@ pub struct Failure {
 
 impl Failure {
     pub fn input(message: impl Into<String>) -> Self {
-        Failure {
-            code: 2,
-            message: message.into(),
-        }
+        Failure { code: 2, message: message.into() }
     }
 }
 
@@ -100,20 +97,12 @@ fn main() -> ExitCode {
     let colors = term::Colors::choose(cli.color);
     let result = match cli.command {
         Command::Audit(args) => audit::run(args, colors),
-        Command::Roadmap {
-            command: RoadmapCommand::Validate { file },
-        } => catalog::validate(file.as_deref(), colors),
-        Command::Roadmap {
-            command: RoadmapCommand::Show { roadmap, format },
-        } => catalog::show(roadmap.as_deref(), format, colors),
-        Command::Checks {
-            command: None,
-            format,
-        } => catalog::list_checks(format, colors),
-        Command::Checks {
-            command: Some(ChecksCommand::Explain { id }),
-            ..
-        } => catalog::explain(&id, colors),
+        Command::Roadmap { command: RoadmapCommand::Validate { file } } => catalog::validate(file.as_deref(), colors),
+        Command::Roadmap { command: RoadmapCommand::Show { roadmap, format } } => {
+            catalog::show(roadmap.as_deref(), format, colors)
+        }
+        Command::Checks { command: None, format } => catalog::list_checks(format, colors),
+        Command::Checks { command: Some(ChecksCommand::Explain { id }), .. } => catalog::explain(&id, colors),
         Command::Schema => {
             print!("{}", maturity_core::scorecard::JSON_SCHEMA);
             Ok(0)

@@ -11,11 +11,7 @@ pub struct Bar {
 
 impl Bar {
     pub fn new(visible: bool) -> Bar {
-        let target = if visible {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        };
+        let target = if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
         let bar = ProgressBar::with_draw_target(None, target);
         bar.enable_steady_tick(Duration::from_millis(100));
         Bar { bar }

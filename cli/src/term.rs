@@ -19,14 +19,8 @@ impl Colors {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
         match choice {
-            ColorChoice::Always => Colors {
-                stdout: true,
-                stderr: true,
-            },
-            ColorChoice::Never => Colors {
-                stdout: false,
-                stderr: false,
-            },
+            ColorChoice::Always => Colors { stdout: true, stderr: true },
+            ColorChoice::Never => Colors { stdout: false, stderr: false },
             ColorChoice::Auto => Colors {
                 stdout: !no_color && !dumb && std::io::stdout().is_terminal(),
                 stderr: !no_color && !dumb && std::io::stderr().is_terminal(),
@@ -36,11 +30,7 @@ impl Colors {
 }
 
 fn paint(s: &str, code: &str, on: bool) -> String {
-    if on {
-        format!("\x1b[{code}m{s}\x1b[0m")
-    } else {
-        s.to_string()
-    }
+    if on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
 }
 
 pub fn bold(s: &str, on: bool) -> String {
@@ -98,8 +88,7 @@ pub fn bar(score: Option<f64>) -> String {
 
 pub fn new_table(color: bool) -> Table {
     let mut t = Table::new();
-    t.load_style(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+    t.load_style(presets::NOTHING).set_content_arrangement(ContentArrangement::Dynamic);
     if color {
         t.enforce_styling();
     } else {
@@ -134,24 +123,14 @@ fn item_cell(item: &maturity_core::scorecard::ItemResult, color: bool) -> String
         .filter(|c| matches!(c.status, Status::Fail | Status::Partial))
         .max_by(|a, b| (a.weight * (1.0 - a.score)).total_cmp(&(b.weight * (1.0 - b.score))));
     match open {
-        Some(c) => format!(
-            "{}\n{}",
-            clip(&c.message, 140),
-            dim(&format!("→ {}", first_sentence(&c.remediation)), color)
-        ),
+        Some(c) => {
+            format!("{}\n{}", clip(&c.message, 140), dim(&format!("→ {}", first_sentence(&c.remediation)), color))
+        }
         None => {
-            let best = item
-                .checks
-                .iter()
-                .find(|c| c.status == Status::Pass)
-                .or_else(|| item.checks.first());
+            let best = item.checks.iter().find(|c| c.status == Status::Pass).or_else(|| item.checks.first());
             match best {
                 Some(c) => {
-                    let ev = c
-                        .evidence
-                        .first()
-                        .map(|e| format!("\n{}", dim(&e.label(), color)))
-                        .unwrap_or_default();
+                    let ev = c.evidence.first().map(|e| format!("\n{}", dim(&e.label(), color))).unwrap_or_default();
                     format!("{}{ev}", clip(&c.message, 140))
                 }
                 None => String::new(),
@@ -174,18 +153,9 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
         (None, _) => "no git history".into(),
     };
     out.push_str(&format!("{} · {}\n", bold(&origin, color), commit));
-    out.push_str(&dim(
-        &format!(
-            "Roadmap: {} ({})\n",
-            card.roadmap.title, card.roadmap.source
-        ),
-        color,
-    ));
+    out.push_str(&dim(&format!("Roadmap: {} ({})\n", card.roadmap.title, card.roadmap.source), color));
     out.push('\n');
-    let score = bold(
-        &format!("Score {}/100", score_text(Some(card.score))),
-        color,
-    );
+    let score = bold(&format!("Score {}/100", score_text(Some(card.score))), color);
     let level = bold(&format!("Level {}", card.level), color);
     out.push_str(&format!(
         "  {score}   {level} ({})   Assessed {} of the roadmap\n\n",
@@ -197,14 +167,7 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
         out.push_str(&format!(
             "{}  {}\n",
             bold(&area.title, color),
-            dim(
-                &format!(
-                    "score {} · assessed {}",
-                    score_text(area.score),
-                    view::percent(area.coverage)
-                ),
-                color
-            )
+            dim(&format!("score {} · assessed {}", score_text(area.score), view::percent(area.coverage)), color)
         ));
         for id in &area.items {
             let Some(item) = card.item(id) else { continue };
@@ -227,11 +190,7 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
     out.push_str(&bold("Phases\n", color));
     let mut t = new_table(color);
     for p in &card.phases {
-        let state = if p.complete {
-            "complete".to_string()
-        } else {
-            format!("{} done", view::percent(p.completion))
-        };
+        let state = if p.complete { "complete".to_string() } else { format!("{} done", view::percent(p.completion)) };
         t.add_row(vec![
             Cell::new(""),
             Cell::new(format!("{}. {}", p.number, p.title)),
@@ -246,11 +205,7 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
     out.push_str(&bold("Success metrics\n", color));
     let mut t = new_table(color);
     for m in &card.metrics {
-        let detail = if m.value.is_some() {
-            String::new()
-        } else {
-            m.message.clone()
-        };
+        let detail = if m.value.is_some() { String::new() } else { m.message.clone() };
         t.add_row(vec![
             Cell::new(""),
             status_cell(m.status, color),
@@ -268,10 +223,7 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
             out.push_str(&format!("{} {p}\n", paint("unreadable:", "33", color)));
         }
         if card.problems.len() > 10 {
-            out.push_str(&format!(
-                "… and {} more unreadable files (see --format json)\n",
-                card.problems.len() - 10
-            ));
+            out.push_str(&format!("… and {} more unreadable files (see --format json)\n", card.problems.len() - 10));
         }
         for n in &card.notes {
             out.push_str(&dim(&format!("note: {n}\n"), color));

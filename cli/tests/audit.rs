@@ -15,12 +15,7 @@ fn audit_json(path: &std::path::Path, extra: &[&str]) -> Value {
 }
 
 fn item<'a>(card: &'a Value, id: &str) -> &'a Value {
-    card["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == id)
-        .unwrap()
+    card["items"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()
 }
 
 fn check<'a>(card: &'a Value, id: &str) -> &'a Value {
@@ -36,10 +31,7 @@ fn check<'a>(card: &'a Value, id: &str) -> &'a Value {
 fn validate(card: &Value) {
     let schema: Value = serde_json::from_str(maturity_core::scorecard::JSON_SCHEMA).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
-    let errors: Vec<String> = validator
-        .iter_errors(card)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
+    let errors: Vec<String> = validator.iter_errors(card).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
@@ -52,34 +44,15 @@ fn json_output_validates_and_cites_files_that_exist() {
     assert_eq!(card["items"].as_array().unwrap().len(), 22);
     assert_eq!(card["metrics"].as_array().unwrap().len(), 12);
     for id in ["6.1", "6.2", "6.3", "3.3"] {
-        assert_eq!(
-            item(&card, id)["status"],
-            "pass",
-            "{id}: {:#}",
-            item(&card, id)
-        );
+        assert_eq!(item(&card, id)["status"], "pass", "{id}: {:#}", item(&card, id));
     }
-    let coverage = card["metrics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == "test-coverage")
-        .unwrap();
+    let coverage = card["metrics"].as_array().unwrap().iter().find(|m| m["id"] == "test-coverage").unwrap();
     assert_eq!(coverage["value"], 93.0);
     assert_eq!(coverage["status"], "pass");
     // every file evidence is relative and exists; every pass cites evidence
-    for c in card["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|i| i["checks"].as_array().unwrap())
-    {
+    for c in card["items"].as_array().unwrap().iter().flat_map(|i| i["checks"].as_array().unwrap()) {
         if c["status"] == "pass" || c["status"] == "partial" {
-            assert!(
-                !c["evidence"].as_array().unwrap().is_empty(),
-                "{} has no evidence",
-                c["id"]
-            );
+            assert!(!c["evidence"].as_array().unwrap().is_empty(), "{} has no evidence", c["id"]);
         }
         for e in c["evidence"].as_array().unwrap() {
             if e["kind"] == "file" {
@@ -102,13 +75,7 @@ fn an_empty_directory_is_audited_not_rejected() {
     assert_eq!(card["score"], 0.0);
     assert_eq!(card["level"], 0);
     assert_eq!(card["repository"]["git"], "none");
-    assert!(
-        card["notes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|n| n.as_str().unwrap().contains("not a git repository"))
-    );
+    assert!(card["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("not a git repository")));
 }
 
 #[test]
@@ -127,9 +94,8 @@ fn a_shallow_clone_is_audited_with_a_note() {
     let clone = tempfile::tempdir().unwrap();
     let dest = clone.path().join("shallow");
     let url = format!("file://{}", origin.path().display());
-    let status = std::process::Command::new("git")
-        .args(["clone", "-q", "--depth", "1", &url, dest.to_str().unwrap()])
-        .status();
+    let status =
+        std::process::Command::new("git").args(["clone", "-q", "--depth", "1", &url, dest.to_str().unwrap()]).status();
     let Ok(status) = status else {
         panic!("git is required for this test (install git)");
     };
@@ -138,13 +104,7 @@ fn a_shallow_clone_is_audited_with_a_note() {
     validate(&card);
     assert_eq!(card["repository"]["shallow"], true);
     assert_eq!(card["repository"]["commits"], 1);
-    assert!(
-        card["notes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|n| n.as_str().unwrap().contains("shallow"))
-    );
+    assert!(card["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("shallow")));
     assert_eq!(item(&card, "6.1")["status"], "pass");
 }
 
@@ -158,46 +118,29 @@ fn hostile_repository_gives_findings_not_crashes() {
         ),
         ("composer.json", "{\"require\": {"),
         ("Cargo.toml", "[package\n"),
-        (
-            "pom.xml",
-            "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><project>&e;</project>",
-        ),
+        ("pom.xml", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><project>&e;</project>"),
         (
             "coverage/clover.xml",
             "<coverage><project><metrics statements=\"10\" coveredstatements=\"99\"/></project></coverage>",
         ),
-        (
-            "results.sarif",
-            "{\"version\": \"2.1.0\", \"runs\": [{\"results\": [}",
-        ),
+        ("results.sarif", "{\"version\": \"2.1.0\", \"runs\": [{\"results\": [}"),
         ("docs/adr/0001-x.md", "\u{0}\u{1}binary"),
-        (
-            "deep.yaml",
-            &format!("{}1{}", "[".repeat(5000), "]".repeat(5000)),
-        ),
+        ("deep.yaml", &format!("{}1{}", "[".repeat(5000), "]".repeat(5000))),
         ("<script>alert(1)</script>.yml", "x: 1"),
     ]]);
     // a file with a non-UTF-8 name, a huge file and a symlink pointing out of the tree
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
-        std::fs::write(
-            f.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.yml")),
-            "on: push\n",
-        )
-        .unwrap();
+        std::fs::write(f.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.yml")), "on: push\n").unwrap();
         std::os::unix::fs::symlink("/etc", f.join("etc-link")).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", f.join("Jenkinsfile")).unwrap();
     }
     std::fs::write(f.join("huge.json"), vec![b'['; 9 * 1024 * 1024]).unwrap();
     let card = audit_json(f.path(), &[]);
     validate(&card);
-    let problems: Vec<&str> = card["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["path"].as_str().unwrap())
-        .collect();
+    let problems: Vec<&str> =
+        card["problems"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();
     for broken in [
         ".github/workflows/broken.yml",
         "composer.json",
@@ -206,33 +149,14 @@ fn hostile_repository_gives_findings_not_crashes() {
         "coverage/clover.xml",
         "results.sarif",
     ] {
-        assert!(
-            problems.contains(&broken),
-            "{broken} not reported: {problems:?}"
-        );
+        assert!(problems.contains(&broken), "{broken} not reported: {problems:?}");
     }
-    assert_eq!(
-        check(&card, "repo.ci.tests_run_on_pull_requests")["status"],
-        "unknown"
-    );
-    assert_eq!(
-        check(&card, "repo.coverage.meets_target")["status"],
-        "unknown"
-    );
-    assert_eq!(
-        check(&card, "repo.security.no_critical_vulnerabilities")["status"],
-        "unknown"
-    );
+    assert_eq!(check(&card, "repo.ci.tests_run_on_pull_requests")["status"], "unknown");
+    assert_eq!(check(&card, "repo.coverage.meets_target")["status"], "unknown");
+    assert_eq!(check(&card, "repo.security.no_critical_vulnerabilities")["status"], "unknown");
     assert_eq!(card["facts"]["skipped_large"], 1);
     assert!(card["facts"]["skipped_symlinks"].as_u64().unwrap() >= 1);
-    assert!(
-        !stdout(&maturity(&[
-            "audit",
-            f.path().to_str().unwrap(),
-            "--no-progress"
-        ]))
-        .contains("/etc/passwd")
-    );
+    assert!(!stdout(&maturity(&["audit", f.path().to_str().unwrap(), "--no-progress"])).contains("/etc/passwd"));
 }
 
 #[test]
@@ -245,24 +169,11 @@ fn evidence_files_from_outside_the_tree() {
     std::fs::write(&trivy, r#"{"SchemaVersion":2,"Results":[{"Target":"composer.lock","Vulnerabilities":[{"VulnerabilityID":"CVE-2024-1","PkgName":"twig/twig","Severity":"CRITICAL","Title":"RCE"}]}]}"#).unwrap();
     let card = audit_json(
         f.path(),
-        &[
-            "--evidence",
-            &format!("coverage={}", lcov.display()),
-            "-e",
-            &format!("trivy={}", trivy.display()),
-        ],
+        &["--evidence", &format!("coverage={}", lcov.display()), "-e", &format!("trivy={}", trivy.display())],
     );
     validate(&card);
-    let coverage = card["metrics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == "test-coverage")
-        .unwrap();
-    assert_eq!(
-        coverage["value"], 60.0,
-        "the given report wins over the one in the tree"
-    );
+    let coverage = card["metrics"].as_array().unwrap().iter().find(|m| m["id"] == "test-coverage").unwrap();
+    assert_eq!(coverage["value"], 60.0, "the given report wins over the one in the tree");
     assert_eq!(coverage["status"], "fail");
     let critical = check(&card, "repo.security.no_critical_vulnerabilities");
     assert_eq!(critical["status"], "fail");
@@ -288,41 +199,16 @@ fn usage_and_input_errors_exit_2() {
     )]);
     let p = f.path().to_str().unwrap();
     for (name, args, needle) in [
-        (
-            "missing path",
-            vec!["audit", "/definitely/not/here"],
-            "not a directory",
-        ),
-        (
-            "bad evidence kind",
-            vec!["audit", p, "--evidence", "pdf=x.pdf"],
-            "unknown evidence kind `pdf`",
-        ),
-        (
-            "missing evidence",
-            vec!["audit", p, "--evidence", "coverage=/nope.xml"],
-            "no such file",
-        ),
-        (
-            "bad fail-under",
-            vec!["audit", p, "--fail-under", "150"],
-            "between 0 and 100",
-        ),
+        ("missing path", vec!["audit", "/definitely/not/here"], "not a directory"),
+        ("bad evidence kind", vec!["audit", p, "--evidence", "pdf=x.pdf"], "unknown evidence kind `pdf`"),
+        ("missing evidence", vec!["audit", p, "--evidence", "coverage=/nope.xml"], "no such file"),
+        ("bad fail-under", vec!["audit", p, "--fail-under", "150"], "between 0 and 100"),
         (
             "invalid roadmap",
-            vec![
-                "audit",
-                p,
-                "--roadmap",
-                f.join("bad-roadmap.toml").to_str().unwrap(),
-            ],
+            vec!["audit", p, "--roadmap", f.join("bad-roadmap.toml").to_str().unwrap()],
             "bad-roadmap.toml:8:8: error: item `1` names unknown area `nowhere`",
         ),
-        (
-            "unknown format",
-            vec!["audit", p, "--format", "pdf"],
-            "invalid value 'pdf'",
-        ),
+        ("unknown format", vec!["audit", p, "--format", "pdf"], "invalid value 'pdf'"),
     ] {
         let out = maturity(&args);
         assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));

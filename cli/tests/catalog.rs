@@ -8,11 +8,7 @@ use common::*;
 fn the_built_in_roadmap_validates() {
     let out = maturity(&["roadmap", "validate"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("valid (7 areas, 22 items"),
-        "{}",
-        stdout(&out)
-    );
+    assert!(stdout(&out).contains("valid (7 areas, 22 items"), "{}", stdout(&out));
 }
 
 #[test]
@@ -24,18 +20,10 @@ fn validation_errors_have_positions_and_exit_2() {
             "format = 1\n[roadmap]\nid = \"r\"\ntitle = \"R\"\nweeks = 4\n[[areas]]\nid = \"a\"\ntitle = \"A\"\n[[items]]\nid = \"1\"\narea = \"a\"\ntitle = \"T\"\nchecks = [{ id = \"repo.nope\" }]\n[[items]]\nid = \"1\"\narea = \"a\"\ntitle = \"T\"\nchecks = []\n[[phases]]\nid = \"p\"\ntitle = \"P\"\nweeks = [1, 9]\ntasks = [{ title = \"t\", items = [\"2\"] }]\n[[metrics]]\nid = \"m\"\ngroup = \"g\"\ntitle = \"M\"\ntarget = { op = \"<\", value = 1, unit = \"\" }\n",
         ),
     ]);
-    let out = maturity(&[
-        "roadmap",
-        "validate",
-        f.join("syntax.toml").to_str().unwrap(),
-    ]);
+    let out = maturity(&["roadmap", "validate", f.join("syntax.toml").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("syntax.toml:2:"), "{}", stderr(&out));
-    let out = maturity(&[
-        "roadmap",
-        "validate",
-        f.join("semantic.toml").to_str().unwrap(),
-    ]);
+    let out = maturity(&["roadmap", "validate", f.join("semantic.toml").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     for needle in [
@@ -78,12 +66,7 @@ fn checks_list_and_explain() {
     assert!(stdout(&out).contains("repo.ci.tests_run_on_pull_requests"));
     let out = maturity(&["checks", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(
-        v.as_array()
-            .unwrap()
-            .iter()
-            .all(|c| !c["remediation"].as_str().unwrap().is_empty())
-    );
+    assert!(v.as_array().unwrap().iter().all(|c| !c["remediation"].as_str().unwrap().is_empty()));
     let out = maturity(&["checks", "explain", "repo.coverage.meets_target"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
@@ -96,8 +79,7 @@ fn checks_list_and_explain() {
     let out = maturity(&["checks", "explain", "coverage"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out)
-            .contains("did you mean repo.coverage.collected_in_ci, repo.coverage.meets_target?"),
+        stderr(&out).contains("did you mean repo.coverage.collected_in_ci, repo.coverage.meets_target?"),
         "{}",
         stderr(&out)
     );

@@ -9,9 +9,7 @@ use crate::roadmap::Roadmap;
 use crate::scorecard::{FactsSummary, RepositoryInfo, RoadmapInfo, SCHEMA, Scorecard, ToolInfo};
 use crate::scoring;
 use maturity_checks::facts::git::{GitState, canonical_remote};
-use maturity_checks::facts::{
-    self, CollectError, CollectOptions, EvidenceInput, Progress, RepoFacts,
-};
+use maturity_checks::facts::{self, CollectError, CollectOptions, EvidenceInput, Progress, RepoFacts};
 use maturity_checks::metrics::{self, Measurement};
 use maturity_checks::model::Finding;
 use maturity_checks::{Check, Context, Targets, registry};
@@ -41,9 +39,7 @@ pub fn audit(
 ) -> Result<Scorecard, AuditError> {
     let started = Instant::now();
     let collect = CollectOptions {
-        max_file_size: opts
-            .max_file_size
-            .unwrap_or(facts::files::DEFAULT_MAX_FILE_SIZE),
+        max_file_size: opts.max_file_size.unwrap_or(facts::files::DEFAULT_MAX_FILE_SIZE),
         evidence: opts.evidence.clone(),
     };
     let repo = facts::collect(root, &collect, progress)?;
@@ -66,23 +62,15 @@ pub fn targets(roadmap: &Roadmap) -> Targets {
 }
 
 fn run_check(check: &dyn Check, cx: &Context) -> Finding {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check.evaluate(cx))).unwrap_or_else(
-        |_| {
-            Finding::unknown(format!(
-                "the check {} failed unexpectedly; please report this as a bug",
-                check.meta().id
-            ))
-        },
-    )
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check.evaluate(cx))).unwrap_or_else(|_| {
+        Finding::unknown(format!("the check {} failed unexpectedly; please report this as a bug", check.meta().id))
+    })
 }
 
 /// Scores collected facts against the roadmap.
 pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, progress: &dyn Progress) -> Scorecard {
     let targets = targets(roadmap);
-    let cx = Context {
-        repo,
-        targets: &targets,
-    };
+    let cx = Context { repo, targets: &targets };
     // each check runs once, however many items name it
     let mut findings: HashMap<&str, (&'static dyn Check, Finding)> = HashMap::new();
     for item in &roadmap.items {
@@ -124,11 +112,8 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, progress: &dyn Progress) ->
         .metrics
         .iter()
         .map(|m| {
-            let measurement: Option<Measurement> = m
-                .measure
-                .as_deref()
-                .and_then(metrics::find)
-                .map(|x| (x.measure)(repo));
+            let measurement: Option<Measurement> =
+                m.measure.as_deref().and_then(metrics::find).map(|x| (x.measure)(repo));
             scoring::metric(m, measurement.as_ref())
         })
         .collect();
@@ -138,10 +123,7 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, progress: &dyn Progress) ->
     let (level, level_name) = scoring::level(&phases);
     Scorecard {
         schema: SCHEMA.to_string(),
-        tool: ToolInfo {
-            name: "maturity".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
+        tool: ToolInfo { name: "maturity".into(), version: env!("CARGO_PKG_VERSION").into() },
         generated_at: jiff::Timestamp::now()
             .round(jiff::Unit::Second)
             .unwrap_or_else(|_| jiff::Timestamp::now())
@@ -175,17 +157,9 @@ fn repository_info(repo: &RepoFacts) -> RepositoryInfo {
     let dir_name = std::fs::canonicalize(&repo.root)
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .or_else(|| {
-            repo.root
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-        })
+        .or_else(|| repo.root.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| repo.root.display().to_string());
-    let name = remote
-        .as_deref()
-        .and_then(|r| r.rsplit('/').next())
-        .map(str::to_string)
-        .unwrap_or(dir_name);
+    let name = remote.as_deref().and_then(|r| r.rsplit('/').next()).map(str::to_string).unwrap_or(dir_name);
     RepositoryInfo {
         path: repo.root.display().to_string(),
         name,
@@ -213,19 +187,9 @@ fn summary(repo: &RepoFacts) -> FactsSummary {
         skipped_symlinks: s.skipped_symlinks,
         non_utf8_paths: s.non_utf8_paths,
         unreadable: s.unreadable,
-        ci_systems: repo
-            .ci
-            .systems()
-            .iter()
-            .map(|s| s.label().to_string())
-            .collect(),
+        ci_systems: repo.ci.systems().iter().map(|s| s.label().to_string()).collect(),
         pipelines: repo.ci.pipelines.len(),
-        ecosystems: repo
-            .manifests
-            .ecosystems()
-            .iter()
-            .map(|e| e.as_str().to_string())
-            .collect(),
+        ecosystems: repo.manifests.ecosystems().iter().map(|e| e.as_str().to_string()).collect(),
         adr_records: repo.adr.records.len(),
         slos: repo.slo.slos.len(),
         coverage_reports: repo.reports.coverage.len(),
@@ -238,16 +202,10 @@ fn notes(repo: &RepoFacts) -> Vec<String> {
     let mut out: Vec<String> = repo.git.notes.clone();
     let s = repo.files.stats();
     if s.skipped_large > 0 {
-        out.push(format!(
-            "{} file(s) larger than the size limit were not read",
-            s.skipped_large
-        ));
+        out.push(format!("{} file(s) larger than the size limit were not read", s.skipped_large));
     }
     if s.skipped_symlinks > 0 {
-        out.push(format!(
-            "{} symbolic link(s) were not followed",
-            s.skipped_symlinks
-        ));
+        out.push(format!("{} symbolic link(s) were not followed", s.skipped_symlinks));
     }
     if !repo.reports.ignored.is_empty() {
         out.push(format!(
@@ -275,18 +233,10 @@ mod tests {
         assert_eq!(card.level, 0);
         assert_eq!(card.score, 0.0);
         let coverage = card.item("6.2").unwrap();
-        let meets = coverage
-            .checks
-            .iter()
-            .find(|c| c.id == "repo.coverage.meets_target")
-            .unwrap();
+        let meets = coverage.checks.iter().find(|c| c.id == "repo.coverage.meets_target").unwrap();
         assert_eq!(meets.status, Status::NotAssessed);
         assert_eq!(card.item("1.1").unwrap().status, Status::NotAssessed);
-        let m = card
-            .metrics
-            .iter()
-            .find(|m| m.id == "test-coverage")
-            .unwrap();
+        let m = card.metrics.iter().find(|m| m.id == "test-coverage").unwrap();
         assert_eq!(m.status, Status::NotAssessed);
         assert!(m.message.contains("--evidence coverage=PATH"));
     }
@@ -302,29 +252,16 @@ mod tests {
                 "build/logs/clover.xml",
                 r#"<coverage><project><metrics statements="100" coveredstatements="95"/></project></coverage>"#,
             ),
-            (
-                "composer.json",
-                r#"{"require":{"symfony/framework-bundle":"^7"}}"#,
-            ),
-            (
-                ".github/dependabot.yml",
-                "version: 2\nupdates:\n  - package-ecosystem: composer\n    directory: /\n",
-            ),
+            ("composer.json", r#"{"require":{"symfony/framework-bundle":"^7"}}"#),
+            (".github/dependabot.yml", "version: 2\nupdates:\n  - package-ecosystem: composer\n    directory: /\n"),
         ]);
         let card = evaluate(&repo, &Roadmap::default_roadmap(), &NoProgress);
         assert_eq!(card.item("6.1").unwrap().status, Status::Pass);
         assert_eq!(card.item("6.2").unwrap().status, Status::Pass);
         let security = card.item("4.2").unwrap();
         assert_eq!(security.status, Status::Pass, "{:#?}", security.checks);
-        assert!(
-            security.coverage < 1.0,
-            "no scan report: the critical-vulnerability check is not assessed"
-        );
-        let m = card
-            .metrics
-            .iter()
-            .find(|m| m.id == "test-coverage")
-            .unwrap();
+        assert!(security.coverage < 1.0, "no scan report: the critical-vulnerability check is not assessed");
+        let m = card.metrics.iter().find(|m| m.id == "test-coverage").unwrap();
         assert_eq!((m.status, m.value), (Status::Pass, Some(95.0)));
     }
 }

@@ -140,13 +140,7 @@ pub struct Target {
 
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}{}",
-            self.op.symbol(),
-            maturity_checks::model::fmt_num(self.value),
-            unit_suffix(&self.unit)
-        )
+        write!(f, "{} {}{}", self.op.symbol(), maturity_checks::model::fmt_num(self.value), unit_suffix(&self.unit))
     }
 }
 
@@ -229,11 +223,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}:{}: {sev}: {}",
-            self.file, self.line, self.column, self.message
-        )
+        write!(f, "{}:{}:{}: {sev}: {}", self.file, self.line, self.column, self.message)
     }
 }
 
@@ -245,11 +235,7 @@ pub struct RoadmapError {
 
 impl fmt::Display for RoadmapError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors: Vec<&Diagnostic> = self
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
+        let errors: Vec<&Diagnostic> = self.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
         write!(f, "the roadmap has {} error(s)", errors.len())?;
         for d in errors {
             write!(f, "\n  {d}")?;
@@ -393,13 +379,7 @@ struct Diags<'a> {
 impl Diags<'_> {
     fn at(&mut self, span: std::ops::Range<usize>, severity: Severity, message: String) {
         let (line, column) = line_col(self.text, span.start);
-        self.out.push(Diagnostic {
-            file: self.name.to_string(),
-            line,
-            column,
-            severity,
-            message,
-        });
+        self.out.push(Diagnostic { file: self.name.to_string(), line, column, severity, message });
     }
     fn error(&mut self, span: std::ops::Range<usize>, message: String) {
         self.at(span, Severity::Error, message);
@@ -423,22 +403,13 @@ fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() as u32 + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0) as u32
-        + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
     (line, col)
 }
 
 /// Parses `text`, returning the roadmap when it is usable and every diagnostic (errors and warnings).
 pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diagnostic>) {
-    let mut d = Diags {
-        text,
-        name,
-        out: Vec::new(),
-    };
+    let mut d = Diags { text, name, out: Vec::new() };
     let raw: Raw = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {
@@ -450,18 +421,12 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
     if *raw.format.get_ref() != FORMAT {
         d.error(
             raw.format.span(),
-            format!(
-                "unsupported roadmap format {} (this version reads format {FORMAT})",
-                raw.format.get_ref()
-            ),
+            format!("unsupported roadmap format {} (this version reads format {FORMAT})", raw.format.get_ref()),
         );
     }
     let weeks = *raw.roadmap.weeks.get_ref();
     if weeks == 0 || weeks > 520 {
-        d.error(
-            raw.roadmap.weeks.span(),
-            format!("`weeks` must be between 1 and 520, not {weeks}"),
-        );
+        d.error(raw.roadmap.weeks.span(), format!("`weeks` must be between 1 and 520, not {weeks}"));
     }
     let start = raw.roadmap.start.as_ref().and_then(|s| {
         let dt = s.get_ref();
@@ -485,11 +450,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
         if !area_ids.contains(item.area.get_ref().as_str()) {
             d.error(
                 item.area.span(),
-                format!(
-                    "item `{}` names unknown area `{}`",
-                    item.id.get_ref(),
-                    item.area.get_ref()
-                ),
+                format!("item `{}` names unknown area `{}`", item.id.get_ref(), item.area.get_ref()),
             );
         }
         check_weight(&mut d, &item.weight, "item weight");
@@ -498,20 +459,13 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
             if registry::find(c.id.get_ref()).is_none() {
                 d.error(
                     c.id.span(),
-                    format!(
-                        "unknown check id `{}` (see `maturity checks` for the list)",
-                        c.id.get_ref()
-                    ),
+                    format!("unknown check id `{}` (see `maturity checks` for the list)", c.id.get_ref()),
                 );
             }
             if !check_ids.insert(c.id.get_ref().clone()) {
                 d.error(
                     c.id.span(),
-                    format!(
-                        "check `{}` is listed twice in item `{}`",
-                        c.id.get_ref(),
-                        item.id.get_ref()
-                    ),
+                    format!("check `{}` is listed twice in item `{}`", c.id.get_ref(), item.id.get_ref()),
                 );
             }
             check_weight(&mut d, &c.weight, "check weight");
@@ -519,24 +473,13 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
         if item.checks.get_ref().is_empty() {
             d.warning(
                 item.checks.span(),
-                format!(
-                    "item `{}` has no checks; it will be reported as not assessed",
-                    item.id.get_ref()
-                ),
+                format!("item `{}` has no checks; it will be reported as not assessed", item.id.get_ref()),
             );
         }
     }
     let item_ids: HashSet<&str> = raw.items.iter().map(|i| i.id.get_ref().as_str()).collect();
-    let deliverable_ids: HashSet<&str> = raw
-        .deliverables
-        .iter()
-        .map(|x| x.id.get_ref().as_str())
-        .collect();
-    let metric_ids: HashSet<&str> = raw
-        .metrics
-        .iter()
-        .map(|m| m.id.get_ref().as_str())
-        .collect();
+    let deliverable_ids: HashSet<&str> = raw.deliverables.iter().map(|x| x.id.get_ref().as_str()).collect();
+    let metric_ids: HashSet<&str> = raw.metrics.iter().map(|m| m.id.get_ref().as_str()).collect();
 
     let mut seen = HashSet::new();
     let mut phased: HashSet<&str> = HashSet::new();
@@ -546,45 +489,35 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
         match p.weeks.get_ref().as_slice() {
             [a, b] if *a >= 1 && a <= b && *b <= weeks => {
                 if *a <= last_end {
-                    d.warning(p.weeks.span(), format!("phase `{}` starts in week {a}, before the previous phase ends (week {last_end})", p.id.get_ref()));
+                    d.warning(
+                        p.weeks.span(),
+                        format!(
+                            "phase `{}` starts in week {a}, before the previous phase ends (week {last_end})",
+                            p.id.get_ref()
+                        ),
+                    );
                 }
                 last_end = *b;
             }
             _ => d.error(
                 p.weeks.span(),
-                format!(
-                    "phase `{}`: `weeks` must be [first, last] within 1..={weeks}",
-                    p.id.get_ref()
-                ),
+                format!("phase `{}`: `weeks` must be [first, last] within 1..={weeks}", p.id.get_ref()),
             ),
         }
         if p.tasks.is_empty() {
-            d.error(
-                p.id.span(),
-                format!("phase `{}` has no tasks", p.id.get_ref()),
-            );
+            d.error(p.id.span(), format!("phase `{}` has no tasks", p.id.get_ref()));
         }
         for t in &p.tasks {
             for i in &t.items {
                 if item_ids.contains(i.get_ref().as_str()) {
                     phased.insert(i.get_ref().as_str());
                 } else {
-                    d.error(
-                        i.span(),
-                        format!("task `{}` names unknown item `{}`", t.title, i.get_ref()),
-                    );
+                    d.error(i.span(), format!("task `{}` names unknown item `{}`", t.title, i.get_ref()));
                 }
             }
             for x in &t.deliverables {
                 if !deliverable_ids.contains(x.get_ref().as_str()) {
-                    d.error(
-                        x.span(),
-                        format!(
-                            "task `{}` names unknown deliverable `{}`",
-                            t.title,
-                            x.get_ref()
-                        ),
-                    );
+                    d.error(x.span(), format!("task `{}` names unknown deliverable `{}`", t.title, x.get_ref()));
                 }
             }
         }
@@ -593,10 +526,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
         if !phased.contains(item.id.get_ref().as_str()) {
             d.error(
                 item.id.span(),
-                format!(
-                    "item `{}` is in no phase (add it to a task's `items`)",
-                    item.id.get_ref()
-                ),
+                format!("item `{}` is in no phase (add it to a task's `items`)", item.id.get_ref()),
             );
         }
     }
@@ -605,35 +535,19 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
         d.unique(&mut seen, "metric", &m.id);
         let t = m.target.get_ref();
         if !t.value.is_finite() {
-            d.error(
-                m.target.span(),
-                format!(
-                    "metric `{}`: target value must be a finite number",
-                    m.id.get_ref()
-                ),
-            );
+            d.error(m.target.span(), format!("metric `{}`: target value must be a finite number", m.id.get_ref()));
         }
         if t.unit.trim().is_empty() {
             d.error(
                 m.target.span(),
-                format!(
-                    "metric `{}`: target unit is empty (use \"count\" for plain numbers)",
-                    m.id.get_ref()
-                ),
+                format!("metric `{}`: target unit is empty (use \"count\" for plain numbers)", m.id.get_ref()),
             );
         }
         if let Some(measure) = &m.measure
             && metrics::find(measure.get_ref()).is_none()
         {
             let known: Vec<&str> = metrics::MEASURES.iter().map(|x| x.id).collect();
-            d.error(
-                measure.span(),
-                format!(
-                    "unknown measure `{}` (known: {})",
-                    measure.get_ref(),
-                    known.join(", ")
-                ),
-            );
+            d.error(measure.span(), format!("unknown measure `{}` (known: {})", measure.get_ref(), known.join(", ")));
         }
     }
     let mut seen = HashSet::new();
@@ -644,11 +558,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
                 if !item_ids.contains(i.get_ref().as_str()) {
                     d.error(
                         i.span(),
-                        format!(
-                            "deliverable part `{}` names unknown item `{}`",
-                            part.title,
-                            i.get_ref()
-                        ),
+                        format!("deliverable part `{}` names unknown item `{}`", part.title, i.get_ref()),
                     );
                 }
             }
@@ -656,11 +566,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
                 if !metric_ids.contains(m.get_ref().as_str()) {
                     d.error(
                         m.span(),
-                        format!(
-                            "deliverable part `{}` names unknown metric `{}`",
-                            part.title,
-                            m.get_ref()
-                        ),
+                        format!("deliverable part `{}` names unknown metric `{}`", part.title, m.get_ref()),
                     );
                 }
             }
@@ -678,14 +584,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
         objective: raw.roadmap.objective,
         weeks,
         start,
-        areas: raw
-            .areas
-            .into_iter()
-            .map(|a| Area {
-                id: a.id.into_inner(),
-                title: a.title,
-            })
-            .collect(),
+        areas: raw.areas.into_iter().map(|a| Area { id: a.id.into_inner(), title: a.title }).collect(),
         items: raw
             .items
             .into_iter()
@@ -701,10 +600,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
                     .checks
                     .into_inner()
                     .into_iter()
-                    .map(|c| CheckRef {
-                        id: c.id.into_inner(),
-                        weight: c.weight.into_inner(),
-                    })
+                    .map(|c| CheckRef { id: c.id.into_inner(), weight: c.weight.into_inner() })
                     .collect(),
             })
             .collect(),
@@ -718,21 +614,14 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
                     id: p.id.into_inner(),
                     number: n as u32 + 1,
                     title: p.title,
-                    weeks: [
-                        w.first().copied().unwrap_or(1),
-                        w.get(1).copied().unwrap_or(1),
-                    ],
+                    weeks: [w.first().copied().unwrap_or(1), w.get(1).copied().unwrap_or(1)],
                     tasks: p
                         .tasks
                         .into_iter()
                         .map(|t| Task {
                             title: t.title,
                             items: t.items.into_iter().map(Spanned::into_inner).collect(),
-                            deliverables: t
-                                .deliverables
-                                .into_iter()
-                                .map(Spanned::into_inner)
-                                .collect(),
+                            deliverables: t.deliverables.into_iter().map(Spanned::into_inner).collect(),
                         })
                         .collect(),
                 }
@@ -748,11 +637,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
                     group: m.group,
                     title: m.title,
                     statement: m.statement,
-                    target: Target {
-                        op: t.op,
-                        value: t.value,
-                        unit: t.unit,
-                    },
+                    target: Target { op: t.op, value: t.value, unit: t.unit },
                     measure: m.measure.map(Spanned::into_inner),
                 }
             })
@@ -783,10 +668,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
 fn check_weight(d: &mut Diags, w: &Spanned<f64>, what: &str) {
     let v = *w.get_ref();
     if !(v.is_finite() && v > 0.0) {
-        d.error(
-            w.span(),
-            format!("{what} must be a positive number, not {v}"),
-        );
+        d.error(w.span(), format!("{what} must be a positive number, not {v}"));
     }
 }
 
@@ -802,10 +684,7 @@ mod tests {
     fn the_default_roadmap_encodes_the_whole_seed() {
         let (r, diags) = parse_with_warnings(DEFAULT_TOML, DEFAULT_NAME);
         let r = r.expect("parses");
-        assert!(
-            diags.iter().all(|d| d.severity == Severity::Warning),
-            "{diags:?}"
-        );
+        assert!(diags.iter().all(|d| d.severity == Severity::Warning), "{diags:?}");
         assert_eq!(r.areas.len(), 7);
         assert_eq!(r.items.len(), 22);
         assert_eq!(r.phases.len(), 4);
@@ -817,11 +696,7 @@ mod tests {
         for p in &r.phases {
             assert_eq!(p.tasks.len(), 4, "{}", p.id);
         }
-        let tasks: Vec<&str> = r
-            .phases
-            .iter()
-            .flat_map(|p| p.tasks.iter().map(|t| t.title.as_str()))
-            .collect();
+        let tasks: Vec<&str> = r.phases.iter().flat_map(|p| p.tasks.iter().map(|t| t.title.as_str())).collect();
         assert!(tasks.contains(&"Disaster recovery procedures"));
         assert!(tasks.contains(&"Final demo preparation"));
         let groups: Vec<&str> = r.metrics.iter().map(|m| m.group.as_str()).collect();
@@ -832,9 +707,7 @@ mod tests {
         assert_eq!(parts, 12);
         for item in &r.items {
             assert!(
-                !item.implementation.is_empty()
-                    && !item.tools.is_empty()
-                    && !item.justification.is_empty(),
+                !item.implementation.is_empty() && !item.tools.is_empty() && !item.justification.is_empty(),
                 "{}",
                 item.id
             );
@@ -846,22 +719,14 @@ mod tests {
         let r = Roadmap::default_roadmap();
         for c in registry::CHECKS {
             let id = c.meta().id;
-            assert!(
-                r.items.iter().any(|i| i.checks.iter().any(|c| c.id == id)),
-                "check {id} is in no item"
-            );
+            assert!(r.items.iter().any(|i| i.checks.iter().any(|c| c.id == id)), "check {id} is in no item");
         }
     }
 
     fn errors(text: &str) -> Vec<String> {
         match Roadmap::parse(text, "r.toml") {
             Ok(_) => Vec::new(),
-            Err(e) => e
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .map(|d| d.to_string())
-                .collect(),
+            Err(e) => e.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.to_string()).collect(),
         }
     }
 
@@ -912,31 +777,11 @@ measure = "coverage.line_percent"
                 "repo.ci.nope",
                 "r.toml:13:18: error: unknown check id `repo.ci.nope`",
             ),
-            (
-                "unknown area",
-                "area = \"a\"",
-                "area = \"b\"",
-                "r.toml:11:8: error: item `1` names unknown area `b`",
-            ),
-            (
-                "item in no phase",
-                "items = [\"1\"]",
-                "items = []",
-                "r.toml:10:6: error: item `1` is in no phase",
-            ),
+            ("unknown area", "area = \"a\"", "area = \"b\"", "r.toml:11:8: error: item `1` names unknown area `b`"),
+            ("item in no phase", "items = [\"1\"]", "items = []", "r.toml:10:6: error: item `1` is in no phase"),
             ("bad op", "op = \">\"", "op = \"~\"", "r.toml:23:"),
-            (
-                "bad weeks",
-                "weeks = [1, 4]",
-                "weeks = [3, 2]",
-                "r.toml:17:9: error: phase `p`: `weeks` must be",
-            ),
-            (
-                "bad weight",
-                "weight = 2",
-                "weight = -1",
-                "r.toml:13:65: error: check weight must be a positive number",
-            ),
+            ("bad weeks", "weeks = [1, 4]", "weeks = [3, 2]", "r.toml:17:9: error: phase `p`: `weeks` must be"),
+            ("bad weight", "weight = 2", "weight = -1", "r.toml:13:65: error: check weight must be a positive number"),
             (
                 "unknown measure",
                 "coverage.line_percent",
@@ -949,18 +794,8 @@ measure = "coverage.line_percent"
                 "[[items]]\nid = \"1\"\narea = \"a\"\ntitle = \"Again\"\nchecks = []\n[[phases]]",
                 "error: duplicate item id `1`",
             ),
-            (
-                "bad format",
-                "format = 1",
-                "format = 2",
-                "r.toml:1:10: error: unsupported roadmap format 2",
-            ),
-            (
-                "nan target",
-                "value = 90",
-                "value = nan",
-                "target value must be a finite number",
-            ),
+            ("bad format", "format = 1", "format = 2", "r.toml:1:10: error: unsupported roadmap format 2"),
+            ("nan target", "value = 90", "value = nan", "target value must be a finite number"),
         ] {
             let text = MINIMAL.replacen(from, to, 1);
             assert_ne!(text, MINIMAL, "{name}: replacement did not apply");
@@ -971,9 +806,7 @@ measure = "coverage.line_percent"
 
     #[test]
     fn all_errors_are_reported_at_once() {
-        let text = MINIMAL
-            .replace("repo.ci.tests_run_on_pull_requests", "x.y")
-            .replace("area = \"a\"", "area = \"z\"");
+        let text = MINIMAL.replace("repo.ci.tests_run_on_pull_requests", "x.y").replace("area = \"a\"", "area = \"z\"");
         assert_eq!(errors(&text).len(), 2);
     }
 

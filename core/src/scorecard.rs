@@ -170,9 +170,6 @@ impl Scorecard {
 
     /// Counts of items by status, in [`Status::ALL`] order.
     pub fn status_counts(&self) -> Vec<(Status, usize)> {
-        Status::ALL
-            .iter()
-            .map(|s| (*s, self.items.iter().filter(|i| i.status == *s).count()))
-            .collect()
+        Status::ALL.iter().map(|s| (*s, self.items.iter().filter(|i| i.status == *s).count())).collect()
     }
 }

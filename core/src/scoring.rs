@@ -15,9 +15,7 @@
 //!   phases from the first.
 
 use crate::roadmap::{Item, Metric, Roadmap};
-use crate::scorecard::{
-    AreaResult, CheckResult, ItemResult, MetricResult, PhaseResult, TargetInfo,
-};
+use crate::scorecard::{AreaResult, CheckResult, ItemResult, MetricResult, PhaseResult, TargetInfo};
 use maturity_checks::metrics::Measurement;
 use maturity_checks::model::{Finding, Status};
 
@@ -45,31 +43,16 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
         })
         .collect();
     let total_weight: f64 = checks.iter().map(|c| c.weight).sum();
-    let assessed: Vec<&Evaluated> = checks
-        .iter()
-        .filter(|c| c.finding.status.is_assessed())
-        .collect();
+    let assessed: Vec<&Evaluated> = checks.iter().filter(|c| c.finding.status.is_assessed()).collect();
     let counted_weight: f64 = checks
         .iter()
         .filter(|c| c.finding.status.is_assessed() || c.finding.status == Status::Waived)
         .map(|c| c.weight)
         .sum();
-    let coverage = if total_weight > 0.0 {
-        counted_weight / total_weight
-    } else {
-        0.0
-    };
+    let coverage = if total_weight > 0.0 { counted_weight / total_weight } else { 0.0 };
     let assessed_weight: f64 = assessed.iter().map(|c| c.weight).sum();
-    let score = (assessed_weight > 0.0).then(|| {
-        round1(
-            100.0
-                * assessed
-                    .iter()
-                    .map(|c| c.weight * c.finding.score)
-                    .sum::<f64>()
-                / assessed_weight,
-        )
-    });
+    let score = (assessed_weight > 0.0)
+        .then(|| round1(100.0 * assessed.iter().map(|c| c.weight * c.finding.score).sum::<f64>() / assessed_weight));
     let status = if assessed.is_empty() {
         if checks.iter().any(|c| c.finding.status == Status::Unknown) {
             Status::Unknown
@@ -91,20 +74,12 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
     } else if checks.is_empty() {
         Some("No checks assess this item yet; review it by hand.".to_string())
     } else {
-        let mut open: Vec<&Evaluated> = checks
-            .iter()
-            .filter(|c| matches!(c.finding.status, Status::Fail | Status::Partial))
-            .collect();
-        open.sort_by(|a, b| {
-            (b.weight * (1.0 - b.finding.score)).total_cmp(&(a.weight * (1.0 - a.finding.score)))
-        });
+        let mut open: Vec<&Evaluated> =
+            checks.iter().filter(|c| matches!(c.finding.status, Status::Fail | Status::Partial)).collect();
+        open.sort_by(|a, b| (b.weight * (1.0 - b.finding.score)).total_cmp(&(a.weight * (1.0 - a.finding.score))));
         open.first()
             .copied()
-            .or_else(|| {
-                checks
-                    .iter()
-                    .find(|c| matches!(c.finding.status, Status::Unknown | Status::NotAssessed))
-            })
+            .or_else(|| checks.iter().find(|c| matches!(c.finding.status, Status::Unknown | Status::NotAssessed)))
             .map(|c| match c.finding.status {
                 Status::Fail | Status::Partial => c.remediation.to_string(),
                 _ => c.finding.message.clone(),
@@ -134,13 +109,9 @@ pub fn areas(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<AreaResult> {
         .map(|a| {
             let mine: Vec<&ItemResult> = items.iter().filter(|i| i.area == a.id).collect();
             let scored: Vec<f64> = mine.iter().filter_map(|i| i.score).collect();
-            let score = (!scored.is_empty())
-                .then(|| round1(scored.iter().sum::<f64>() / scored.len() as f64));
-            let coverage = if mine.is_empty() {
-                0.0
-            } else {
-                mine.iter().map(|i| i.coverage).sum::<f64>() / mine.len() as f64
-            };
+            let score = (!scored.is_empty()).then(|| round1(scored.iter().sum::<f64>() / scored.len() as f64));
+            let coverage =
+                if mine.is_empty() { 0.0 } else { mine.iter().map(|i| i.coverage).sum::<f64>() / mine.len() as f64 };
             AreaResult {
                 id: a.id.clone(),
                 title: a.title.clone(),
@@ -158,15 +129,8 @@ pub fn phases(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<PhaseResult> {
         .iter()
         .map(|p| {
             let ids: Vec<String> = p.items().into_iter().map(str::to_string).collect();
-            let done = ids
-                .iter()
-                .filter(|id| items.iter().any(|i| &i.id == *id && is_done(i.status)))
-                .count();
-            let completion = if ids.is_empty() {
-                0.0
-            } else {
-                done as f64 / ids.len() as f64
-            };
+            let done = ids.iter().filter(|id| items.iter().any(|i| &i.id == *id && is_done(i.status))).count();
+            let completion = if ids.is_empty() { 0.0 } else { done as f64 / ids.len() as f64 };
             PhaseResult {
                 id: p.id.clone(),
                 number: p.number,
@@ -185,21 +149,9 @@ pub fn phases(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<PhaseResult> {
 pub fn overall(items: &[ItemResult]) -> (f64, f64) {
     let scored: Vec<&ItemResult> = items.iter().filter(|i| i.score.is_some()).collect();
     let w: f64 = scored.iter().map(|i| i.weight).sum();
-    let score = if w > 0.0 {
-        scored
-            .iter()
-            .map(|i| i.weight * i.score.unwrap_or(0.0))
-            .sum::<f64>()
-            / w
-    } else {
-        0.0
-    };
+    let score = if w > 0.0 { scored.iter().map(|i| i.weight * i.score.unwrap_or(0.0)).sum::<f64>() / w } else { 0.0 };
     let all_w: f64 = items.iter().map(|i| i.weight).sum();
-    let coverage = if all_w > 0.0 {
-        items.iter().map(|i| i.weight * i.coverage).sum::<f64>() / all_w
-    } else {
-        0.0
-    };
+    let coverage = if all_w > 0.0 { items.iter().map(|i| i.weight * i.coverage).sum::<f64>() / all_w } else { 0.0 };
     (round1(score), round3(coverage))
 }
 
@@ -214,10 +166,7 @@ pub fn level(phases: &[PhaseResult]) -> (u32, String) {
 
 pub fn metric(m: &Metric, measurement: Option<&Measurement>) -> MetricResult {
     let target = TargetInfo {
-        op: serde_json::to_value(m.target.op)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
+        op: serde_json::to_value(m.target.op).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
         value: m.target.value,
         unit: m.target.unit.clone(),
     };
@@ -235,37 +184,18 @@ pub fn metric(m: &Metric, measurement: Option<&Measurement>) -> MetricResult {
     };
     let unit = crate::roadmap::unit_suffix(&m.target.unit);
     match measurement {
-        None => base(
-            Status::NotAssessed,
-            None,
-            "This version does not measure this metric yet.".into(),
-            Vec::new(),
-        ),
-        Some(Measurement::Missing(how)) => {
-            base(Status::NotAssessed, None, sentence(how), Vec::new())
-        }
+        None => base(Status::NotAssessed, None, "This version does not measure this metric yet.".into(), Vec::new()),
+        Some(Measurement::Missing(how)) => base(Status::NotAssessed, None, sentence(how), Vec::new()),
         Some(Measurement::Unknown(why)) => base(Status::Unknown, None, sentence(why), Vec::new()),
-        Some(Measurement::Value {
-            value,
-            evidence,
-            note,
-        }) => {
+        Some(Measurement::Value { value, evidence, note }) => {
             let ok = m.target.op.holds(*value, m.target.value);
             let shown = maturity_checks::model::fmt_num(*value);
-            let mut message = format!(
-                "{shown}{unit} against a target of {}{}",
-                m.target,
-                if ok { ", met" } else { ", not met" }
-            );
+            let mut message =
+                format!("{shown}{unit} against a target of {}{}", m.target, if ok { ", met" } else { ", not met" });
             if let Some(n) = note {
                 message.push_str(&format!(" ({n})"));
             }
-            base(
-                if ok { Status::Pass } else { Status::Fail },
-                Some(*value),
-                sentence(&message),
-                evidence.clone(),
-            )
+            base(if ok { Status::Pass } else { Status::Fail }, Some(*value), sentence(&message), evidence.clone())
         }
     }
 }
@@ -296,12 +226,7 @@ mod tests {
     use crate::roadmap::Roadmap;
 
     fn finding(status: Status, score: f64) -> Finding {
-        Finding {
-            status,
-            score,
-            message: "m.".into(),
-            evidence: Vec::new(),
-        }
+        Finding { status, score, message: "m.".into(), evidence: Vec::new() }
     }
 
     fn score_item(checks: &[(Status, f64, f64)]) -> ItemResult {
@@ -326,34 +251,10 @@ mod tests {
     fn item_rules() {
         use Status::*;
         for (name, checks, status, score, coverage) in [
-            (
-                "all pass",
-                vec![(Pass, 1.0, 3.0), (Pass, 1.0, 1.0)],
-                Pass,
-                Some(100.0),
-                1.0,
-            ),
-            (
-                "weighted partial",
-                vec![(Pass, 1.0, 3.0), (Fail, 0.0, 1.0)],
-                Partial,
-                Some(75.0),
-                1.0,
-            ),
-            (
-                "partial check",
-                vec![(Partial, 0.5, 2.0)],
-                Partial,
-                Some(50.0),
-                1.0,
-            ),
-            (
-                "all fail",
-                vec![(Fail, 0.0, 1.0), (Fail, 0.0, 2.0)],
-                Fail,
-                Some(0.0),
-                1.0,
-            ),
+            ("all pass", vec![(Pass, 1.0, 3.0), (Pass, 1.0, 1.0)], Pass, Some(100.0), 1.0),
+            ("weighted partial", vec![(Pass, 1.0, 3.0), (Fail, 0.0, 1.0)], Partial, Some(75.0), 1.0),
+            ("partial check", vec![(Partial, 0.5, 2.0)], Partial, Some(50.0), 1.0),
+            ("all fail", vec![(Fail, 0.0, 1.0), (Fail, 0.0, 2.0)], Fail, Some(0.0), 1.0),
             (
                 "unassessed lowers coverage not score",
                 vec![(Pass, 1.0, 1.0), (NotAssessed, 0.0, 1.0)],
@@ -361,22 +262,12 @@ mod tests {
                 Some(100.0),
                 0.5,
             ),
-            (
-                "nothing assessed, one unknown",
-                vec![(Unknown, 0.0, 1.0), (NotAssessed, 0.0, 1.0)],
-                Unknown,
-                None,
-                0.0,
-            ),
+            ("nothing assessed, one unknown", vec![(Unknown, 0.0, 1.0), (NotAssessed, 0.0, 1.0)], Unknown, None, 0.0),
             ("all waived", vec![(Waived, 0.0, 1.0)], Waived, None, 1.0),
             ("no checks", vec![], NotAssessed, None, 0.0),
         ] {
             let r = score_item(&checks);
-            assert_eq!(
-                (r.status, r.score, r.coverage),
-                (status, score, coverage),
-                "{name}"
-            );
+            assert_eq!((r.status, r.score, r.coverage), (status, score, coverage), "{name}");
         }
     }
 
@@ -399,10 +290,7 @@ mod tests {
             }
         };
         assert_eq!(level(&phases(&roadmap, &items)).0, 0);
-        pass(
-            &mut items,
-            &["1.1", "1.2", "1.3", "1.4", "6.1", "4.2", "3.2"],
-        );
+        pass(&mut items, &["1.1", "1.2", "1.3", "1.4", "6.1", "4.2", "3.2"]);
         let p = phases(&roadmap, &items);
         assert_eq!((p[0].done, p[0].complete), (7, false));
         pass(&mut items, &["3.3"]);
@@ -420,30 +308,11 @@ mod tests {
     #[test]
     fn metrics_against_targets() {
         let roadmap = Roadmap::default_roadmap();
-        let coverage = roadmap
-            .metrics
-            .iter()
-            .find(|m| m.id == "test-coverage")
-            .unwrap();
-        let v = |value| Measurement::Value {
-            value,
-            evidence: Vec::new(),
-            note: None,
-        };
+        let coverage = roadmap.metrics.iter().find(|m| m.id == "test-coverage").unwrap();
+        let v = |value| Measurement::Value { value, evidence: Vec::new(), note: None };
         assert_eq!(metric(coverage, Some(&v(91.0))).status, Status::Pass);
-        assert_eq!(
-            metric(coverage, Some(&v(90.0))).status,
-            Status::Fail,
-            "> 90 is strict"
-        );
-        assert_eq!(
-            metric(
-                coverage,
-                Some(&Measurement::Missing("pass --evidence".into()))
-            )
-            .status,
-            Status::NotAssessed
-        );
+        assert_eq!(metric(coverage, Some(&v(90.0))).status, Status::Fail, "> 90 is strict");
+        assert_eq!(metric(coverage, Some(&Measurement::Missing("pass --evidence".into()))).status, Status::NotAssessed);
         assert_eq!(metric(coverage, None).status, Status::NotAssessed);
         let r = metric(coverage, Some(&v(72.5)));
         assert_eq!(r.message, "72.5 % against a target of > 90 %, not met.");

@@ -45,51 +45,26 @@ pub struct AdrFacts {
     pub records: Vec<AdrRecord>,
 }
 
-const DIR_NAMES: &[&str] = &[
-    "adr",
-    "adrs",
-    "decisions",
-    "architecture-decisions",
-    "decision-records",
-    "architecture-decision-records",
-];
-const NOT_RECORDS: &[&str] = &[
-    "readme.md",
-    "index.md",
-    "template.md",
-    "adr-template.md",
-    "_sidebar.md",
-    "toc.md",
-    "summary.md",
-];
+const DIR_NAMES: &[&str] =
+    &["adr", "adrs", "decisions", "architecture-decisions", "decision-records", "architecture-decision-records"];
+const NOT_RECORDS: &[&str] =
+    &["readme.md", "index.md", "template.md", "adr-template.md", "_sidebar.md", "toc.md", "summary.md"];
 
 pub fn collect(files: &FileIndex) -> AdrFacts {
     let mut out = AdrFacts::default();
-    if let Some(dir) = files
-        .find(".adr-dir")
-        .and_then(|i| files.text(i))
-        .and_then(|t| super::ci::resolve_path("", t.trim()))
+    if let Some(dir) =
+        files.find(".adr-dir").and_then(|i| files.text(i)).and_then(|t| super::ci::resolve_path("", t.trim()))
     {
-        out.dirs.push(AdrDir {
-            location: Location::of(&format!("{dir}/x")),
-            path: dir,
-            source: ".adr-dir".into(),
-        });
+        out.dirs.push(AdrDir { location: Location::of(&format!("{dir}/x")), path: dir, source: ".adr-dir".into() });
     }
     for e in files.entries() {
         let dir = e.dir();
         let last = dir.rsplit('/').next().unwrap_or(dir).to_ascii_lowercase();
-        if !DIR_NAMES.contains(&last.as_str())
-            || matches!(e.location, Location::Vendored | Location::Fixture)
-        {
+        if !DIR_NAMES.contains(&last.as_str()) || matches!(e.location, Location::Vendored | Location::Fixture) {
             continue;
         }
         if !out.dirs.iter().any(|d| d.path == dir) {
-            out.dirs.push(AdrDir {
-                path: dir.to_string(),
-                source: "layout".into(),
-                location: e.location,
-            });
+            out.dirs.push(AdrDir { path: dir.to_string(), source: "layout".into(), location: e.location });
         }
     }
     for (i, e) in files.entries().iter().enumerate() {
@@ -100,10 +75,7 @@ pub fn collect(files: &FileIndex) -> AdrFacts {
         }
         // records sit in an ADR folder or one level below it (some group them by year or area)
         let in_dir = out.dirs.iter().any(|d| {
-            e.path
-                .strip_prefix(&d.path)
-                .and_then(|r| r.strip_prefix('/'))
-                .is_some_and(|r| r.matches('/').count() <= 1)
+            e.path.strip_prefix(&d.path).and_then(|r| r.strip_prefix('/')).is_some_and(|r| r.matches('/').count() <= 1)
         });
         if !in_dir {
             continue;
@@ -123,9 +95,7 @@ fn normalise_status(raw: &str) -> String {
         .unwrap_or("")
         .to_ascii_lowercase();
     match first.as_str() {
-        "approved" | "adopted" | "decided" | "accepted" | "done" | "implemented" => {
-            "accepted".into()
-        }
+        "approved" | "adopted" | "decided" | "accepted" | "done" | "implemented" => "accepted".into(),
         "superseded" | "superceded" | "replaced" => "superseded".into(),
         "deprecated" | "obsolete" => "deprecated".into(),
         "rejected" | "declined" => "rejected".into(),
@@ -137,10 +107,7 @@ fn normalise_status(raw: &str) -> String {
 /// Parses one record.
 pub fn parse(path: &str, text: &str) -> AdrRecord {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let number = name
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
-        .and_then(|d| d.parse().ok());
+    let number = name.split(|c: char| !c.is_ascii_digit()).next().and_then(|d| d.parse().ok());
     let mut rec = AdrRecord {
         path: path.to_string(),
         number,
@@ -152,9 +119,7 @@ pub fn parse(path: &str, text: &str) -> AdrRecord {
     };
     let mut body = text;
     // MADR 3+: YAML front matter
-    if let Some(rest) = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
+    if let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))
         && let Some(end) = rest.find("\n---")
     {
         if let Ok(docs) = yaml::parse(&rest[..end])
@@ -182,11 +147,7 @@ pub fn parse(path: &str, text: &str) -> AdrRecord {
                             .trim_start_matches(|c: char| c.is_ascii_digit())
                             .trim_start_matches(['.', ':', ' '])
                             .trim();
-                        rec.title = Some(if t.is_empty() {
-                            text.clone()
-                        } else {
-                            t.to_string()
-                        });
+                        rec.title = Some(if t.is_empty() { text.clone() } else { t.to_string() });
                     } else if level >= HeadingLevel::H2 {
                         in_status_section = text.eq_ignore_ascii_case("status");
                         rec.sections.push(text);
@@ -230,8 +191,7 @@ pub fn parse(path: &str, text: &str) -> AdrRecord {
         }
     }
     if rec.title.is_none() {
-        rec.problems
-            .push("no title (a `# ` heading or front-matter `title`)".into());
+        rec.problems.push("no title (a `# ` heading or front-matter `title`)".into());
     }
     if rec.status.is_none() {
         rec.problems.push("no status".into());
@@ -241,8 +201,7 @@ pub fn parse(path: &str, text: &str) -> AdrRecord {
         s.contains("decision") || s.contains("outcome")
     });
     if !has_decision {
-        rec.problems
-            .push("no decision section (`## Decision` or `## Decision Outcome`)".into());
+        rec.problems.push("no decision section (`## Decision` or `## Decision Outcome`)".into());
     }
     rec
 }
@@ -257,27 +216,9 @@ mod tests {
         let madr2 = "# Use PostgreSQL\n\n* Status: superseded by [ADR-0005](0005-x.md)\n* Deciders: a, b\n* Date: 2023-01-02\n\n## Context and Problem Statement\n\nx\n\n## Decision Outcome\n\nChosen option: PostgreSQL.\n";
         let madr3 = "---\nstatus: proposed\ndate: 2025-05-05\n---\n# Adopt OpenTelemetry\n\n## Context and Problem Statement\n\nx\n\n## Decision Outcome\n\ny\n";
         for (name, text, title, status, date) in [
-            (
-                "docs/adr/0001-record.md",
-                nygard,
-                "Record architecture decisions",
-                "accepted",
-                "2024-03-01",
-            ),
-            (
-                "docs/adr/0002-postgres.md",
-                madr2,
-                "Use PostgreSQL",
-                "superseded",
-                "2023-01-02",
-            ),
-            (
-                "docs/decisions/0003-otel.md",
-                madr3,
-                "Adopt OpenTelemetry",
-                "proposed",
-                "2025-05-05",
-            ),
+            ("docs/adr/0001-record.md", nygard, "Record architecture decisions", "accepted", "2024-03-01"),
+            ("docs/adr/0002-postgres.md", madr2, "Use PostgreSQL", "superseded", "2023-01-02"),
+            ("docs/decisions/0003-otel.md", madr3, "Adopt OpenTelemetry", "proposed", "2025-05-05"),
         ] {
             let r = parse(name, text);
             assert_eq!(r.title.as_deref(), Some(title), "{name}");
@@ -290,31 +231,19 @@ mod tests {
 
     #[test]
     fn malformed_records_say_why() {
-        let r = parse(
-            "docs/adr/0009-x.md",
-            "Some notes without structure\n\n```\n# not a heading\n## Status\n```\n",
-        );
+        let r = parse("docs/adr/0009-x.md", "Some notes without structure\n\n```\n# not a heading\n## Status\n```\n");
         assert!(!r.is_well_formed());
         assert_eq!(r.problems.len(), 3, "{:?}", r.problems);
-        assert!(
-            r.sections.is_empty(),
-            "headings inside code blocks are not sections"
-        );
+        assert!(r.sections.is_empty(), "headings inside code blocks are not sections");
     }
 
     #[test]
     fn folders_from_adr_dir_and_layouts() {
         let idx = FileIndex::from_memory(&[
             (".adr-dir", "architecture/records\n"),
-            (
-                "architecture/records/0001-a.md",
-                "# A\n\n## Status\n\nAccepted\n\n## Decision\n\nx\n",
-            ),
+            ("architecture/records/0001-a.md", "# A\n\n## Status\n\nAccepted\n\n## Decision\n\nx\n"),
             ("docs/adr/README.md", "# index"),
-            (
-                "docs/adr/0001-b.md",
-                "# B\n\n## Status\n\nProposed\n\n## Decision\n\nx\n",
-            ),
+            ("docs/adr/0001-b.md", "# B\n\n## Status\n\nProposed\n\n## Decision\n\nx\n"),
             ("docs/adr/template.md", "# Title\n"),
             ("vendor/lib/docs/adr/0001-c.md", "# C\n"),
             ("docs/guide.md", "# Guide\n"),
@@ -323,10 +252,7 @@ mod tests {
         let dirs: Vec<&str> = facts.dirs.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(dirs, vec!["architecture/records", "docs/adr"]);
         let paths: Vec<&str> = facts.records.iter().map(|r| r.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            vec!["architecture/records/0001-a.md", "docs/adr/0001-b.md"]
-        );
+        assert_eq!(paths, vec!["architecture/records/0001-a.md", "docs/adr/0001-b.md"]);
     }
 
     #[test]

@@ -50,17 +50,11 @@ impl Location {
         for seg in dirs.split('/') {
             let seg = seg.to_ascii_lowercase();
             let here = match seg.as_str() {
-                "vendor" | "vendors" | "node_modules" | "third_party" | "third-party"
-                | "thirdparty" | "bower_components" | "_vendor" | "godeps" | ".bundle" => {
-                    Location::Vendored
-                }
-                "fixtures" | "fixture" | "__fixtures__" | "testdata" | "test-data"
-                | "test_data" | "__snapshots__" | "test-fixtures" | "test_fixtures" => {
-                    Location::Fixture
-                }
-                "examples" | "example" | "samples" | "sample" | "demo" | "demos" | "_examples" => {
-                    Location::Example
-                }
+                "vendor" | "vendors" | "node_modules" | "third_party" | "third-party" | "thirdparty"
+                | "bower_components" | "_vendor" | "godeps" | ".bundle" => Location::Vendored,
+                "fixtures" | "fixture" | "__fixtures__" | "testdata" | "test-data" | "test_data" | "__snapshots__"
+                | "test-fixtures" | "test_fixtures" => Location::Fixture,
+                "examples" | "example" | "samples" | "sample" | "demo" | "demos" | "_examples" => Location::Example,
                 "tests" | "test" | "spec" | "specs" | "__tests__" | "e2e" | "it" => Location::Test,
                 _ => continue,
             };
@@ -142,10 +136,7 @@ pub struct FileIndex {
 #[derive(Debug, thiserror::Error)]
 pub enum WalkError {
     #[error("{path}: {source}")]
-    Root {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Root { path: PathBuf, source: std::io::Error },
     #[error("{0}: not a directory")]
     NotADirectory(PathBuf),
 }
@@ -153,10 +144,7 @@ pub enum WalkError {
 impl FileIndex {
     /// Walks `root` in parallel.
     pub fn walk(root: &Path, max_size: u64) -> Result<FileIndex, WalkError> {
-        let meta = fs::metadata(root).map_err(|source| WalkError::Root {
-            path: root.to_path_buf(),
-            source,
-        })?;
+        let meta = fs::metadata(root).map_err(|source| WalkError::Root { path: root.to_path_buf(), source })?;
         if !meta.is_dir() {
             return Err(WalkError::NotADirectory(root.to_path_buf()));
         }
@@ -169,10 +157,7 @@ impl FileIndex {
         let found: Mutex<Vec<Raw>> = Mutex::new(Vec::new());
         let symlinks = AtomicUsize::new(0);
         let errors = AtomicUsize::new(0);
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-            .min(8);
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(8);
         WalkBuilder::new(root)
             .hidden(false)
             .ignore(false)
@@ -184,9 +169,7 @@ impl FileIndex {
             .threads(threads)
             .filter_entry(|e| {
                 !(e.file_type().is_some_and(|t| t.is_dir())
-                    && e.file_name()
-                        .to_str()
-                        .is_some_and(|n| SKIP_DIRS.contains(&n)))
+                    && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
             })
             .build_parallel()
             .run(|| {
@@ -226,12 +209,7 @@ impl FileIndex {
                     };
                     let (rel, lossy) = rel_string(rel);
                     let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                    flush.1.push(Raw {
-                        rel,
-                        abs,
-                        size,
-                        lossy,
-                    });
+                    flush.1.push(Raw { rel, abs, size, lossy });
                     WalkState::Continue
                 })
             });
@@ -254,34 +232,14 @@ impl FileIndex {
             if r.lossy {
                 walk.non_utf8_paths += 1;
             }
-            entries.push(FileEntry {
-                location: Location::of(&r.rel),
-                path: r.rel,
-                size: r.size,
-            });
+            entries.push(FileEntry { location: Location::of(&r.rel), path: r.rel, size: r.size });
             abs.push(r.abs);
         }
-        Ok(Self::from_parts(
-            root.to_path_buf(),
-            entries,
-            abs,
-            max_size,
-            walk,
-        ))
+        Ok(Self::from_parts(root.to_path_buf(), entries, abs, max_size, walk))
     }
 
-    fn from_parts(
-        root: PathBuf,
-        entries: Vec<FileEntry>,
-        abs: Vec<PathBuf>,
-        max_size: u64,
-        walk: WalkStats,
-    ) -> Self {
-        let by_path = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.path.clone(), i))
-            .collect();
+    fn from_parts(root: PathBuf, entries: Vec<FileEntry>, abs: Vec<PathBuf>, max_size: u64, walk: WalkStats) -> Self {
+        let by_path = entries.iter().enumerate().map(|(i, e)| (e.path.clone(), i)).collect();
         let slots = entries.iter().map(|_| Slot::default()).collect();
         FileIndex {
             root,
@@ -327,11 +285,7 @@ impl FileIndex {
 
     /// Indices of files whose relative path matches the glob set.
     pub fn matching<'a>(&'a self, globs: &'a GlobSet) -> impl Iterator<Item = usize> + 'a {
-        self.entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| globs.is_match(&e.path))
-            .map(|(i, _)| i)
+        self.entries.iter().enumerate().filter(|(_, e)| globs.is_match(&e.path)).map(|(i, _)| i)
     }
 
     /// Indices of files directly inside `dir` (not in sub-directories).
@@ -355,11 +309,7 @@ impl FileIndex {
 
     /// How many times each file was read from disk (for tests of the read-once rule).
     pub fn max_reads(&self) -> u32 {
-        self.slots
-            .iter()
-            .map(|s| s.reads.load(Ordering::Relaxed))
-            .max()
-            .unwrap_or(0)
+        self.slots.iter().map(|s| s.reads.load(Ordering::Relaxed)).max().unwrap_or(0)
     }
 
     /// The file's text, read on first use; `None` for binary, oversized or unreadable files.
@@ -392,6 +342,31 @@ impl FileIndex {
         Some(self.slots[i].yaml.get_or_init(|| yaml::parse(text)))
     }
 
+    /// Runs `f` over the file's bytes: the cached text when a collector read it, otherwise a
+    /// fresh read that is not cached (the content scan is the last reader, and keeping every
+    /// source file in memory would cost more than it saves). `None` for binary, oversized or
+    /// unreadable files.
+    pub(crate) fn with_bytes<T>(&self, i: usize, f: impl FnOnce(&[u8]) -> T) -> Option<T> {
+        if let Some(c) = self.slots[i].content.get() {
+            return match c {
+                Content::Text(t) => Some(f(t.as_bytes())),
+                _ => None,
+            };
+        }
+        match self.read(i) {
+            Content::Text(t) => Some(f(t.as_bytes())),
+            Content::Binary => {
+                self.binary.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+            Content::Unreadable => {
+                self.unreadable.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+            Content::TooLarge => None,
+        }
+    }
+
     fn read(&self, i: usize) -> Content {
         if self.entries[i].size > self.max_size {
             return Content::TooLarge;
@@ -410,24 +385,11 @@ impl FileIndex {
         sorted.sort();
         let entries: Vec<FileEntry> = sorted
             .iter()
-            .map(|(p, c)| FileEntry {
-                path: p.to_string(),
-                size: c.len() as u64,
-                location: Location::of(p),
-            })
+            .map(|(p, c)| FileEntry { path: p.to_string(), size: c.len() as u64, location: Location::of(p) })
             .collect();
         let abs = sorted.iter().map(|(p, _)| PathBuf::from(p)).collect();
-        let walk = WalkStats {
-            files: entries.len(),
-            ..WalkStats::default()
-        };
-        let index = Self::from_parts(
-            PathBuf::from("/nonexistent"),
-            entries,
-            abs,
-            DEFAULT_MAX_FILE_SIZE,
-            walk,
-        );
+        let walk = WalkStats { files: entries.len(), ..WalkStats::default() };
+        let index = Self::from_parts(PathBuf::from("/nonexistent"), entries, abs, DEFAULT_MAX_FILE_SIZE, walk);
         for (i, (_, c)) in sorted.iter().enumerate() {
             let _ = index.slots[i].content.set(decode(c.as_bytes().to_vec()));
         }
@@ -440,11 +402,7 @@ fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
     let file = fs::File::open(path)?;
     let mut buf = Vec::new();
     file.take(max + 1).read_to_end(&mut buf)?;
-    Ok(if buf.len() as u64 > max {
-        None
-    } else {
-        Some(buf)
-    })
+    Ok(if buf.len() as u64 > max { None } else { Some(buf) })
 }
 
 fn decode(bytes: Vec<u8>) -> Content {
@@ -523,10 +481,7 @@ mod tests {
             ("docs/adrx.md", ""),
             ("docs/index.md", ""),
         ]);
-        let names: Vec<&str> = idx
-            .in_dir("docs/adr")
-            .map(|i| idx.entry(i).path.as_str())
-            .collect();
+        let names: Vec<&str> = idx.in_dir("docs/adr").map(|i| idx.entry(i).path.as_str()).collect();
         assert_eq!(names, vec!["docs/adr/0001-a.md", "docs/adr/0002-b.md"]);
     }
 
@@ -548,15 +503,7 @@ mod tests {
         std::os::unix::fs::symlink("/etc/passwd", root.join("passwd")).unwrap();
         let idx = FileIndex::walk(root, 1024).unwrap();
         let paths: Vec<&str> = idx.entries().iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            vec![
-                ".github/workflows/ci.yml",
-                ".gitignore",
-                "big.bin",
-                "nul.dat"
-            ]
-        );
+        assert_eq!(paths, vec![".github/workflows/ci.yml", ".gitignore", "big.bin", "nul.dat"]);
         let big = idx.find("big.bin").unwrap();
         assert!(idx.text(big).is_none());
         let nul = idx.find("nul.dat").unwrap();
@@ -587,10 +534,7 @@ mod tests {
     fn missing_root_is_an_error() {
         assert!(FileIndex::walk(Path::new("/definitely/not/here"), 1024).is_err());
         let f = tempfile::NamedTempFile::new().unwrap();
-        assert!(matches!(
-            FileIndex::walk(f.path(), 1024),
-            Err(WalkError::NotADirectory(_))
-        ));
+        assert!(matches!(FileIndex::walk(f.path(), 1024), Err(WalkError::NotADirectory(_))));
     }
 
     #[test]

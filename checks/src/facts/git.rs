@@ -88,10 +88,7 @@ impl GitFacts {
 
     /// The remote that names the repository: `origin` if present, else the first one.
     pub fn main_remote(&self) -> Option<&Remote> {
-        self.remotes
-            .iter()
-            .find(|r| r.name == "origin")
-            .or_else(|| self.remotes.first())
+        self.remotes.iter().find(|r| r.name == "origin").or_else(|| self.remotes.first())
     }
 }
 
@@ -109,15 +106,10 @@ pub fn collect(root: &Path) -> GitFacts {
     let repo = match git2::Repository::discover(root) {
         Ok(r) => r,
         Err(e) if e.code() == git2::ErrorCode::NotFound => {
-            return GitFacts::none(
-                "not a git repository: history, tags and remotes were not assessed",
-            );
+            return GitFacts::none("not a git repository: history, tags and remotes were not assessed");
         }
         Err(e) => {
-            return GitFacts::none(format!(
-                "the git repository could not be opened: {}",
-                e.message()
-            ));
+            return GitFacts::none(format!("the git repository could not be opened: {}", e.message()));
         }
     };
     crate::facts::guard(|| read(&repo))
@@ -131,7 +123,9 @@ fn read(repo: &git2::Repository) -> GitFacts {
     facts.workdir = repo.workdir().map(Path::to_path_buf);
     facts.shallow = repo.is_shallow();
     if facts.shallow {
-        facts.notes.push("shallow clone: history before the clone depth is missing, so history figures are lower bounds".into());
+        facts.notes.push(
+            "shallow clone: history before the clone depth is missing, so history figures are lower bounds".into(),
+        );
         facts.truncated = true;
     }
     facts.remotes = read_remotes(repo);
@@ -146,9 +140,7 @@ fn read(repo: &git2::Repository) -> GitFacts {
     if head.is_branch() {
         facts.branch = head.shorthand().ok().map(str::to_string);
     } else {
-        facts
-            .notes
-            .push("HEAD is detached (typical of CI checkouts); no branch name".into());
+        facts.notes.push("HEAD is detached (typical of CI checkouts); no branch name".into());
     }
     let Some(head_oid) = head.target() else {
         facts.state = GitState::Empty;
@@ -176,11 +168,7 @@ impl PartialOrd for Queued<'_> {
 }
 impl Ord for Queued<'_> {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0
-            .time()
-            .seconds()
-            .cmp(&other.0.time().seconds())
-            .then_with(|| self.0.id().cmp(&other.0.id()))
+        self.0.time().seconds().cmp(&other.0.time().seconds()).then_with(|| self.0.id().cmp(&other.0.id()))
     }
 }
 
@@ -208,9 +196,7 @@ fn read_history(repo: &git2::Repository, head: git2::Oid, facts: &mut GitFacts) 
     enqueue(repo, head, &mut queue, &mut seen, &mut missing);
     while let Some(Queued(commit)) = queue.pop() {
         if facts.commits.len() >= MAX_COMMITS {
-            facts
-                .notes
-                .push(format!("history read up to {MAX_COMMITS} commits"));
+            facts.notes.push(format!("history read up to {MAX_COMMITS} commits"));
             facts.truncated = true;
             break;
         }
@@ -251,24 +237,15 @@ fn read_tags(repo: &git2::Repository, notes: &mut Vec<String>) -> Vec<Tag> {
             unreadable += 1;
             continue;
         };
-        let tagger_time = obj
-            .as_tag()
-            .and_then(|t| t.tagger())
-            .map(|s| s.when().seconds());
+        let tagger_time = obj.as_tag().and_then(|t| t.tagger()).map(|s| s.when().seconds());
         let Ok(commit) = obj.peel_to_commit() else {
             unreadable += 1;
             continue;
         };
-        tags.push(Tag {
-            name,
-            target: commit.id().to_string(),
-            time: tagger_time.unwrap_or(commit.time().seconds()),
-        });
+        tags.push(Tag { name, target: commit.id().to_string(), time: tagger_time.unwrap_or(commit.time().seconds()) });
     }
     if unreadable > 0 {
-        notes.push(format!(
-            "{unreadable} tags point at objects that could not be read"
-        ));
+        notes.push(format!("{unreadable} tags point at objects that could not be read"));
     }
     tags.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.name.cmp(&b.name)));
     tags
@@ -284,10 +261,7 @@ fn read_remotes(repo: &git2::Repository) -> Vec<Remote> {
             let name = name.ok().flatten()?;
             let remote = repo.find_remote(name).ok()?;
             let url = remote.url().ok().map(strip_credentials)?;
-            Some(Remote {
-                name: name.to_string(),
-                url,
-            })
+            Some(Remote { name: name.to_string(), url })
         })
         .collect()
 }
@@ -295,14 +269,8 @@ fn read_remotes(repo: &git2::Repository) -> Vec<Remote> {
 /// Removes `user:password@` from URL-style remotes (`git@host:path` scp syntax is kept).
 pub fn strip_credentials(url: &str) -> String {
     if let Some((scheme, rest)) = url.split_once("://") {
-        let (authority, path) = rest
-            .split_once('/')
-            .map(|(a, p)| (a, Some(p)))
-            .unwrap_or((rest, None));
-        let host = authority
-            .rsplit_once('@')
-            .map(|(_, h)| h)
-            .unwrap_or(authority);
+        let (authority, path) = rest.split_once('/').map(|(a, p)| (a, Some(p))).unwrap_or((rest, None));
+        let host = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
         return match path {
             Some(p) => format!("{scheme}://{host}/{p}"),
             None => format!("{scheme}://{host}"),
@@ -314,11 +282,7 @@ pub fn strip_credentials(url: &str) -> String {
 /// A stable identity for a remote URL: `host/owner/name` without scheme, user or `.git`;
 /// `None` for a remote that is a local path (a clone of a clone names no project).
 pub fn canonical_remote(url: &str) -> Option<String> {
-    if url.starts_with('/')
-        || url.starts_with('.')
-        || url.starts_with("file://")
-        || url.starts_with('~')
-    {
+    if url.starts_with('/') || url.starts_with('.') || url.starts_with("file://") || url.starts_with('~') {
         return None;
     }
     let url = strip_credentials(url);
@@ -337,11 +301,7 @@ pub fn canonical_remote(url: &str) -> Option<String> {
     let rest = rest.strip_suffix(".git").unwrap_or(rest);
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
-    Some(if path.is_empty() {
-        host
-    } else {
-        format!("{host}/{path}")
-    })
+    Some(if path.is_empty() { host } else { format!("{host}/{path}") })
 }
 
 #[cfg(test)]
@@ -356,17 +316,10 @@ mod tests {
         index.add_path(Path::new(file)).unwrap();
         index.write().unwrap();
         let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let sig =
-            git2::Signature::new("Dev", "dev@example.com", &git2::Time::new(time, 0)).unwrap();
-        let parents: Vec<git2::Commit> = repo
-            .head()
-            .ok()
-            .and_then(|h| h.peel_to_commit().ok())
-            .into_iter()
-            .collect();
+        let sig = git2::Signature::new("Dev", "dev@example.com", &git2::Time::new(time, 0)).unwrap();
+        let parents: Vec<git2::Commit> = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
         let parents: Vec<&git2::Commit> = parents.iter().collect();
-        repo.commit(Some("HEAD"), &sig, &sig, msg, &tree, &parents)
-            .unwrap()
+        repo.commit(Some("HEAD"), &sig, &sig, msg, &tree, &parents).unwrap()
     }
 
     #[test]
@@ -394,8 +347,7 @@ mod tests {
         let second = commit(&repo, "b.txt", "second: add b\n\nbody", 1_700_086_400);
         let obj = repo.find_object(second, None).unwrap();
         repo.tag_lightweight("v1.0.0", &obj, false).unwrap();
-        repo.remote("origin", "https://user:secret@github.com/acme/shop.git")
-            .unwrap();
+        repo.remote("origin", "https://user:secret@github.com/acme/shop.git").unwrap();
         let facts = collect(dir.path());
         assert_eq!(facts.state, GitState::Repository);
         assert_eq!(facts.commit_count, 2);
@@ -418,21 +370,11 @@ mod tests {
         commit(&repo, "b.txt", "second", 1_700_000_100);
         // delete the first commit's object, as a partial or damaged clone would lack it
         let hex = first.to_string();
-        fs::remove_file(
-            dir.path()
-                .join(".git/objects")
-                .join(&hex[..2])
-                .join(&hex[2..]),
-        )
-        .unwrap();
+        fs::remove_file(dir.path().join(".git/objects").join(&hex[..2]).join(&hex[2..])).unwrap();
         let facts = collect(dir.path());
         assert_eq!(facts.commit_count, 1);
         assert!(facts.truncated);
-        assert!(
-            facts.notes.iter().any(|n| n.contains("incomplete")),
-            "{:?}",
-            facts.notes
-        );
+        assert!(facts.notes.iter().any(|n| n.contains("incomplete")), "{:?}", facts.notes);
     }
 
     #[test]
@@ -445,26 +387,10 @@ mod tests {
     #[test]
     fn credentials_are_stripped_and_remotes_canonicalised() {
         for (url, stripped, canonical) in [
-            (
-                "https://user:tok@github.com/a/b.git",
-                "https://github.com/a/b.git",
-                "github.com/a/b",
-            ),
-            (
-                "git@github.com:a/b.git",
-                "git@github.com:a/b.git",
-                "github.com/a/b",
-            ),
-            (
-                "ssh://git@gitlab.com:2222/g/p",
-                "ssh://gitlab.com:2222/g/p",
-                "gitlab.com/g/p",
-            ),
-            (
-                "https://GitHub.com/a/b/",
-                "https://GitHub.com/a/b/",
-                "github.com/a/b",
-            ),
+            ("https://user:tok@github.com/a/b.git", "https://github.com/a/b.git", "github.com/a/b"),
+            ("git@github.com:a/b.git", "git@github.com:a/b.git", "github.com/a/b"),
+            ("ssh://git@gitlab.com:2222/g/p", "ssh://gitlab.com:2222/g/p", "gitlab.com/g/p"),
+            ("https://GitHub.com/a/b/", "https://GitHub.com/a/b/", "github.com/a/b"),
         ] {
             assert_eq!(strip_credentials(url), stripped, "{url}");
             assert_eq!(canonical_remote(url).as_deref(), Some(canonical), "{url}");

@@ -22,10 +22,7 @@ pub struct K8sObject {
 impl K8sObject {
     /// The API group (`argoproj.io` for `argoproj.io/v1alpha1`, empty for the core group).
     pub fn group(&self) -> &str {
-        self.api_version
-            .rsplit_once('/')
-            .map(|(g, _)| g)
-            .unwrap_or("")
+        self.api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("")
     }
 }
 
@@ -35,14 +32,8 @@ pub struct K8sFacts {
 }
 
 impl K8sFacts {
-    pub fn of_kind<'a>(
-        &'a self,
-        group: &'a str,
-        kind: &'a str,
-    ) -> impl Iterator<Item = &'a K8sObject> + 'a {
-        self.objects
-            .iter()
-            .filter(move |o| o.kind == kind && (group == "*" || o.group() == group))
+    pub fn of_kind<'a>(&'a self, group: &'a str, kind: &'a str) -> impl Iterator<Item = &'a K8sObject> + 'a {
+        self.objects.iter().filter(move |o| o.kind == kind && (group == "*" || o.group() == group))
     }
 }
 
@@ -122,14 +113,7 @@ mod tests {
             ),
         ]);
         let f = collect(&idx);
-        let got: Vec<(&str, &str, u32)> = f
-            .objects
-            .iter()
-            .map(|o| (o.kind.as_str(), o.group(), o.line))
-            .collect();
-        assert_eq!(
-            got,
-            vec![("Application", "argoproj.io", 1), ("Service", "", 9)]
-        );
+        let got: Vec<(&str, &str, u32)> = f.objects.iter().map(|o| (o.kind.as_str(), o.group(), o.line)).collect();
+        assert_eq!(got, vec![("Application", "argoproj.io", 1), ("Service", "", 9)]);
     }
 }

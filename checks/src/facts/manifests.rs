@@ -94,16 +94,12 @@ impl Manifests {
         eco: Ecosystem,
         pred: impl Fn(&str) -> bool + 'a,
     ) -> impl Iterator<Item = &'a Dependency> + 'a {
-        self.dependencies
-            .iter()
-            .filter(move |d| d.ecosystem == eco && pred(&d.name))
+        self.dependencies.iter().filter(move |d| d.ecosystem == eco && pred(&d.name))
     }
 
     /// A direct dependency with exactly this name.
     pub fn has(&self, eco: Ecosystem, name: &str) -> Option<&Dependency> {
-        self.dependencies
-            .iter()
-            .find(|d| d.ecosystem == eco && d.name.eq_ignore_ascii_case(name))
+        self.dependencies.iter().find(|d| d.ecosystem == eco && d.name.eq_ignore_ascii_case(name))
     }
 
     pub fn ecosystems(&self) -> Vec<Ecosystem> {
@@ -142,10 +138,7 @@ const LOCKFILES: &[&str] = &[
 pub fn collect(files: &FileIndex, problems: &mut Vec<Problem>) -> Manifests {
     let mut out = Manifests::default();
     for (i, entry) in files.entries().iter().enumerate() {
-        if matches!(
-            entry.location,
-            Location::Vendored | Location::Example | Location::Fixture
-        ) {
+        if matches!(entry.location, Location::Vendored | Location::Example | Location::Fixture) {
             continue;
         }
         let name = entry.name();
@@ -167,11 +160,7 @@ pub fn collect(files: &FileIndex, problems: &mut Vec<Problem>) -> Manifests {
         };
         let Some(text) = files.text(i) else { continue };
         if let Err(message) = parser(&entry.path, text, &mut out) {
-            problems.push(Problem {
-                path: entry.path.clone(),
-                line: None,
-                message,
-            });
+            problems.push(Problem { path: entry.path.clone(), line: None, message });
         }
     }
     out
@@ -182,14 +171,7 @@ fn is_requirements(path: &str, name: &str) -> bool {
         || (path.contains("requirements/") && name.ends_with(".txt"))
 }
 
-fn push_dep(
-    out: &mut Manifests,
-    eco: Ecosystem,
-    name: &str,
-    kind: DepKind,
-    path: &str,
-    text: &str,
-) {
+fn push_dep(out: &mut Manifests, eco: Ecosystem, name: &str, kind: DepKind, path: &str, text: &str) {
     let line = key_line(text, name);
     out.dependencies.push(Dependency {
         ecosystem: eco,
@@ -207,8 +189,7 @@ fn key_line(text: &str, name: &str) -> Option<u32> {
             text.lines()
                 .position(|l| {
                     let t = l.trim_start();
-                    t.strip_prefix(name)
-                        .is_some_and(|rest| rest.starts_with([' ', '=', '.', '\t']))
+                    t.strip_prefix(name).is_some_and(|rest| rest.starts_with([' ', '=', '.', '\t']))
                 })
                 .map(|p| p as u32 + 1)
         })
@@ -223,18 +204,10 @@ fn json_scripts(doc: &Json, text: &str) -> Vec<Script> {
         .filter_map(|(name, v)| {
             let command = match v {
                 Json::String(s) => s.clone(),
-                Json::Array(items) => items
-                    .iter()
-                    .filter_map(Json::as_str)
-                    .collect::<Vec<_>>()
-                    .join(" && "),
+                Json::Array(items) => items.iter().filter_map(Json::as_str).collect::<Vec<_>>().join(" && "),
                 _ => return None,
             };
-            Some(Script {
-                name: name.clone(),
-                command,
-                line: line_containing(text, &format!("\"{name}\"")),
-            })
+            Some(Script { name: name.clone(), command, line: line_containing(text, &format!("\"{name}\"")) })
         })
         .collect()
 }
@@ -245,11 +218,7 @@ fn composer(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         if let Some(map) = doc.get(key).and_then(Json::as_object) {
             for name in map.keys() {
                 // platform requirements (php, ext-*) are not packages
-                if name == "php"
-                    || name.starts_with("ext-")
-                    || name.starts_with("lib-")
-                    || !name.contains('/')
-                {
+                if name == "php" || name.starts_with("ext-") || name.starts_with("lib-") || !name.contains('/') {
                     continue;
                 }
                 push_dep(out, Ecosystem::Composer, name, kind, path, text);
@@ -292,36 +261,23 @@ fn npm(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
 }
 
 fn parse_toml(text: &str) -> Result<toml::Table, String> {
-    text.parse::<toml::Table>()
-        .map_err(|e| format!("invalid TOML: {}", e.message()))
+    text.parse::<toml::Table>().map_err(|e| format!("invalid TOML: {}", e.message()))
 }
 
 fn cargo(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     let doc = parse_toml(text)?;
-    fn deps(
-        table: Option<&toml::Value>,
-        kind: DepKind,
-        path: &str,
-        text: &str,
-        out: &mut Manifests,
-    ) {
+    fn deps(table: Option<&toml::Value>, kind: DepKind, path: &str, text: &str, out: &mut Manifests) {
         let Some(map) = table.and_then(toml::Value::as_table) else {
             return;
         };
         for (key, spec) in map {
             // `alias = { package = "real-name", ... }`
-            let name = spec
-                .get("package")
-                .and_then(toml::Value::as_str)
-                .unwrap_or(key);
+            let name = spec.get("package").and_then(toml::Value::as_str).unwrap_or(key);
             push_dep(out, Ecosystem::Cargo, name, kind, path, text);
         }
     }
-    let sections = [
-        ("dependencies", DepKind::Normal),
-        ("dev-dependencies", DepKind::Dev),
-        ("build-dependencies", DepKind::Build),
-    ];
+    let sections =
+        [("dependencies", DepKind::Normal), ("dev-dependencies", DepKind::Dev), ("build-dependencies", DepKind::Build)];
     for (key, kind) in sections {
         deps(doc.get(key), kind, path, text, out);
     }
@@ -339,15 +295,8 @@ fn cargo(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     out.manifests.push(Manifest {
         ecosystem: Ecosystem::Cargo,
         path: path.to_string(),
-        name: package
-            .and_then(|p| p.get("name"))
-            .and_then(toml::Value::as_str)
-            .map(str::to_string),
-        package_type: if package.is_none() && doc.contains_key("workspace") {
-            Some("workspace".into())
-        } else {
-            None
-        },
+        name: package.and_then(|p| p.get("name")).and_then(toml::Value::as_str).map(str::to_string),
+        package_type: if package.is_none() && doc.contains_key("workspace") { Some("workspace".into()) } else { None },
         scripts: Vec::new(),
     });
     Ok(())
@@ -356,32 +305,23 @@ fn cargo(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
 /// The distribution name of a PEP 508 requirement (`requests[socks]>=2; python_version>"3"`).
 pub fn pep508_name(req: &str) -> Option<&str> {
     let req = req.trim();
-    let end = req
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
-        .unwrap_or(req.len());
+    let end = req.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')).unwrap_or(req.len());
     let name = &req[..end];
     (!name.is_empty()).then_some(name)
 }
 
 fn is_dev_group(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    [
-        "dev", "test", "tests", "testing", "lint", "docs", "typing", "ci", "qa",
-    ]
-    .iter()
-    .any(|g| n == *g || n.starts_with(g))
+    ["dev", "test", "tests", "testing", "lint", "docs", "typing", "ci", "qa"]
+        .iter()
+        .any(|g| n == *g || n.starts_with(g))
 }
 
 fn pyproject(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     let doc = parse_toml(text)?;
     let strings = |v: Option<&toml::Value>| -> Vec<String> {
         v.and_then(toml::Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(toml::Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(toml::Value::as_str).map(str::to_string).collect())
             .unwrap_or_default()
     };
     let project = doc.get("project");
@@ -390,16 +330,9 @@ fn pyproject(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> 
             push_dep(out, Ecosystem::Pypi, n, DepKind::Normal, path, text);
         }
     }
-    if let Some(groups) = project
-        .and_then(|p| p.get("optional-dependencies"))
-        .and_then(toml::Value::as_table)
-    {
+    if let Some(groups) = project.and_then(|p| p.get("optional-dependencies")).and_then(toml::Value::as_table) {
         for (group, reqs) in groups {
-            let kind = if is_dev_group(group) {
-                DepKind::Dev
-            } else {
-                DepKind::Optional
-            };
+            let kind = if is_dev_group(group) { DepKind::Dev } else { DepKind::Optional };
             for req in strings(Some(reqs)) {
                 if let Some(n) = pep508_name(&req) {
                     push_dep(out, Ecosystem::Pypi, n, kind, path, text);
@@ -426,10 +359,7 @@ fn pyproject(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> 
     };
     poetry_deps(poetry.and_then(|p| p.get("dependencies")), DepKind::Normal);
     poetry_deps(poetry.and_then(|p| p.get("dev-dependencies")), DepKind::Dev);
-    if let Some(groups) = poetry
-        .and_then(|p| p.get("group"))
-        .and_then(toml::Value::as_table)
-    {
+    if let Some(groups) = poetry.and_then(|p| p.get("group")).and_then(toml::Value::as_table) {
         for group in groups.values() {
             poetry_deps(group.get("dependencies"), DepKind::Dev);
         }
@@ -451,10 +381,7 @@ fn pyproject(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> 
 
 fn pipfile(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     let doc = parse_toml(text)?;
-    for (key, kind) in [
-        ("packages", DepKind::Normal),
-        ("dev-packages", DepKind::Dev),
-    ] {
+    for (key, kind) in [("packages", DepKind::Normal), ("dev-packages", DepKind::Dev)] {
         if let Some(map) = doc.get(key).and_then(toml::Value::as_table) {
             for name in map.keys() {
                 push_dep(out, Ecosystem::Pypi, name, kind, path, text);
@@ -480,8 +407,7 @@ fn requirements(path: &str, text: &str, out: &mut Manifests) -> Result<(), Strin
     };
     for (n, line) in text.lines().enumerate() {
         let line = line.split(" #").next().unwrap_or("").trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with('-') || line.contains("://")
-        {
+        if line.is_empty() || line.starts_with('#') || line.starts_with('-') || line.contains("://") {
             continue;
         }
         if let Some(dep) = pep508_name(line) {
@@ -508,10 +434,7 @@ fn gomod(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     let mut module = None;
     let mut in_block = false;
     for (n, raw) in text.lines().enumerate() {
-        let (code, comment) = raw
-            .split_once("//")
-            .map(|(c, m)| (c, Some(m)))
-            .unwrap_or((raw, None));
+        let (code, comment) = raw.split_once("//").map(|(c, m)| (c, Some(m))).unwrap_or((raw, None));
         let line = code.trim();
         if let Some(m) = line.strip_prefix("module ") {
             module = Some(m.trim().trim_matches('"').to_string());
@@ -560,26 +483,21 @@ fn maven(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     let doc = super::xml::parse(text).map_err(|e| format!("invalid XML: {e}"))?;
     let root = doc.root_element();
     let child_text = |n: roxmltree::Node, name: &str| -> Option<String> {
-        n.children()
-            .find(|c| c.has_tag_name(name))
-            .and_then(|c| c.text())
-            .map(|t| t.trim().to_string())
+        n.children().find(|c| c.has_tag_name(name)).and_then(|c| c.text()).map(|t| t.trim().to_string())
     };
     for node in root.descendants() {
         let is_dep = node.has_tag_name("dependency")
             && node.parent().is_some_and(|p| p.has_tag_name("dependencies"))
             // managed versions are not uses
             && !node.ancestors().any(|a| a.has_tag_name("dependencyManagement"));
-        let is_plugin = node.has_tag_name("plugin")
-            && !node.ancestors().any(|a| a.has_tag_name("pluginManagement"));
+        let is_plugin = node.has_tag_name("plugin") && !node.ancestors().any(|a| a.has_tag_name("pluginManagement"));
         if !(is_dep || is_plugin) {
             continue;
         }
         let Some(artifact) = child_text(node, "artifactId") else {
             continue;
         };
-        let group =
-            child_text(node, "groupId").unwrap_or_else(|| "org.apache.maven.plugins".into());
+        let group = child_text(node, "groupId").unwrap_or_else(|| "org.apache.maven.plugins".into());
         let kind = if is_plugin {
             DepKind::Plugin
         } else if child_text(node, "scope").as_deref() == Some("test") {
@@ -616,9 +534,8 @@ fn maven(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
 /// `id("plugin")` / `id 'plugin'` and `configuration("group:artifact:version")`.
 fn gradle(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     use std::sync::LazyLock;
-    static PLUGIN: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r#"^\s*id\s*\(?\s*["']([A-Za-z0-9_.\-]+)["']"#).unwrap()
-    });
+    static PLUGIN: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#"^\s*id\s*\(?\s*["']([A-Za-z0-9_.\-]+)["']"#).unwrap());
     static DEP: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r#"^\s*(implementation|api|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|testCompileOnly|annotationProcessor)\s*\(?\s*["']([A-Za-z0-9_.\-]+):([A-Za-z0-9_.\-]+)"#).unwrap()
     });
@@ -639,11 +556,7 @@ fn gradle(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         let (name, kind) = if let Some(c) = PLUGIN.captures(line) {
             (c[1].to_string(), DepKind::Plugin)
         } else if let Some(c) = DEP.captures(line) {
-            let kind = if c[1].starts_with("test") {
-                DepKind::Dev
-            } else {
-                DepKind::Normal
-            };
+            let kind = if c[1].starts_with("test") { DepKind::Dev } else { DepKind::Normal };
             (format!("{}:{}", &c[2], &c[3]), kind)
         } else {
             continue;
@@ -677,11 +590,7 @@ mod tests {
     }
 
     fn names(m: &Manifests, eco: Ecosystem) -> Vec<(String, DepKind)> {
-        m.dependencies
-            .iter()
-            .filter(|d| d.ecosystem == eco)
-            .map(|d| (d.name.clone(), d.kind))
-            .collect()
+        m.dependencies.iter().filter(|d| d.ecosystem == eco).map(|d| (d.name.clone(), d.kind)).collect()
     }
 
     #[test]
@@ -692,16 +601,10 @@ mod tests {
         )]);
         assert_eq!(
             names(&m, Ecosystem::Composer),
-            vec![
-                ("symfony/messenger".into(), DepKind::Normal),
-                ("phpunit/phpunit".into(), DepKind::Dev)
-            ]
+            vec![("symfony/messenger".into(), DepKind::Normal), ("phpunit/phpunit".into(), DepKind::Dev)]
         );
         assert_eq!(m.manifests[0].package_type.as_deref(), Some("project"));
-        assert_eq!(
-            m.script(Ecosystem::Composer, "test").unwrap().1.command,
-            "@phpstan && phpunit"
-        );
+        assert_eq!(m.script(Ecosystem::Composer, "test").unwrap().1.command, "@phpstan && phpunit");
     }
 
     #[test]
@@ -719,10 +622,7 @@ mod tests {
                 "pyproject.toml",
                 "[project]\nname = \"svc\"\ndependencies = [\"fastapi>=0.1\", \"opentelemetry-sdk[otlp]; python_version>'3.8'\"]\n[project.optional-dependencies]\ntest = [\"pytest\", \"hypothesis\"]\n",
             ),
-            (
-                "requirements-dev.txt",
-                "# tools\nmypy==1.0\n-r requirements.txt\n",
-            ),
+            ("requirements-dev.txt", "# tools\nmypy==1.0\n-r requirements.txt\n"),
             (
                 "go.mod",
                 "module example.com/svc\n\ngo 1.22\n\nrequire (\n\tgo.opentelemetry.io/otel v1.2.0\n\tgolang.org/x/sys v0.1.0 // indirect\n)\nrequire github.com/stretchr/testify v1.9.0\n",
@@ -735,19 +635,13 @@ mod tests {
                 "build.gradle.kts",
                 "plugins {\n    id(\"info.solidsoft.pitest\")\n}\n// testImplementation(\"commented:out:1\")\ndependencies {\n    testImplementation(\"net.jqwik:jqwik:1.8\")\n}\n",
             ),
-            (
-                "vendor/acme/lib/composer.json",
-                r#"{"require":{"evil/pkg":"1"}}"#,
-            ),
+            ("vendor/acme/lib/composer.json", r#"{"require":{"evil/pkg":"1"}}"#),
             ("composer.lock", "{}"),
         ]);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(
             names(&m, Ecosystem::Npm),
-            vec![
-                ("@opentelemetry/api".into(), DepKind::Normal),
-                ("jest".into(), DepKind::Dev)
-            ]
+            vec![("@opentelemetry/api".into(), DepKind::Normal), ("jest".into(), DepKind::Dev)]
         );
         assert_eq!(
             names(&m, Ecosystem::Cargo),
@@ -777,30 +671,16 @@ mod tests {
         );
         assert_eq!(
             names(&m, Ecosystem::Maven),
-            vec![
-                ("org.junit:junit".into(), DepKind::Dev),
-                ("org.jacoco:jacoco-maven-plugin".into(), DepKind::Plugin)
-            ]
+            vec![("org.junit:junit".into(), DepKind::Dev), ("org.jacoco:jacoco-maven-plugin".into(), DepKind::Plugin)]
         );
         assert_eq!(
             names(&m, Ecosystem::Gradle),
-            vec![
-                ("info.solidsoft.pitest".into(), DepKind::Plugin),
-                ("net.jqwik:jqwik".into(), DepKind::Dev)
-            ]
+            vec![("info.solidsoft.pitest".into(), DepKind::Plugin), ("net.jqwik:jqwik".into(), DepKind::Dev)]
         );
-        assert!(
-            m.has(Ecosystem::Composer, "evil/pkg").is_none(),
-            "vendored manifests are not the project's"
-        );
+        assert!(m.has(Ecosystem::Composer, "evil/pkg").is_none(), "vendored manifests are not the project's");
         assert_eq!(m.lockfiles, vec!["composer.lock"]);
         assert_eq!(m.has(Ecosystem::Npm, "jest").unwrap().line, Some(1));
-        assert_eq!(
-            m.has(Ecosystem::Go, "github.com/stretchr/testify")
-                .unwrap()
-                .line,
-            Some(9)
-        );
+        assert_eq!(m.has(Ecosystem::Go, "github.com/stretchr/testify").unwrap().line, Some(9));
     }
 
     #[test]
@@ -811,24 +691,16 @@ mod tests {
             ("pom.xml", "<project><dependencies>"),
             ("go.mod", "require x v1\n"),
         ]);
-        assert!(
-            m.dependencies.is_empty()
-                || m.dependencies.iter().all(|d| d.ecosystem == Ecosystem::Go)
-        );
+        assert!(m.dependencies.is_empty() || m.dependencies.iter().all(|d| d.ecosystem == Ecosystem::Go));
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            vec!["Cargo.toml", "composer.json", "go.mod", "pom.xml"]
-        );
+        assert_eq!(paths, vec!["Cargo.toml", "composer.json", "go.mod", "pom.xml"]);
     }
 
     #[test]
     fn pep508_names() {
-        for (req, want) in [
-            ("requests[socks]>=2", Some("requests")),
-            ("Django==5; python_version>'3'", Some("Django")),
-            (">=1", None),
-        ] {
+        for (req, want) in
+            [("requests[socks]>=2", Some("requests")), ("Django==5; python_version>'3'", Some("Django")), (">=1", None)]
+        {
             assert_eq!(pep508_name(req), want, "{req}");
         }
     }

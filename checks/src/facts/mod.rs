@@ -8,13 +8,21 @@
 //! can say `unknown` and why.
 
 pub mod adr;
+pub mod appconfig;
 pub mod ci;
+pub mod compose;
+pub mod docs;
 pub mod files;
 pub mod git;
 pub mod k8s;
 pub mod manifests;
+pub mod perf;
+pub mod project;
 pub mod reports;
+pub mod scan;
+pub mod signals;
 pub mod slo;
+pub mod terraform;
 pub mod tooling;
 pub mod xml;
 pub mod yaml;
@@ -50,42 +58,33 @@ pub enum EvidenceKind {
     Coverage,
     Sarif,
     Trivy,
+    K6,
+    Gatling,
+    Lighthouse,
+    Metrics,
 }
 
 impl EvidenceKind {
     pub const ALL: &'static [(&'static str, EvidenceKind, &'static str)] = &[
-        (
-            "coverage",
-            EvidenceKind::Coverage,
-            "Clover, Cobertura, lcov, JaCoCo, Istanbul summary or Go cover profile",
-        ),
-        (
-            "sarif",
-            EvidenceKind::Sarif,
-            "SARIF 2.1.0 results of a security scanner",
-        ),
-        (
-            "trivy",
-            EvidenceKind::Trivy,
-            "Trivy JSON report (--format json)",
-        ),
+        ("coverage", EvidenceKind::Coverage, "Clover, Cobertura, lcov, JaCoCo, Istanbul summary or Go cover profile"),
+        ("sarif", EvidenceKind::Sarif, "SARIF 2.1.0 results of a security scanner"),
+        ("trivy", EvidenceKind::Trivy, "Trivy JSON report (--format json)"),
+        ("k6", EvidenceKind::K6, "k6 summary JSON (--summary-export or handleSummary)"),
+        ("gatling", EvidenceKind::Gatling, "Gatling stats.json or global_stats.json"),
+        ("lighthouse", EvidenceKind::Lighthouse, "Lighthouse JSON report"),
+        ("metrics", EvidenceKind::Metrics, "metrics evidence file (TOML, see the README)"),
     ];
 }
 
 impl FromStr for EvidenceKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        EvidenceKind::ALL
-            .iter()
-            .find(|(name, _, _)| name.eq_ignore_ascii_case(s))
-            .map(|(_, k, _)| *k)
-            .ok_or_else(|| {
+        EvidenceKind::ALL.iter().find(|(name, _, _)| name.eq_ignore_ascii_case(s)).map(|(_, k, _)| *k).ok_or_else(
+            || {
                 let names: Vec<&str> = EvidenceKind::ALL.iter().map(|(n, _, _)| *n).collect();
-                format!(
-                    "unknown evidence kind `{s}` (expected one of: {})",
-                    names.join(", ")
-                )
-            })
+                format!("unknown evidence kind `{s}` (expected one of: {})", names.join(", "))
+            },
+        )
     }
 }
 
@@ -100,16 +99,12 @@ impl FromStr for EvidenceInput {
     type Err = String;
     /// Parses `KIND=PATH`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (kind, path) = s
-            .split_once('=')
-            .ok_or_else(|| format!("`{s}`: expected KIND=PATH, e.g. coverage=build/clover.xml"))?;
+        let (kind, path) =
+            s.split_once('=').ok_or_else(|| format!("`{s}`: expected KIND=PATH, e.g. coverage=build/clover.xml"))?;
         if path.is_empty() {
             return Err(format!("`{s}`: the path is empty"));
         }
-        Ok(EvidenceInput {
-            kind: kind.parse()?,
-            path: PathBuf::from(path),
-        })
+        Ok(EvidenceInput { kind: kind.parse()?, path: PathBuf::from(path) })
     }
 }
 
@@ -121,10 +116,7 @@ pub struct CollectOptions {
 
 impl Default for CollectOptions {
     fn default() -> Self {
-        CollectOptions {
-            max_file_size: files::DEFAULT_MAX_FILE_SIZE,
-            evidence: Vec::new(),
-        }
+        CollectOptions { max_file_size: files::DEFAULT_MAX_FILE_SIZE, evidence: Vec::new() }
     }
 }
 
@@ -151,16 +143,21 @@ pub struct RepoFacts {
     pub slo: slo::SloFacts,
     pub k8s: k8s::K8sFacts,
     pub tooling: tooling::Tooling,
+    pub terraform: terraform::TerraformFacts,
+    pub compose: compose::ComposeFacts,
+    pub config: appconfig::AppConfig,
+    pub docs: docs::DocsFacts,
+    pub project: project::Project,
+    /// Evidence patterns found in sources (see [`signals`]).
+    pub scan: scan::ScanFacts,
+    pub perf: perf::PerfFacts,
     /// Files that could not be read or parsed, sorted by path.
     pub problems: Vec<Problem>,
 }
 
 impl RepoFacts {
     /// Problems in files whose path satisfies `pred`.
-    pub fn problems_in<'a>(
-        &'a self,
-        pred: impl Fn(&str) -> bool + 'a,
-    ) -> impl Iterator<Item = &'a Problem> + 'a {
+    pub fn problems_in<'a>(&'a self, pred: impl Fn(&str) -> bool + 'a) -> impl Iterator<Item = &'a Problem> + 'a {
         self.problems.iter().filter(move |p| pred(&p.path))
     }
 }
@@ -196,20 +193,11 @@ fn wanted(e: &files::FileEntry) -> bool {
 }
 
 /// Collects the facts of the repository at `root`.
-pub fn collect(
-    root: &Path,
-    opts: &CollectOptions,
-    progress: &dyn Progress,
-) -> Result<RepoFacts, CollectError> {
+pub fn collect(root: &Path, opts: &CollectOptions, progress: &dyn Progress) -> Result<RepoFacts, CollectError> {
     progress.stage("Walking the tree and reading git history", None);
-    let (files, git) = rayon::join(
-        || FileIndex::walk(root, opts.max_file_size),
-        || git::collect(root),
-    );
+    let (files, git) = rayon::join(|| FileIndex::walk(root, opts.max_file_size), || git::collect(root));
     let files = files?;
-    let wanted: Vec<usize> = (0..files.len())
-        .filter(|&i| wanted(files.entry(i)))
-        .collect();
+    let wanted: Vec<usize> = (0..files.len()).filter(|&i| wanted(files.entry(i))).collect();
     progress.stage("Reading configuration files", Some(wanted.len() as u64));
     wanted.par_iter().for_each(|&i| {
         let name = files.entry(i).name();
@@ -221,7 +209,7 @@ pub fn collect(
         progress.advance(1);
     });
     progress.stage("Parsing pipelines, reports and records", None);
-    Ok(assemble(root.to_path_buf(), files, git, &opts.evidence))
+    Ok(assemble(root.to_path_buf(), files, git, &opts.evidence, progress))
 }
 
 /// Runs the collectors over an index whose interesting files are (or will lazily be) read.
@@ -230,6 +218,7 @@ fn assemble(
     files: FileIndex,
     git: git::GitFacts,
     evidence: &[EvidenceInput],
+    progress: &dyn Progress,
 ) -> RepoFacts {
     let mut problems = Vec::new();
     let manifests = manifests::collect(&files, &mut problems);
@@ -239,6 +228,14 @@ fn assemble(
     let slo = slo::collect(&files);
     let k8s = k8s::collect(&files);
     let tooling = tooling::collect(&files, &manifests, &mut problems);
+    let terraform = terraform::collect(&files, &mut problems);
+    let compose = compose::collect(&files);
+    let config = appconfig::collect(&files);
+    let docs = docs::collect(&files);
+    let project = project::detect(&files, &manifests, &compose, &k8s);
+    // the scan reads what no collector read; it runs last so that nothing is read twice
+    let scan = scan::scan(&files, progress);
+    let perf = perf::collect(&files, &scan, evidence, &mut problems);
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     problems.dedup();
     RepoFacts {
@@ -252,6 +249,13 @@ fn assemble(
         slo,
         k8s,
         tooling,
+        terraform,
+        compose,
+        config,
+        docs,
+        project,
+        scan,
+        perf,
         problems,
     }
 }
@@ -260,14 +264,10 @@ impl RepoFacts {
     /// Facts over in-memory files, without git history: for tests of checks.
     pub fn from_memory(files: &[(&str, &str)]) -> RepoFacts {
         let git = git::GitFacts::none("in-memory test repository");
-        assemble(
-            PathBuf::from("/nonexistent"),
-            FileIndex::from_memory(files),
-            git,
-            &[],
-        )
+        assemble(PathBuf::from("/nonexistent"), FileIndex::from_memory(files), git, &[], &NoProgress)
     }
 }
+
 /// Runs `f`, turning a panic (a bug in a parser faced with hostile input) into an error message.
 pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {

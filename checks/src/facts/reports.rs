@@ -208,46 +208,20 @@ pub fn collect(files: &FileIndex, given: &[EvidenceInput], problems: &mut Vec<Pr
             continue;
         };
         match std::fs::read(&abs) {
-            Ok(bytes) => add(
-                &mut out,
-                kind,
-                rel,
-                &String::from_utf8_lossy(&bytes),
-                false,
-                problems,
-            ),
-            Err(e) => broken(
-                &mut out,
-                kind,
-                Problem {
-                    path: rel.to_string(),
-                    line: None,
-                    message: e.to_string(),
-                },
-                problems,
-            ),
+            Ok(bytes) => add(&mut out, kind, rel, &String::from_utf8_lossy(&bytes), false, problems),
+            Err(e) => {
+                broken(&mut out, kind, Problem { path: rel.to_string(), line: None, message: e.to_string() }, problems)
+            }
         }
     }
     for input in given {
-        if !matches!(
-            input.kind,
-            EvidenceKind::Coverage | EvidenceKind::Sarif | EvidenceKind::Trivy
-        ) {
+        if !matches!(input.kind, EvidenceKind::Coverage | EvidenceKind::Sarif | EvidenceKind::Trivy) {
             continue;
         }
         let shown = display_path(files.root(), &input.path);
         match read_given(&input.path) {
             Ok(text) => add(&mut out, input.kind, &shown, &text, true, problems),
-            Err(message) => broken(
-                &mut out,
-                input.kind,
-                Problem {
-                    path: shown,
-                    line: None,
-                    message,
-                },
-                problems,
-            ),
+            Err(message) => broken(&mut out, input.kind, Problem { path: shown, line: None, message }, problems),
         }
     }
     out
@@ -273,14 +247,7 @@ pub(crate) fn read_given(path: &Path) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn add(
-    out: &mut Reports,
-    kind: EvidenceKind,
-    path: &str,
-    text: &str,
-    given: bool,
-    problems: &mut Vec<Problem>,
-) {
+fn add(out: &mut Reports, kind: EvidenceKind, path: &str, text: &str, given: bool, problems: &mut Vec<Problem>) {
     let result = match kind {
         EvidenceKind::Coverage => parse_coverage(path, text).map(|mut r| {
             r.given = given;
@@ -294,18 +261,11 @@ fn add(
             r.given = given;
             out.scans.push(r);
         }),
+        // performance reports and the metrics file are read by `perf`
+        EvidenceKind::K6 | EvidenceKind::Gatling | EvidenceKind::Lighthouse | EvidenceKind::Metrics => Ok(()),
     };
     if let Err(message) = result {
-        broken(
-            out,
-            kind,
-            Problem {
-                path: path.to_string(),
-                line: None,
-                message,
-            },
-            problems,
-        );
+        broken(out, kind, Problem { path: path.to_string(), line: None, message }, problems);
     }
 }
 
@@ -315,23 +275,12 @@ fn broken(out: &mut Reports, kind: EvidenceKind, problem: Problem, problems: &mu
 }
 
 fn percent(covered: u64, total: u64) -> f64 {
-    if total == 0 {
-        0.0
-    } else {
-        covered as f64 * 100.0 / total as f64
-    }
+    if total == 0 { 0.0 } else { covered as f64 * 100.0 / total as f64 }
 }
 
-fn report(
-    path: &str,
-    format: CoverageFormat,
-    covered: u64,
-    total: u64,
-) -> Result<CoverageReport, String> {
+fn report(path: &str, format: CoverageFormat, covered: u64, total: u64) -> Result<CoverageReport, String> {
     if covered > total {
-        return Err(format!(
-            "{covered} covered lines out of {total}: the report is inconsistent"
-        ));
+        return Err(format!("{covered} covered lines out of {total}: the report is inconsistent"));
     }
     Ok(CoverageReport {
         path: path.to_string(),
@@ -355,20 +304,15 @@ pub fn parse_coverage(path: &str, text: &str) -> Result<CoverageReport, String> 
     if trimmed.starts_with("mode:") {
         return go_coverprofile(path, text);
     }
-    if text
-        .lines()
-        .any(|l| l.starts_with("SF:") || l.starts_with("DA:"))
-    {
+    if text.lines().any(|l| l.starts_with("SF:") || l.starts_with("DA:")) {
         return lcov(path, text);
     }
-    Err("not a coverage report this tool reads (Clover, Cobertura, lcov, JaCoCo, Istanbul summary, Go cover profile)".into())
+    Err("not a coverage report this tool reads (Clover, Cobertura, lcov, JaCoCo, Istanbul summary, Go cover profile)"
+        .into())
 }
 
 fn attr_u64(node: roxmltree::Node, name: &str) -> Option<u64> {
-    node.attribute(name)
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|v| *v >= 0.0)
-        .map(|v| v as u64)
+    node.attribute(name).and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| *v >= 0.0).map(|v| v as u64)
 }
 
 fn parse_coverage_xml(path: &str, text: &str) -> Result<CoverageReport, String> {
@@ -377,32 +321,26 @@ fn parse_coverage_xml(path: &str, text: &str) -> Result<CoverageReport, String> 
     match root.tag_name().name() {
         // Clover: <coverage generated=".."><project><metrics statements= coveredstatements=/></project>
         "coverage" if root.children().any(|c| c.has_tag_name("project")) => {
-            let project = root
-                .children()
-                .find(|c| c.has_tag_name("project"))
-                .ok_or("no <project>")?;
+            let project = root.children().find(|c| c.has_tag_name("project")).ok_or("no <project>")?;
             let metrics = project
                 .children()
                 .rfind(|c| c.has_tag_name("metrics"))
                 .ok_or("Clover report without project <metrics>")?;
-            let total =
-                attr_u64(metrics, "statements").ok_or("Clover <metrics> without `statements`")?;
-            let covered = attr_u64(metrics, "coveredstatements")
-                .ok_or("Clover <metrics> without `coveredstatements`")?;
+            let total = attr_u64(metrics, "statements").ok_or("Clover <metrics> without `statements`")?;
+            let covered =
+                attr_u64(metrics, "coveredstatements").ok_or("Clover <metrics> without `coveredstatements`")?;
             report(path, CoverageFormat::Clover, covered, total)
         }
         // Cobertura: <coverage line-rate= lines-covered= lines-valid=>
         "coverage" => {
-            if let (Some(covered), Some(total)) = (
-                attr_u64(root, "lines-covered"),
-                attr_u64(root, "lines-valid"),
-            ) {
+            if let (Some(covered), Some(total)) = (attr_u64(root, "lines-covered"), attr_u64(root, "lines-valid")) {
                 return report(path, CoverageFormat::Cobertura, covered, total);
             }
             let (mut covered, mut total) = (0, 0);
-            for line in root.descendants().filter(|n| {
-                n.has_tag_name("line") && n.parent().is_some_and(|p| p.has_tag_name("lines"))
-            }) {
+            for line in root
+                .descendants()
+                .filter(|n| n.has_tag_name("line") && n.parent().is_some_and(|p| p.has_tag_name("lines")))
+            {
                 total += 1;
                 if attr_u64(line, "hits").unwrap_or(0) > 0 {
                     covered += 1;
@@ -445,22 +383,12 @@ fn lcov(path: &str, text: &str) -> Result<CoverageReport, String> {
     let (mut found, mut hit, mut da_total, mut da_hit) = (0u64, 0u64, 0u64, 0u64);
     for line in text.lines() {
         if let Some(v) = line.strip_prefix("LF:") {
-            found += v
-                .trim()
-                .parse::<u64>()
-                .map_err(|_| format!("bad LF line `{line}`"))?;
+            found += v.trim().parse::<u64>().map_err(|_| format!("bad LF line `{line}`"))?;
         } else if let Some(v) = line.strip_prefix("LH:") {
-            hit += v
-                .trim()
-                .parse::<u64>()
-                .map_err(|_| format!("bad LH line `{line}`"))?;
+            hit += v.trim().parse::<u64>().map_err(|_| format!("bad LH line `{line}`"))?;
         } else if let Some(v) = line.strip_prefix("DA:") {
             da_total += 1;
-            let count = v
-                .split(',')
-                .nth(1)
-                .and_then(|c| c.trim().parse::<f64>().ok())
-                .unwrap_or(0.0);
+            let count = v.split(',').nth(1).and_then(|c| c.trim().parse::<f64>().ok()).unwrap_or(0.0);
             if count > 0.0 {
                 da_hit += 1;
             }
@@ -474,17 +402,9 @@ fn lcov(path: &str, text: &str) -> Result<CoverageReport, String> {
 
 fn istanbul_summary(path: &str, text: &str) -> Result<CoverageReport, String> {
     let doc: Json = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
-    let lines = doc
-        .pointer("/total/lines")
-        .ok_or("JSON without `total.lines`: not an Istanbul coverage summary")?;
-    let total = lines
-        .get("total")
-        .and_then(Json::as_u64)
-        .ok_or("`total.lines.total` missing")?;
-    let covered = lines
-        .get("covered")
-        .and_then(Json::as_u64)
-        .ok_or("`total.lines.covered` missing")?;
+    let lines = doc.pointer("/total/lines").ok_or("JSON without `total.lines`: not an Istanbul coverage summary")?;
+    let total = lines.get("total").and_then(Json::as_u64).ok_or("`total.lines.total` missing")?;
+    let covered = lines.get("covered").and_then(Json::as_u64).ok_or("`total.lines.covered` missing")?;
     report(path, CoverageFormat::IstanbulSummary, covered, total)
 }
 
@@ -493,17 +413,11 @@ fn go_coverprofile(path: &str, text: &str) -> Result<CoverageReport, String> {
     let mut blocks: std::collections::HashMap<&str, (u64, bool)> = std::collections::HashMap::new();
     for line in text.lines().skip(1) {
         let mut parts = line.rsplitn(3, ' ');
-        let (Some(count), Some(stmts), Some(block)) = (parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(count), Some(stmts), Some(block)) = (parts.next(), parts.next(), parts.next()) else {
             continue;
         };
-        let stmts: u64 = stmts
-            .parse()
-            .map_err(|_| format!("bad cover profile line `{line}`"))?;
-        let hit = count
-            .parse::<u64>()
-            .map_err(|_| format!("bad cover profile line `{line}`"))?
-            > 0;
+        let stmts: u64 = stmts.parse().map_err(|_| format!("bad cover profile line `{line}`"))?;
+        let hit = count.parse::<u64>().map_err(|_| format!("bad cover profile line `{line}`"))? > 0;
         let e = blocks.entry(block).or_insert((stmts, false));
         e.1 |= hit;
     }
@@ -549,10 +463,7 @@ pub fn parse_sarif(path: &str, text: &str) -> Result<ScanReport, String> {
     if !version.starts_with("2.1") {
         return Err(format!("SARIF version `{version}` is not 2.1.0"));
     }
-    let runs = doc
-        .get("runs")
-        .and_then(Json::as_array)
-        .ok_or("SARIF without `runs`")?;
+    let runs = doc.get("runs").and_then(Json::as_array).ok_or("SARIF without `runs`")?;
     let mut out = ScanReport {
         path: path.to_string(),
         format: ScanFormat::Sarif,
@@ -576,30 +487,15 @@ pub fn parse_sarif(path: &str, text: &str) -> Result<ScanReport, String> {
             .unwrap_or_default();
         let rule_severity = |rule: &Json| -> Option<Severity> {
             let props = rule.get("properties")?;
-            if let Some(s) = props
-                .get("security-severity")
-                .and_then(|v| v.as_str().and_then(|s| s.parse().ok()).or(v.as_f64()))
+            if let Some(s) =
+                props.get("security-severity").and_then(|v| v.as_str().and_then(|s| s.parse().ok()).or(v.as_f64()))
             {
                 return Some(cvss_severity(s));
             }
-            props
-                .get("tags")
-                .and_then(Json::as_array)?
-                .iter()
-                .filter_map(Json::as_str)
-                .find_map(named_severity)
+            props.get("tags").and_then(Json::as_array)?.iter().filter_map(Json::as_str).find_map(named_severity)
         };
-        for result in run
-            .get("results")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if result
-                .get("suppressions")
-                .and_then(Json::as_array)
-                .is_some_and(|s| !s.is_empty())
-            {
+        for result in run.get("results").and_then(Json::as_array).into_iter().flatten() {
+            if result.get("suppressions").and_then(Json::as_array).is_some_and(|s| !s.is_empty()) {
                 out.suppressed += 1;
                 continue;
             }
@@ -611,27 +507,14 @@ pub fn parse_sarif(path: &str, text: &str) -> Result<ScanReport, String> {
                 .get("ruleIndex")
                 .and_then(Json::as_u64)
                 .and_then(|i| rules.get(i as usize).copied())
-                .or_else(|| {
-                    rules
-                        .iter()
-                        .copied()
-                        .find(|r| r.get("id").and_then(Json::as_str) == Some(rule_id))
-                });
+                .or_else(|| rules.iter().copied().find(|r| r.get("id").and_then(Json::as_str) == Some(rule_id)));
             let severity = rule_severity(result)
-                .or_else(|| {
-                    result
-                        .pointer("/properties/severity")
-                        .and_then(Json::as_str)
-                        .and_then(named_severity)
-                })
+                .or_else(|| result.pointer("/properties/severity").and_then(Json::as_str).and_then(named_severity))
                 .or_else(|| rule.and_then(rule_severity))
                 .unwrap_or(Severity::Unrated);
             out.counts.add(severity);
             let location = result.pointer("/locations/0/physicalLocation").map(|pl| {
-                let uri = pl
-                    .pointer("/artifactLocation/uri")
-                    .and_then(Json::as_str)
-                    .unwrap_or("");
+                let uri = pl.pointer("/artifactLocation/uri").and_then(Json::as_str).unwrap_or("");
                 match pl.pointer("/region/startLine").and_then(Json::as_u64) {
                     Some(l) => format!("{uri}:{l}"),
                     None => uri.to_string(),
@@ -645,15 +528,7 @@ pub fn parse_sarif(path: &str, text: &str) -> Result<ScanReport, String> {
                 .next()
                 .unwrap_or("")
                 .to_string();
-            keep_worst(
-                &mut out.worst,
-                ScanItem {
-                    id: rule_id.to_string(),
-                    severity,
-                    title,
-                    location,
-                },
-            );
+            keep_worst(&mut out.worst, ScanItem { id: rule_id.to_string(), severity, title, location });
         }
     }
     Ok(out)
@@ -675,68 +550,30 @@ pub fn parse_trivy(path: &str, text: &str) -> Result<ScanReport, String> {
         worst: Vec::new(),
         given: false,
     };
-    for result in doc
-        .get("Results")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for result in doc.get("Results").and_then(Json::as_array).into_iter().flatten() {
         let target = result.get("Target").and_then(Json::as_str).unwrap_or("");
         let mut add = |item: &Json, id_key: &str, title_key: &str| {
-            let severity = item
-                .get("Severity")
-                .and_then(Json::as_str)
-                .and_then(named_severity)
-                .unwrap_or(Severity::Unrated);
+            let severity =
+                item.get("Severity").and_then(Json::as_str).and_then(named_severity).unwrap_or(Severity::Unrated);
             out.counts.add(severity);
-            let id = item
-                .get(id_key)
-                .and_then(Json::as_str)
-                .unwrap_or("")
-                .to_string();
+            let id = item.get(id_key).and_then(Json::as_str).unwrap_or("").to_string();
             let pkg = item.get("PkgName").and_then(Json::as_str);
             let title = item.get(title_key).and_then(Json::as_str).unwrap_or("");
             let title = match pkg {
                 Some(p) => format!("{p}: {title}"),
                 None => title.to_string(),
             };
-            keep_worst(
-                &mut out.worst,
-                ScanItem {
-                    id,
-                    severity,
-                    title,
-                    location: Some(target.to_string()),
-                },
-            );
+            keep_worst(&mut out.worst, ScanItem { id, severity, title, location: Some(target.to_string()) });
         };
-        for v in result
-            .get("Vulnerabilities")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for v in result.get("Vulnerabilities").and_then(Json::as_array).into_iter().flatten() {
             add(v, "VulnerabilityID", "Title");
         }
-        for m in result
-            .get("Misconfigurations")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if m.get("Status")
-                .and_then(Json::as_str)
-                .is_none_or(|s| s == "FAIL")
-            {
+        for m in result.get("Misconfigurations").and_then(Json::as_array).into_iter().flatten() {
+            if m.get("Status").and_then(Json::as_str).is_none_or(|s| s == "FAIL") {
                 add(m, "ID", "Title");
             }
         }
-        for s in result
-            .get("Secrets")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for s in result.get("Secrets").and_then(Json::as_array).into_iter().flatten() {
             add(s, "RuleID", "Title");
         }
     }

@@ -104,68 +104,39 @@ fn read_doc(path: &str, location: Location, doc: &Node, out: &mut SloFacts) {
     };
     if api.starts_with("openslo/") && kind == "SLO" {
         let spec = doc.key("spec");
-        let name = doc
-            .key("metadata")
-            .key("name")
-            .scalar()
-            .unwrap_or_else(|| "unnamed".into());
+        let name = doc.key("metadata").key("name").scalar().unwrap_or_else(|| "unnamed".into());
         let indicator_text = flatten(spec.key("indicator")) + &flatten(spec.key("indicatorRef"));
         let objectives = spec.key("objectives").items();
         for obj in objectives {
             let mut slo = mk(obj.line, SloFormat::OpenSlo, name.clone());
-            slo.objective = obj.key("targetPercent").as_f64().or_else(|| {
-                obj.key("target")
-                    .as_f64()
-                    .map(|t| if t <= 1.0 { t * 100.0 } else { t })
-            });
-            let about = format!(
-                "{} {} {}",
-                name,
-                obj.key("displayName").scalar().unwrap_or_default(),
-                indicator_text
-            )
-            .to_ascii_lowercase();
-            let threshold = obj
-                .key("value")
+            slo.objective = obj
+                .key("targetPercent")
                 .as_f64()
-                .filter(|_| matches!(obj.key("op").as_str(), Some("lt" | "lte")));
-            slo.latency =
-                about.contains("latency") || about.contains("duration") || threshold.is_some();
+                .or_else(|| obj.key("target").as_f64().map(|t| if t <= 1.0 { t * 100.0 } else { t }));
+            let about = format!("{} {} {}", name, obj.key("displayName").scalar().unwrap_or_default(), indicator_text)
+                .to_ascii_lowercase();
+            let threshold = obj.key("value").as_f64().filter(|_| matches!(obj.key("op").as_str(), Some("lt" | "lte")));
+            slo.latency = about.contains("latency") || about.contains("duration") || threshold.is_some();
             slo.threshold_ms = threshold
-                .map(|v| {
-                    if about.contains("_seconds") && v < 30.0 {
-                        v * 1000.0
-                    } else {
-                        v
-                    }
-                })
+                .map(|v| if about.contains("_seconds") && v < 30.0 { v * 1000.0 } else { v })
                 .or_else(|| le_threshold_ms(&indicator_text));
             slo.alerting = !spec.key("alertPolicies").items().is_empty();
             out.slos.push(slo);
         }
         return;
     }
-    let sloth_plain =
-        doc.key("version").as_str() == Some("prometheus/v1") && doc.get("slos").is_some();
+    let sloth_plain = doc.key("version").as_str() == Some("prometheus/v1") && doc.get("slos").is_some();
     let sloth_k8s = api.starts_with("sloth.slok.dev/") && kind == "PrometheusServiceLevel";
     if sloth_plain || sloth_k8s {
-        let slos = if sloth_k8s {
-            doc.key("spec").key("slos")
-        } else {
-            doc.key("slos")
-        };
+        let slos = if sloth_k8s { doc.key("spec").key("slos") } else { doc.key("slos") };
         for s in slos.items() {
             let name = s.key("name").scalar().unwrap_or_else(|| "unnamed".into());
             let mut slo = mk(s.line, SloFormat::Sloth, name.clone());
             slo.objective = s.key("objective").as_f64();
             let sli = flatten(s.key("sli"));
-            let about = format!(
-                "{name} {} {sli}",
-                s.key("description").scalar().unwrap_or_default()
-            )
-            .to_ascii_lowercase();
-            slo.latency =
-                about.contains("latency") || about.contains("duration") || sli.contains("le=");
+            let about =
+                format!("{name} {} {sli}", s.key("description").scalar().unwrap_or_default()).to_ascii_lowercase();
+            slo.latency = about.contains("latency") || about.contains("duration") || sli.contains("le=");
             slo.threshold_ms = le_threshold_ms(&sli);
             let alerting = s.key("alerting");
             let disabled = |kind: &str| alerting.key(kind).key("disable").as_bool() == Some(true);
@@ -177,11 +148,7 @@ fn read_doc(path: &str, location: Location, doc: &Node, out: &mut SloFacts) {
     }
     if api.starts_with("pyrra.dev/") && kind == "ServiceLevelObjective" {
         let spec = doc.key("spec");
-        let name = doc
-            .key("metadata")
-            .key("name")
-            .scalar()
-            .unwrap_or_else(|| "unnamed".into());
+        let name = doc.key("metadata").key("name").scalar().unwrap_or_else(|| "unnamed".into());
         let mut slo = mk(doc.line.max(1), SloFormat::Pyrra, name);
         slo.objective = spec.key("target").as_f64();
         let latency = spec.key("indicator").get("latency");
@@ -191,11 +158,7 @@ fn read_doc(path: &str, location: Location, doc: &Node, out: &mut SloFacts) {
         out.slos.push(slo);
         return;
     }
-    let groups = if kind == "PrometheusRule" {
-        doc.key("spec").key("groups")
-    } else {
-        doc.key("groups")
-    };
+    let groups = if kind == "PrometheusRule" { doc.key("spec").key("groups") } else { doc.key("groups") };
     for group in groups.items() {
         for rule in group.key("rules").items() {
             let expr = rule.key("expr").scalar().unwrap_or_default();
@@ -211,8 +174,7 @@ fn read_doc(path: &str, location: Location, doc: &Node, out: &mut SloFacts) {
                     let mut slo = mk(rule.line, SloFormat::PrometheusRule, alert.clone());
                     slo.objective = Some(objective);
                     slo.alerting = true;
-                    slo.latency =
-                        expr.contains("_bucket") || alert.to_ascii_lowercase().contains("latency");
+                    slo.latency = expr.contains("_bucket") || alert.to_ascii_lowercase().contains("latency");
                     slo.threshold_ms = le_threshold_ms(&expr);
                     out.slos.push(slo);
                 } else if let Some(ms) = quantile_threshold_ms(&expr) {
@@ -248,14 +210,10 @@ fn flatten(node: &Node) -> String {
     out
 }
 
-static LE: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r#"le\s*=~?\s*"([0-9.]+)""#).unwrap());
-static ONE_MINUS: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"1\s*-\s*(0?\.[0-9]+)").unwrap());
-static QUANTILE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"(?s)histogram_quantile\s*\(\s*0?\.[0-9]+\s*,.*\)\s*>=?\s*([0-9.]+)")
-        .unwrap()
-});
+static LE: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r#"le\s*=~?\s*"([0-9.]+)""#).unwrap());
+static ONE_MINUS: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"1\s*-\s*(0?\.[0-9]+)").unwrap());
+static QUANTILE: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"(?s)histogram_quantile\s*\(\s*0?\.[0-9]+\s*,.*\)\s*>=?\s*([0-9.]+)").unwrap());
 
 /// `le="0.1"` in a histogram selector: a threshold of 100 ms (Prometheus uses seconds).
 fn le_threshold_ms(text: &str) -> Option<f64> {
@@ -272,11 +230,7 @@ fn burn_rate_objective(expr: &str) -> Option<f64> {
 /// `histogram_quantile(0.95, ...) > 0.1`: a latency objective of 100 ms.
 fn quantile_threshold_ms(expr: &str) -> Option<f64> {
     let v: f64 = QUANTILE.captures(expr)?.get(1)?.as_str().parse().ok()?;
-    let ms = if expr.contains("_ms") || expr.contains("millisecond") {
-        v
-    } else {
-        v * 1000.0
-    };
+    let ms = if expr.contains("_ms") || expr.contains("millisecond") { v } else { v * 1000.0 };
     (ms > 0.0).then_some(ms)
 }
 
@@ -330,62 +284,13 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (
-                    "api-latency",
-                    SloFormat::Pyrra,
-                    Some(99.0),
-                    true,
-                    Some(200.0),
-                    true
-                ),
-                (
-                    "ErrorBudgetBurn",
-                    SloFormat::PrometheusRule,
-                    Some(99.9),
-                    false,
-                    None,
-                    true
-                ),
-                (
-                    "SlowRequests",
-                    SloFormat::PrometheusRule,
-                    None,
-                    true,
-                    Some(100.0),
-                    true
-                ),
-                (
-                    "checkout-latency",
-                    SloFormat::OpenSlo,
-                    Some(95.0),
-                    true,
-                    Some(100.0),
-                    false
-                ),
-                (
-                    "checkout-availability",
-                    SloFormat::OpenSlo,
-                    Some(99.9),
-                    false,
-                    None,
-                    false
-                ),
-                (
-                    "requests-availability",
-                    SloFormat::Sloth,
-                    Some(99.95),
-                    false,
-                    None,
-                    true
-                ),
-                (
-                    "requests-latency",
-                    SloFormat::Sloth,
-                    Some(99.0),
-                    true,
-                    Some(100.0),
-                    false
-                ),
+                ("api-latency", SloFormat::Pyrra, Some(99.0), true, Some(200.0), true),
+                ("ErrorBudgetBurn", SloFormat::PrometheusRule, Some(99.9), false, None, true),
+                ("SlowRequests", SloFormat::PrometheusRule, None, true, Some(100.0), true),
+                ("checkout-latency", SloFormat::OpenSlo, Some(95.0), true, Some(100.0), false),
+                ("checkout-availability", SloFormat::OpenSlo, Some(99.9), false, None, false),
+                ("requests-availability", SloFormat::Sloth, Some(99.95), false, None, true),
+                ("requests-latency", SloFormat::Sloth, Some(99.0), true, Some(100.0), false),
             ]
         );
         assert_eq!(facts.alert_rules.len(), 3);
@@ -394,10 +299,7 @@ mod tests {
     #[test]
     fn words_are_not_slos() {
         let facts = slos(&[
-            (
-                "docs/slo.yaml",
-                "# our slo: 99.9 availability\ntitle: SLO plans\nnotes: [objective 99.9]\n",
-            ),
+            ("docs/slo.yaml", "# our slo: 99.9 availability\ntitle: SLO plans\nnotes: [objective 99.9]\n"),
             (
                 "tests/fixtures/slo.yaml",
                 "apiVersion: openslo/v1\nkind: SLO\nspec:\n  objectives:\n    - target: 0.999\n",

@@ -97,16 +97,11 @@ pub fn collect(files: &FileIndex, manifests: &Manifests, problems: &mut Vec<Prob
                         d.key("updates")
                             .items()
                             .iter()
-                            .filter_map(|u| {
-                                u.key("package-ecosystem").scalar().map(|e| (e, u.line))
-                            })
+                            .filter_map(|u| u.key("package-ecosystem").scalar().map(|e| (e, u.line)))
                             .collect()
                     })
                     .unwrap_or_default();
-                out.dependabot = Some(Dependabot {
-                    path: path.to_string(),
-                    ecosystems,
-                });
+                out.dependabot = Some(Dependabot { path: path.to_string(), ecosystems });
             }
             Some(Err(e)) => problems.push(Problem {
                 path: path.into(),
@@ -116,58 +111,39 @@ pub fn collect(files: &FileIndex, manifests: &Manifests, problems: &mut Vec<Prob
             None => {}
         }
     }
-    out.renovate = RENOVATE
-        .iter()
-        .find(|p| files.exists(p))
-        .map(|p| ConfigFile {
-            tool: "renovate",
-            path: p.to_string(),
-            line: None,
-            detail: None,
-        });
+    out.renovate = RENOVATE.iter().find(|p| files.exists(p)).map(|p| ConfigFile {
+        tool: "renovate",
+        path: p.to_string(),
+        line: None,
+        detail: None,
+    });
     if out.renovate.is_none() {
-        out.renovate = manifests
-            .manifests
-            .iter()
-            .filter(|m| m.ecosystem == Ecosystem::Npm)
-            .find_map(|m| {
-                let text = files.find(&m.path).and_then(|i| files.text(i))?;
-                let doc: Json = serde_json::from_str(text).ok()?;
-                doc.get("renovate")?;
-                Some(ConfigFile {
-                    tool: "renovate",
-                    path: m.path.clone(),
-                    line: super::files::line_containing(text, "\"renovate\""),
-                    detail: Some("`renovate` key".into()),
-                })
-            });
+        out.renovate = manifests.manifests.iter().filter(|m| m.ecosystem == Ecosystem::Npm).find_map(|m| {
+            let text = files.find(&m.path).and_then(|i| files.text(i))?;
+            let doc: Json = serde_json::from_str(text).ok()?;
+            doc.get("renovate")?;
+            Some(ConfigFile {
+                tool: "renovate",
+                path: m.path.clone(),
+                line: super::files::line_containing(text, "\"renovate\""),
+                detail: Some("`renovate` key".into()),
+            })
+        });
     }
     for e in files.entries() {
         if !e.location.is_project() {
             continue;
         }
         if let Some((_, tool)) = BY_NAME.iter().find(|(n, _)| *n == e.name()) {
-            out.configs.push(ConfigFile {
-                tool,
-                path: e.path.clone(),
-                line: None,
-                detail: None,
-            });
+            out.configs.push(ConfigFile { tool, path: e.path.clone(), line: None, detail: None });
         }
         if e.path.starts_with(".github/codeql/") {
-            out.configs.push(ConfigFile {
-                tool: "codeql",
-                path: e.path.clone(),
-                line: None,
-                detail: None,
-            });
+            out.configs.push(ConfigFile { tool: "codeql", path: e.path.clone(), line: None, detail: None });
         }
     }
     for (i, e) in files.entries().iter().enumerate() {
-        if matches!(
-            e.name(),
-            "phpunit.xml" | "phpunit.xml.dist" | "phpunit.dist.xml"
-        ) && e.location != Location::Vendored
+        if matches!(e.name(), "phpunit.xml" | "phpunit.xml.dist" | "phpunit.dist.xml")
+            && e.location != Location::Vendored
             && let Some(detail) = files.text(i).and_then(phpunit_coverage)
         {
             out.configs.push(ConfigFile {
@@ -185,12 +161,7 @@ pub fn collect(files: &FileIndex, manifests: &Manifests, problems: &mut Vec<Prob
         match m.ecosystem {
             Ecosystem::Npm => {
                 let doc: Option<Json> = serde_json::from_str(text).ok();
-                if doc
-                    .as_ref()
-                    .and_then(|d| d.pointer("/jest/collectCoverage"))
-                    .and_then(Json::as_bool)
-                    == Some(true)
-                {
+                if doc.as_ref().and_then(|d| d.pointer("/jest/collectCoverage")).and_then(Json::as_bool) == Some(true) {
                     let line = super::files::line_containing(text, "collectCoverage");
                     out.configs.push(ConfigFile {
                         tool: "jest-coverage",
@@ -217,19 +188,12 @@ pub fn collect(files: &FileIndex, manifests: &Manifests, problems: &mut Vec<Prob
         let tool = match (d.ecosystem, d.kind, d.name.as_str()) {
             (Ecosystem::Maven, DepKind::Plugin, "org.jacoco:jacoco-maven-plugin") => "jacoco",
             (Ecosystem::Gradle, DepKind::Plugin, "jacoco") => "jacoco",
-            (Ecosystem::Maven, DepKind::Plugin, "org.owasp:dependency-check-maven") => {
-                "dependency-check"
-            }
+            (Ecosystem::Maven, DepKind::Plugin, "org.owasp:dependency-check-maven") => "dependency-check",
             (Ecosystem::Gradle, DepKind::Plugin, "org.owasp.dependencycheck") => "dependency-check",
             (Ecosystem::Composer, _, "roave/security-advisories") => "roave-security-advisories",
             _ => continue,
         };
-        out.configs.push(ConfigFile {
-            tool,
-            path: d.manifest.clone(),
-            line: d.line,
-            detail: Some(d.name.clone()),
-        });
+        out.configs.push(ConfigFile { tool, path: d.manifest.clone(), line: d.line, detail: Some(d.name.clone()) });
     }
     out
 }
@@ -242,17 +206,11 @@ fn phpunit_coverage(text: &str) -> Option<(u32, String)> {
         (n.has_tag_name("report")
             && n.parent().is_some_and(|p| p.has_tag_name("coverage"))
             && n.children().any(|c| c.is_element()))
-            || (n.has_tag_name("log")
-                && n.attribute("type")
-                    .is_some_and(|t| t.starts_with("coverage")))
+            || (n.has_tag_name("log") && n.attribute("type").is_some_and(|t| t.starts_with("coverage")))
     })?;
     let what = match node.tag_name().name() {
         "report" => {
-            let kinds: Vec<&str> = node
-                .children()
-                .filter(|c| c.is_element())
-                .map(|c| c.tag_name().name())
-                .collect();
+            let kinds: Vec<&str> = node.children().filter(|c| c.is_element()).map(|c| c.tag_name().name()).collect();
             format!("coverage reports: {}", kinds.join(", "))
         }
         _ => format!("coverage log: {}", node.attribute("type").unwrap_or("")),
@@ -278,10 +236,7 @@ mod tests {
                 ".github/dependabot.yml",
                 "version: 2\nupdates:\n  - package-ecosystem: composer\n    directory: /\n  - package-ecosystem: github-actions\n    directory: /\n",
             ),
-            (
-                "package.json",
-                r#"{"name":"x","renovate":{"extends":["config:base"]},"jest":{"collectCoverage":true}}"#,
-            ),
+            ("package.json", r#"{"name":"x","renovate":{"extends":["config:base"]},"jest":{"collectCoverage":true}}"#),
             (
                 "phpunit.xml.dist",
                 "<phpunit><coverage><report><clover outputFile=\"build/clover.xml\"/></report></coverage></phpunit>",
@@ -291,20 +246,11 @@ mod tests {
         ]);
         assert!(problems.is_empty(), "{problems:?}");
         let d = t.dependabot.as_ref().unwrap();
-        assert_eq!(
-            d.ecosystems,
-            vec![
-                ("composer".to_string(), 3),
-                ("github-actions".to_string(), 5)
-            ]
-        );
+        assert_eq!(d.ecosystems, vec![("composer".to_string(), 3), ("github-actions".to_string(), 5)]);
         assert_eq!(t.renovate.as_ref().unwrap().path, "package.json");
         let tools: Vec<&str> = t.configs.iter().map(|c| c.tool).collect();
         assert_eq!(tools, vec!["trivy", "phpunit-coverage", "jest-coverage"]);
-        assert_eq!(
-            t.config("phpunit-coverage").unwrap().detail.as_deref(),
-            Some("coverage reports: clover")
-        );
+        assert_eq!(t.config("phpunit-coverage").unwrap().detail.as_deref(), Some("coverage reports: clover"));
     }
 
     #[test]

@@ -8,11 +8,7 @@
 const NODES_LIMIT: u32 = 8_000_000;
 
 pub fn parse(text: &str) -> Result<roxmltree::Document<'_>, String> {
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: true,
-        nodes_limit: NODES_LIMIT,
-        ..Default::default()
-    };
+    let options = roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: NODES_LIMIT, ..Default::default() };
     match crate::facts::guard(|| roxmltree::Document::parse_with_options(text, options)) {
         Ok(Ok(doc)) => Ok(doc),
         Ok(Err(e)) => Err(e.to_string()),

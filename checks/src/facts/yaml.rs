@@ -44,20 +44,13 @@ pub struct Entry {
     pub value: Node,
 }
 
-static NULL: Node = Node {
-    line: 0,
-    value: Value::Null,
-};
+static NULL: Node = Node { line: 0, value: Value::Null };
 
 impl Node {
     /// The value at `key` when this is a mapping.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
-            Value::Map(entries) => entries
-                .iter()
-                .rev()
-                .find(|e| e.key == key)
-                .map(|e| &e.value),
+            Value::Map(entries) => entries.iter().rev().find(|e| e.key == key).map(|e| &e.value),
             _ => None,
         }
     }
@@ -151,29 +144,17 @@ pub struct YamlError {
 
 impl fmt::Display for YamlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {}, column {}: {}",
-            self.line, self.column, self.message
-        )
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
     }
 }
 
 /// Parses every document of a YAML stream.
 pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     if text.len() > MAX_YAML_BYTES {
-        return Err(YamlError {
-            line: 0,
-            column: 0,
-            message: format!("file larger than {MAX_YAML_BYTES} bytes"),
-        });
+        return Err(YamlError { line: 0, column: 0, message: format!("file larger than {MAX_YAML_BYTES} bytes") });
     }
     crate::facts::guard(|| parse_inner(text)).unwrap_or_else(|panic| {
-        Err(YamlError {
-            line: 0,
-            column: 0,
-            message: format!("the YAML parser failed: {panic}"),
-        })
+        Err(YamlError { line: 0, column: 0, message: format!("the YAML parser failed: {panic}") })
     })
 }
 
@@ -191,11 +172,7 @@ fn parse_inner(text: &str) -> Result<Vec<Node>, YamlError> {
     if let Some(e) = loader.error() {
         return Err(to_err(e));
     }
-    Ok(loader
-        .into_documents()
-        .iter()
-        .map(|d| convert(d, 0))
-        .collect())
+    Ok(loader.into_documents().iter().map(|d| convert(d, 0)).collect())
 }
 
 /// Nesting deeper than this is treated as null (protects the converter's stack).
@@ -204,17 +181,12 @@ const MAX_DEPTH: usize = 200;
 fn convert(node: &MarkedYaml<'_>, depth: usize) -> Node {
     let line = node.span.start.line() as u32;
     if depth > MAX_DEPTH {
-        return Node {
-            line,
-            value: Value::Null,
-        };
+        return Node { line, value: Value::Null };
     }
     let value = match &node.data {
         YamlData::Value(s) => scalar(s),
         YamlData::Representation(s, _, _) => Value::Str(s.to_string()),
-        YamlData::Sequence(items) => {
-            Value::Seq(items.iter().map(|n| convert(n, depth + 1)).collect())
-        }
+        YamlData::Sequence(items) => Value::Seq(items.iter().map(|n| convert(n, depth + 1)).collect()),
         YamlData::Mapping(map) => {
             let mut entries: Vec<Entry> = Vec::with_capacity(map.len());
             let mut merges: Vec<Node> = Vec::new();
@@ -224,21 +196,14 @@ fn convert(node: &MarkedYaml<'_>, depth: usize) -> Node {
                 if key == "<<" {
                     merges.push(value);
                 } else {
-                    entries.push(Entry {
-                        key,
-                        line: k.span.start.line() as u32,
-                        value,
-                    });
+                    entries.push(Entry { key, line: k.span.start.line() as u32, value });
                 }
             }
             // Merge keys: explicit entries win, earlier merge sources win over later ones.
             for source in merges {
                 let sources: Vec<Node> = match source.value {
                     Value::Seq(items) => items,
-                    other => vec![Node {
-                        line: source.line,
-                        value: other,
-                    }],
+                    other => vec![Node { line: source.line, value: other }],
                 };
                 for src in sources {
                     if let Value::Map(src_entries) = src.value {
@@ -295,17 +260,10 @@ mod tests {
         let doc = one("name: ci\non:\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu\n");
         assert_eq!(doc.get("jobs").unwrap().line, 5);
         assert_eq!(doc.at("jobs.test").unwrap().line, 6);
-        let keys: Vec<(&str, u32)> = doc
-            .entries()
-            .iter()
-            .map(|e| (e.key.as_str(), e.line))
-            .collect();
+        let keys: Vec<(&str, u32)> = doc.entries().iter().map(|e| (e.key.as_str(), e.line)).collect();
         assert_eq!(keys, vec![("name", 1), ("on", 2), ("jobs", 4)]);
         assert_eq!(doc.key("on").entries()[0].line, 3);
-        assert!(
-            doc.get("on").is_some(),
-            "`on` stays a string key in YAML 1.2"
-        );
+        assert!(doc.get("on").is_some(), "`on` stays a string key in YAML 1.2");
     }
 
     #[test]
@@ -321,15 +279,9 @@ mod tests {
 
     #[test]
     fn merge_keys_are_resolved() {
-        let doc = one(
-            ".base: &base\n  image: php\n  script: [phpunit]\ntest:\n  <<: *base\n  image: php:8.3\n",
-        );
+        let doc = one(".base: &base\n  image: php\n  script: [phpunit]\ntest:\n  <<: *base\n  image: php:8.3\n");
         let test = doc.get("test").unwrap();
-        assert_eq!(
-            test.key("image").as_str(),
-            Some("php:8.3"),
-            "explicit key wins"
-        );
+        assert_eq!(test.key("image").as_str(), Some("php:8.3"), "explicit key wins");
         assert_eq!(test.key("script").strings(), vec!["phpunit"]);
     }
 

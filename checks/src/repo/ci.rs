@@ -43,28 +43,23 @@ impl Check for TestsRunOnPullRequests {
             return no_pipeline(repo, "testing");
         }
         let all = hits(repo, Category::Test);
-        let on_pr: Vec<&Hit> = automatic(&all)
-            .filter(|h| h.pipeline.pr.runs() && h.job.on_pr)
-            .collect();
+        let on_pr: Vec<&Hit> = automatic(&all).filter(|h| h.pipeline.pr.runs() && h.job.on_pr).collect();
         if let Some(first) = on_pr.first() {
-            return Finding::pass(format!(
-                "{} runs on pull requests{}",
-                first.describe(),
-                pr_note(first)
-            ))
-            .with(evidence_of(&on_pr));
+            return Finding::pass(format!("{} runs on pull requests{}", first.describe(), pr_note(first)))
+                .with(evidence_of(&on_pr));
         }
         if let Some(first) = all.first() {
             let refs: Vec<&Hit> = all.iter().collect();
-            return Finding::partial(0.5, format!("tests run in CI ({}) but not for pull requests, so breakage is found after merging", first.describe()))
-                .with(evidence_of(&refs));
+            return Finding::partial(
+                0.5,
+                format!(
+                    "tests run in CI ({}) but not for pull requests, so breakage is found after merging",
+                    first.describe()
+                ),
+            )
+            .with(evidence_of(&refs));
         }
-        let files: Vec<String> = repo
-            .ci
-            .pipelines
-            .iter()
-            .map(|p| format!("`{}`", p.path))
-            .collect();
+        let files: Vec<String> = repo.ci.pipelines.iter().map(|p| format!("`{}`", p.path)).collect();
         Finding::fail(format!(
             "{} CI pipeline(s) found ({}), but no job runs a test command (looked for PHPUnit, Pest, cargo test, npm/yarn test, Jest, Vitest, pytest, go test, Maven, Gradle, dotnet test and make test, also inside the scripts steps call)",
             repo.ci.pipelines.len(),
@@ -106,21 +101,14 @@ impl Check for SecurityScanInPipeline {
         if !auto.is_empty() {
             let mut tools: Vec<String> = auto.iter().map(|h| h.tool.name.to_string()).collect();
             tools.dedup();
-            return Finding::pass(format!(
-                "the pipeline scans with {} ({})",
-                list(&tools),
-                auto[0].describe()
-            ))
-            .with(evidence_of(&auto));
+            return Finding::pass(format!("the pipeline scans with {} ({})", list(&tools), auto[0].describe()))
+                .with(evidence_of(&auto));
         }
         if let Some(first) = all.first() {
             let refs: Vec<&Hit> = all.iter().collect();
             return Finding::partial(
                 0.4,
-                format!(
-                    "a security scan exists only as a manual job ({})",
-                    first.describe()
-                ),
+                format!("a security scan exists only as a manual job ({})", first.describe()),
             )
             .with(evidence_of(&refs));
         }
@@ -161,33 +149,19 @@ impl Check for DeploymentAutomated {
             .collect();
         let deploys = hits(repo, Category::Deploy);
         let auto: Vec<&Hit> = automatic(&deploys).collect();
-        let env_jobs: Vec<_> = repo
-            .ci
-            .jobs()
-            .filter(|(_, j)| j.environment.is_some() && !j.manual)
-            .collect();
+        let env_jobs: Vec<_> = repo.ci.jobs().filter(|(_, j)| j.environment.is_some() && !j.manual).collect();
         if let Some(first) = auto.first() {
-            return Finding::pass(format!("{} deploys automatically", first.describe()))
-                .with(evidence_of(&auto));
+            return Finding::pass(format!("{} deploys automatically", first.describe())).with(evidence_of(&auto));
         }
         if let Some(o) = gitops.first() {
-            let what = if o.group() == "argoproj.io" {
-                "Argo CD"
-            } else {
-                "Flux"
-            };
+            let what = if o.group() == "argoproj.io" { "Argo CD" } else { "Flux" };
             return Finding::pass(format!(
                 "deployment is handed to {what}: {} `{}` in `{}`",
                 o.kind,
                 o.name.as_deref().unwrap_or("unnamed"),
                 o.path
             ))
-            .with(
-                gitops
-                    .iter()
-                    .take(3)
-                    .map(|o| Evidence::file(o.path.clone(), Some(o.line))),
-            );
+            .with(gitops.iter().take(3).map(|o| Evidence::file(o.path.clone(), Some(o.line))));
         }
         if let Some((p, j)) = env_jobs.first() {
             return Finding::pass(format!(
@@ -202,18 +176,21 @@ impl Check for DeploymentAutomated {
             let refs: Vec<&Hit> = deploys.iter().collect();
             return Finding::partial(
                 0.6,
-                format!(
-                    "deployment runs from CI but waits for a manual trigger ({})",
-                    first.describe()
-                ),
+                format!("deployment runs from CI but waits for a manual trigger ({})", first.describe()),
             )
             .with(evidence_of(&refs));
         }
         let publishes = hits(repo, Category::Publish);
         if let Some(first) = publishes.first() {
             let refs: Vec<&Hit> = publishes.iter().collect();
-            return Finding::partial(0.4, format!("releases are published automatically ({}), but nothing deploys them to an environment", first.describe()))
-                .with(evidence_of(&refs));
+            return Finding::partial(
+                0.4,
+                format!(
+                    "releases are published automatically ({}), but nothing deploys them to an environment",
+                    first.describe()
+                ),
+            )
+            .with(evidence_of(&refs));
         }
         if repo.ci.pipelines.is_empty() {
             return no_pipeline(repo, "deployment");
@@ -233,10 +210,7 @@ mod tests {
 
     fn run(check: &dyn Check, files: &[(&str, &str)]) -> Finding {
         let repo = RepoFacts::from_memory(files);
-        check.evaluate(&Context {
-            repo: &repo,
-            targets: &Targets::default(),
-        })
+        check.evaluate(&Context { repo: &repo, targets: &Targets::default() })
     }
 
     const GHA_PR: &str = "on:\n  pull_request:\n  push:\n    branches: [main]\njobs:\n  tests:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: vendor/bin/phpunit\n";
@@ -244,11 +218,7 @@ mod tests {
     #[test]
     fn tests_on_pull_requests() {
         for (name, files, want) in [
-            (
-                "github pr",
-                vec![(".github/workflows/ci.yml", GHA_PR)],
-                Status::Pass,
-            ),
+            ("github pr", vec![(".github/workflows/ci.yml", GHA_PR)], Status::Pass),
             (
                 "push to main only",
                 vec![(
@@ -268,32 +238,16 @@ mod tests {
             (
                 "via make and composer scripts",
                 vec![
-                    (
-                        ".github/workflows/ci.yml",
-                        "on: pull_request\njobs:\n  t:\n    steps:\n      - run: make ci\n",
-                    ),
-                    (
-                        "Makefile",
-                        "ci: lint\n\tcomposer test\nlint:\n\techo lint\n",
-                    ),
-                    (
-                        "composer.json",
-                        r#"{"scripts":{"test":"phpunit -c phpunit.xml.dist"}}"#,
-                    ),
+                    (".github/workflows/ci.yml", "on: pull_request\njobs:\n  t:\n    steps:\n      - run: make ci\n"),
+                    ("Makefile", "ci: lint\n\tcomposer test\nlint:\n\techo lint\n"),
+                    ("composer.json", r#"{"scripts":{"test":"phpunit -c phpunit.xml.dist"}}"#),
                 ],
                 Status::Pass,
             ),
-            (
-                "gitlab implicit",
-                vec![(".gitlab-ci.yml", "test:\n  script:\n    - pytest\n")],
-                Status::Pass,
-            ),
+            ("gitlab implicit", vec![(".gitlab-ci.yml", "test:\n  script:\n    - pytest\n")], Status::Pass),
             (
                 "gitlab main only",
-                vec![(
-                    ".gitlab-ci.yml",
-                    "test:\n  only: [main]\n  script:\n    - pytest\n",
-                )],
+                vec![(".gitlab-ci.yml", "test:\n  only: [main]\n  script:\n    - pytest\n")],
                 Status::Partial,
             ),
             (
@@ -313,11 +267,7 @@ mod tests {
                 Status::Fail,
             ),
             ("no ci", vec![("README.md", "# x")], Status::Fail),
-            (
-                "broken ci",
-                vec![(".github/workflows/ci.yml", "on: [pull_request\njobs: {")],
-                Status::Unknown,
-            ),
+            ("broken ci", vec![(".github/workflows/ci.yml", "on: [pull_request\njobs: {")], Status::Unknown),
         ] {
             let f = run(&TestsRunOnPullRequests, &files);
             assert_eq!(f.status, want, "{name}: {}", f.message);
@@ -332,10 +282,7 @@ mod tests {
         let f = run(
             &TestsRunOnPullRequests,
             &[
-                (
-                    ".github/workflows/ci.yml",
-                    "on: pull_request\njobs:\n  t:\n    steps:\n      - run: make test\n",
-                ),
+                (".github/workflows/ci.yml", "on: pull_request\njobs:\n  t:\n    steps:\n      - run: make test\n"),
                 ("Makefile", "test:\n\tcargo test\n"),
             ],
         );
@@ -370,11 +317,7 @@ mod tests {
                 )],
                 Status::Partial,
             ),
-            (
-                "none",
-                vec![(".github/workflows/ci.yml", GHA_PR)],
-                Status::Fail,
-            ),
+            ("none", vec![(".github/workflows/ci.yml", GHA_PR)], Status::Fail),
             ("no ci", vec![], Status::Fail),
         ] {
             let f = run(&SecurityScanInPipeline, &files);
@@ -395,10 +338,7 @@ mod tests {
             ),
             (
                 "environment job",
-                vec![(
-                    ".gitlab-ci.yml",
-                    "deploy:\n  environment: production\n  script: [./deploy.sh]\n",
-                )],
+                vec![(".gitlab-ci.yml", "deploy:\n  environment: production\n  script: [./deploy.sh]\n")],
                 Status::Pass,
             ),
             (
@@ -419,10 +359,7 @@ mod tests {
             ),
             (
                 "manual deploy",
-                vec![(
-                    ".gitlab-ci.yml",
-                    "deploy:\n  when: manual\n  script: [kubectl apply -f k8s/]\n",
-                )],
+                vec![(".gitlab-ci.yml", "deploy:\n  when: manual\n  script: [kubectl apply -f k8s/]\n")],
                 Status::Partial,
             ),
             (
@@ -433,11 +370,7 @@ mod tests {
                 )],
                 Status::Partial,
             ),
-            (
-                "nothing",
-                vec![(".github/workflows/ci.yml", GHA_PR)],
-                Status::Fail,
-            ),
+            ("nothing", vec![(".github/workflows/ci.yml", GHA_PR)], Status::Fail),
         ] {
             let f = run(&DeploymentAutomated, &files);
             assert_eq!(f.status, want, "{name}: {}", f.message);

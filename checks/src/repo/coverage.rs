@@ -22,24 +22,13 @@ pub fn chosen_reports(repo: &RepoFacts) -> Vec<&CoverageReport> {
     }
     let mut best: Option<(u64, crate::facts::reports::CoverageFormat)> = None;
     for r in &repo.reports.coverage {
-        let lines: u64 = repo
-            .reports
-            .coverage
-            .iter()
-            .filter(|o| o.format == r.format)
-            .map(|o| o.lines_total)
-            .sum();
+        let lines: u64 = repo.reports.coverage.iter().filter(|o| o.format == r.format).map(|o| o.lines_total).sum();
         if best.is_none_or(|(b, _)| lines > b) {
             best = Some((lines, r.format));
         }
     }
     match best {
-        Some((_, format)) => repo
-            .reports
-            .coverage
-            .iter()
-            .filter(|r| r.format == format)
-            .collect(),
+        Some((_, format)) => repo.reports.coverage.iter().filter(|r| r.format == format).collect(),
         None => Vec::new(),
     }
 }
@@ -52,21 +41,10 @@ pub fn measured(repo: &RepoFacts) -> Option<(f64, Vec<Evidence>)> {
     }
     let total: u64 = reports.iter().map(|r| r.lines_total).sum();
     let covered: u64 = reports.iter().map(|r| r.lines_covered).sum();
-    let percent = if total > 0 {
-        covered as f64 * 100.0 / total as f64
-    } else {
-        reports[0].percent
-    };
+    let percent = if total > 0 { covered as f64 * 100.0 / total as f64 } else { reports[0].percent };
     let evidence = reports
         .iter()
-        .map(|r| {
-            Evidence::report(
-                r.path.clone(),
-                "line coverage",
-                (r.percent * 100.0).round() / 100.0,
-                Some("%"),
-            )
-        })
+        .map(|r| Evidence::report(r.path.clone(), "line coverage", (r.percent * 100.0).round() / 100.0, Some("%")))
         .collect();
     Some((percent, evidence))
 }
@@ -102,23 +80,14 @@ impl Check for CollectedInCi {
             .filter(|c| {
                 matches!(
                     c.tool,
-                    "phpunit-coverage"
-                        | "jest-coverage"
-                        | "coverage.py"
-                        | "codecov"
-                        | "nyc"
-                        | "tarpaulin"
-                        | "jacoco"
+                    "phpunit-coverage" | "jest-coverage" | "coverage.py" | "codecov" | "nyc" | "tarpaulin" | "jacoco"
                 )
             })
             .collect();
         if let Some(first) = all.first() {
             return Finding::partial(
                 0.5,
-                format!(
-                    "coverage is collected only by a manual CI job ({})",
-                    first.describe()
-                ),
+                format!("coverage is collected only by a manual CI job ({})", first.describe()),
             )
             .with(first.evidence());
         }
@@ -126,16 +95,9 @@ impl Check for CollectedInCi {
             let names: Vec<String> = configs.iter().map(|c| format!("`{}`", c.path)).collect();
             return Finding::partial(
                 0.4,
-                format!(
-                    "coverage is configured ({}) but no CI step collects it",
-                    list(&names)
-                ),
+                format!("coverage is configured ({}) but no CI step collects it", list(&names)),
             )
-            .with(
-                configs
-                    .iter()
-                    .map(|c| Evidence::file(c.path.clone(), c.line)),
-            );
+            .with(configs.iter().map(|c| Evidence::file(c.path.clone(), c.line)));
         }
         if repo.ci.pipelines.is_empty() {
             return super::no_pipeline(repo, "coverage collection");
@@ -171,25 +133,16 @@ impl Check for MeetsTarget {
         };
         let shown = fmt_num((percent * 10.0).round() / 10.0);
         if percent >= target {
-            return Finding::pass(format!(
-                "line coverage is {shown} %, at or above the {} % target",
-                fmt_num(target)
-            ))
-            .with(evidence);
+            return Finding::pass(format!("line coverage is {shown} %, at or above the {} % target", fmt_num(target)))
+                .with(evidence);
         }
         if percent <= 0.0 {
-            return Finding::fail(format!(
-                "line coverage is 0 %, against a {} % target",
-                fmt_num(target)
-            ))
-            .with(evidence);
+            return Finding::fail(format!("line coverage is 0 %, against a {} % target", fmt_num(target)))
+                .with(evidence);
         }
         Finding::partial(
             percent / target,
-            format!(
-                "line coverage is {shown} %, below the {} % target",
-                fmt_num(target)
-            ),
+            format!("line coverage is {shown} %, below the {} % target", fmt_num(target)),
         )
         .with(evidence)
     }
@@ -205,10 +158,7 @@ mod tests {
         let repo = RepoFacts::from_memory(files);
         let mut targets = Targets::default();
         targets.set(MEASURE, 80.0);
-        check.evaluate(&Context {
-            repo: &repo,
-            targets: &targets,
-        })
+        check.evaluate(&Context { repo: &repo, targets: &targets })
     }
 
     const CLOVER_85: &str = r#"<?xml version="1.0"?><coverage generated="1"><project timestamp="1"><metrics files="2" statements="200" coveredstatements="170"/></project></coverage>"#;
@@ -263,39 +213,11 @@ mod tests {
     #[test]
     fn meets_target() {
         for (name, files, want, score) in [
-            (
-                "85 >= 80",
-                vec![("build/logs/clover.xml", CLOVER_85)],
-                Status::Pass,
-                1.0,
-            ),
-            (
-                "lcov 50",
-                vec![(
-                    "coverage/lcov.info",
-                    "SF:a.rs\nLF:10\nLH:5\nend_of_record\n",
-                )],
-                Status::Partial,
-                0.625,
-            ),
-            (
-                "no report",
-                vec![("README.md", "x")],
-                Status::NotAssessed,
-                0.0,
-            ),
-            (
-                "fixture report ignored",
-                vec![("tests/fixtures/clover.xml", CLOVER_85)],
-                Status::NotAssessed,
-                0.0,
-            ),
-            (
-                "broken report",
-                vec![("coverage/clover.xml", "<coverage><project>")],
-                Status::Unknown,
-                0.0,
-            ),
+            ("85 >= 80", vec![("build/logs/clover.xml", CLOVER_85)], Status::Pass, 1.0),
+            ("lcov 50", vec![("coverage/lcov.info", "SF:a.rs\nLF:10\nLH:5\nend_of_record\n")], Status::Partial, 0.625),
+            ("no report", vec![("README.md", "x")], Status::NotAssessed, 0.0),
+            ("fixture report ignored", vec![("tests/fixtures/clover.xml", CLOVER_85)], Status::NotAssessed, 0.0),
+            ("broken report", vec![("coverage/clover.xml", "<coverage><project>")], Status::Unknown, 0.0),
         ] {
             let f = run(&MeetsTarget, &files);
             assert_eq!(f.status, want, "{name}: {}", f.message);
@@ -307,10 +229,7 @@ mod tests {
     fn same_run_in_two_formats_is_not_double_counted() {
         let repo = RepoFacts::from_memory(&[
             ("build/logs/clover.xml", CLOVER_85),
-            (
-                "build/logs/lcov.info",
-                "SF:a\nLF:100\nLH:10\nend_of_record\n",
-            ),
+            ("build/logs/lcov.info", "SF:a\nLF:100\nLH:10\nend_of_record\n"),
         ]);
         let (percent, evidence) = measured(&repo).unwrap();
         assert_eq!(percent, 85.0);

@@ -25,10 +25,8 @@ pub(crate) fn is_ci_path(path: &str) -> bool {
 /// The finding when no pipeline could be read: `unknown` if a CI file is broken, else `fail`.
 pub(crate) fn no_pipeline(repo: &RepoFacts, what: &str) -> Finding {
     if let Some(p) = repo.problems_in(is_ci_path).next() {
-        return Finding::unknown(format!(
-            "the CI configuration could not be read, so {what} is unknown: {p}"
-        ))
-        .with_one(Evidence::file(p.path.clone(), p.line));
+        return Finding::unknown(format!("the CI configuration could not be read, so {what} is unknown: {p}"))
+            .with_one(Evidence::file(p.path.clone(), p.line));
     }
     Finding::fail(format!(
         "no CI pipeline found, so {what} is not automated (looked for .github/workflows/*.yml, .gitlab-ci.yml, \
@@ -53,19 +51,9 @@ impl Hit<'_> {
             .step
             .uses
             .clone()
-            .or_else(|| {
-                self.step
-                    .run
-                    .as_deref()
-                    .and_then(|r| r.lines().next())
-                    .map(str::to_string)
-            })
+            .or_else(|| self.step.run.as_deref().and_then(|r| r.lines().next()).map(str::to_string))
             .unwrap_or_default();
-        let mut out = vec![Evidence::file_snippet(
-            self.step.path.clone(),
-            self.step.line,
-            clip(&snippet, 120),
-        )];
+        let mut out = vec![Evidence::file_snippet(self.step.path.clone(), self.step.line, clip(&snippet, 120))];
         if let Some(e) = self.via {
             out.push(Evidence::File {
                 path: e.path.clone(),
@@ -79,12 +67,7 @@ impl Hit<'_> {
 
     /// "`PHPUnit` in job `tests` of `.github/workflows/ci.yml`".
     pub fn describe(&self) -> String {
-        format!(
-            "{} in job `{}` of `{}`",
-            self.tool.name,
-            self.job.label(),
-            self.pipeline.path
-        )
+        format!("{} in job `{}` of `{}`", self.tool.name, self.job.label(), self.pipeline.path)
     }
 }
 
@@ -102,30 +85,13 @@ pub(crate) fn hits(repo: &RepoFacts, category: Category) -> Vec<Hit<'_>> {
                         .map(|t| (t, e))
                 });
                 if let Some((tool, e)) = via {
-                    out.push(Hit {
-                        pipeline,
-                        job,
-                        step,
-                        tool,
-                        via: Some(e),
-                    });
+                    out.push(Hit { pipeline, job, step, tool, via: Some(e) });
                     continue;
                 }
-                let direct = tools::classify_texts(
-                    step.uses
-                        .iter()
-                        .chain(&step.run)
-                        .chain(&step.inputs)
-                        .map(String::as_str),
-                );
+                let direct =
+                    tools::classify_texts(step.uses.iter().chain(&step.run).chain(&step.inputs).map(String::as_str));
                 if let Some(tool) = direct.into_iter().find(|t| t.category == category) {
-                    out.push(Hit {
-                        pipeline,
-                        job,
-                        step,
-                        tool,
-                        via: None,
-                    });
+                    out.push(Hit { pipeline, job, step, tool, via: None });
                 }
             }
         }

@@ -61,54 +61,28 @@ impl Check for ScannersConfigured {
             .tooling
             .configs
             .iter()
-            .filter_map(|cfg| {
-                CONFIG_CATEGORIES
-                    .iter()
-                    .find(|(t, _)| *t == cfg.tool)
-                    .map(|(_, c)| (*c, cfg))
-            })
+            .filter_map(|cfg| CONFIG_CATEGORIES.iter().find(|(t, _)| *t == cfg.tool).map(|(_, c)| (*c, cfg)))
             .filter(|(c, _)| !in_ci.iter().any(|(have, _, _)| have == c))
             .collect();
-        let ci_names: Vec<String> = in_ci
-            .iter()
-            .map(|(c, _, tool)| format!("{} ({tool})", c.label()))
-            .collect();
-        let mut evidence: Vec<Evidence> = in_ci
-            .iter()
-            .flat_map(|(_, e, _)| e.iter().take(1).cloned())
-            .collect();
-        evidence.extend(
-            configured
-                .iter()
-                .map(|(_, cfg)| Evidence::file(cfg.path.clone(), cfg.line)),
-        );
-        let covers_core = in_ci
-            .iter()
-            .any(|(c, _, _)| matches!(c, Category::DependencyScan | Category::CodeScan));
+        let ci_names: Vec<String> = in_ci.iter().map(|(c, _, tool)| format!("{} ({tool})", c.label())).collect();
+        let mut evidence: Vec<Evidence> = in_ci.iter().flat_map(|(_, e, _)| e.iter().take(1).cloned()).collect();
+        evidence.extend(configured.iter().map(|(_, cfg)| Evidence::file(cfg.path.clone(), cfg.line)));
+        let covers_core = in_ci.iter().any(|(c, _, _)| matches!(c, Category::DependencyScan | Category::CodeScan));
         if in_ci.len() >= 2 && covers_core {
             return Finding::pass(format!("CI runs {}", list(&ci_names))).with(evidence);
         }
-        let mut cfg_names: Vec<String> = configured
-            .iter()
-            .map(|(_, cfg)| format!("{} (`{}`)", cfg.tool, cfg.path))
-            .collect();
+        let mut cfg_names: Vec<String> =
+            configured.iter().map(|(_, cfg)| format!("{} (`{}`)", cfg.tool, cfg.path)).collect();
         cfg_names.dedup();
         if !in_ci.is_empty() {
-            let extra = if cfg_names.is_empty() {
-                String::new()
-            } else {
-                format!("; also configured: {}", list(&cfg_names))
-            };
+            let extra =
+                if cfg_names.is_empty() { String::new() } else { format!("; also configured: {}", list(&cfg_names)) };
             return Finding::partial(
                 0.6,
                 format!(
                     "CI runs only {}{extra}; add {}",
                     list(&ci_names),
-                    if covers_core {
-                        "another kind of scanning"
-                    } else {
-                        "dependency or code scanning"
-                    }
+                    if covers_core { "another kind of scanning" } else { "dependency or code scanning" }
                 ),
             )
             .with(evidence);
@@ -116,10 +90,7 @@ impl Check for ScannersConfigured {
         if !configured.is_empty() {
             return Finding::partial(
                 0.3,
-                format!(
-                    "scanners are configured ({}) but no CI step runs them",
-                    list(&cfg_names)
-                ),
+                format!("scanners are configured ({}) but no CI step runs them", list(&cfg_names)),
             )
             .with(evidence);
         }
@@ -173,44 +144,27 @@ impl Check for DependencyUpdatesAutomated {
                 .filter(|e| !covered.contains(e))
                 .map(|e| format!("`{}`", dependabot_name(*e)))
                 .collect();
-            let evidence: Vec<Evidence> = d
-                .ecosystems
-                .iter()
-                .map(|(_, line)| Evidence::file(d.path.clone(), Some(*line)))
-                .collect();
+            let evidence: Vec<Evidence> =
+                d.ecosystems.iter().map(|(_, line)| Evidence::file(d.path.clone(), Some(*line))).collect();
             if missing.is_empty() && !d.ecosystems.is_empty() {
-                let names: Vec<String> =
-                    d.ecosystems.iter().map(|(n, _)| format!("`{n}`")).collect();
-                return Finding::pass(format!(
-                    "Dependabot keeps {} up to date (`{}`)",
-                    list(&names),
-                    d.path
-                ))
-                .with(evidence);
+                let names: Vec<String> = d.ecosystems.iter().map(|(n, _)| format!("`{n}`")).collect();
+                return Finding::pass(format!("Dependabot keeps {} up to date (`{}`)", list(&names), d.path))
+                    .with(evidence);
             }
             if d.ecosystems.is_empty() {
-                return Finding::partial(
-                    0.2,
-                    format!("`{}` exists but lists no `updates`", d.path),
-                )
-                .with_one(Evidence::file(d.path.clone(), None));
+                return Finding::partial(0.2, format!("`{}` exists but lists no `updates`", d.path))
+                    .with_one(Evidence::file(d.path.clone(), None));
             }
             let share = covered.len() as f64 / ecosystems.len().max(1) as f64;
             return Finding::partial(
                 0.2 + 0.6 * share,
-                format!(
-                    "Dependabot (`{}`) does not cover {}",
-                    d.path,
-                    list(&missing)
-                ),
+                format!("Dependabot (`{}`) does not cover {}", d.path, list(&missing)),
             )
             .with(evidence);
         }
         if let Some(p) = repo.problems_in(|p| p.contains("dependabot")).next() {
-            return Finding::unknown(format!(
-                "the Dependabot configuration could not be read: {p}"
-            ))
-            .with_one(Evidence::file(p.path.clone(), p.line));
+            return Finding::unknown(format!("the Dependabot configuration could not be read: {p}"))
+                .with_one(Evidence::file(p.path.clone(), p.line));
         }
         Finding::fail(
             "no Dependabot or Renovate configuration found (looked for .github/dependabot.yml, renovate.json, .renovaterc and package.json `renovate`)",
@@ -221,16 +175,13 @@ impl Check for DependencyUpdatesAutomated {
 /// Scan reports that speak for the project: given ones win over ones found in the tree.
 pub fn chosen_scans(repo: &RepoFacts) -> Vec<&ScanReport> {
     let given: Vec<&ScanReport> = repo.reports.scans.iter().filter(|r| r.given).collect();
-    if given.is_empty() {
-        repo.reports.scans.iter().collect()
-    } else {
-        given
-    }
+    if given.is_empty() { repo.reports.scans.iter().collect() } else { given }
 }
 
 /// Measure id and how to provide evidence for the critical-vulnerabilities metric.
 pub const MEASURE: &str = "security.critical_vulnerabilities";
-pub const HOW_TO: &str = "no SARIF or Trivy report found; run a scanner and pass --evidence sarif=PATH or --evidence trivy=PATH";
+pub const HOW_TO: &str =
+    "no SARIF or Trivy report found; run a scanner and pass --evidence sarif=PATH or --evidence trivy=PATH";
 
 pub struct NoCriticalVulnerabilities;
 
@@ -261,14 +212,7 @@ impl Check for NoCriticalVulnerabilities {
         let high: u64 = scans.iter().map(|s| s.counts.high).sum();
         let evidence: Vec<Evidence> = scans
             .iter()
-            .map(|s| {
-                Evidence::report(
-                    s.path.clone(),
-                    "critical findings",
-                    s.counts.critical as f64,
-                    None,
-                )
-            })
+            .map(|s| Evidence::report(s.path.clone(), "critical findings", s.counts.critical as f64, None))
             .collect();
         let tools: Vec<String> = scans.iter().flat_map(|s| s.tools.iter().cloned()).collect();
         if critical == 0 {
@@ -303,10 +247,7 @@ mod tests {
 
     fn run(check: &dyn Check, files: &[(&str, &str)]) -> Finding {
         let repo = RepoFacts::from_memory(files);
-        check.evaluate(&Context {
-            repo: &repo,
-            targets: &Targets::default(),
-        })
+        check.evaluate(&Context { repo: &repo, targets: &Targets::default() })
     }
 
     const CI_AUDIT_CODEQL: &str = "on: pull_request\njobs:\n  a:\n    steps:\n      - run: composer audit\n      - uses: github/codeql-action/analyze@v3\n";
@@ -314,11 +255,7 @@ mod tests {
     #[test]
     fn scanners() {
         for (name, files, want) in [
-            (
-                "audit and codeql",
-                vec![(".github/workflows/s.yml", CI_AUDIT_CODEQL)],
-                Status::Pass,
-            ),
+            ("audit and codeql", vec![(".github/workflows/s.yml", CI_AUDIT_CODEQL)], Status::Pass),
             (
                 "audit only",
                 vec![(
@@ -327,16 +264,8 @@ mod tests {
                 )],
                 Status::Partial,
             ),
-            (
-                "config only",
-                vec![(".trivyignore", "CVE-1"), ("deny.toml", "")],
-                Status::Partial,
-            ),
-            (
-                "fixture config only",
-                vec![("tests/fixtures/.snyk", "")],
-                Status::Fail,
-            ),
+            ("config only", vec![(".trivyignore", "CVE-1"), ("deny.toml", "")], Status::Partial),
+            ("fixture config only", vec![("tests/fixtures/.snyk", "")], Status::Fail),
             ("nothing", vec![("README.md", "")], Status::Fail),
         ] {
             let f = run(&ScannersConfigured, &files);
@@ -363,19 +292,12 @@ mod tests {
                 vec![
                     ("composer.json", "{}"),
                     ("package.json", "{}"),
-                    (
-                        ".github/dependabot.yml",
-                        "version: 2\nupdates:\n  - package-ecosystem: composer\n",
-                    ),
+                    (".github/dependabot.yml", "version: 2\nupdates:\n  - package-ecosystem: composer\n"),
                 ],
                 Status::Partial,
             ),
             ("renovate", vec![("renovate.json", "{}")], Status::Pass),
-            (
-                "broken",
-                vec![(".github/dependabot.yml", "updates: [")],
-                Status::Unknown,
-            ),
+            ("broken", vec![(".github/dependabot.yml", "updates: [")], Status::Unknown),
             ("none", vec![("composer.json", "{}")], Status::Fail),
         ] {
             let f = run(&DependencyUpdatesAutomated, &files);
@@ -389,11 +311,7 @@ mod tests {
     #[test]
     fn critical_vulnerabilities() {
         for (name, files, want) in [
-            (
-                "critical",
-                vec![("results.sarif", SARIF_CRITICAL)],
-                Status::Fail,
-            ),
+            ("critical", vec![("results.sarif", SARIF_CRITICAL)], Status::Fail),
             ("clean", vec![("results.sarif", SARIF_CLEAN)], Status::Pass),
             (
                 "trivy json",
@@ -403,16 +321,8 @@ mod tests {
                 )],
                 Status::Pass,
             ),
-            (
-                "fixture report",
-                vec![("testdata/results.sarif", SARIF_CRITICAL)],
-                Status::NotAssessed,
-            ),
-            (
-                "broken",
-                vec![("results.sarif", "{\"version\":\"2.1.0\"")],
-                Status::Unknown,
-            ),
+            ("fixture report", vec![("testdata/results.sarif", SARIF_CRITICAL)], Status::NotAssessed),
+            ("broken", vec![("results.sarif", "{\"version\":\"2.1.0\"")], Status::Unknown),
             ("none", vec![], Status::NotAssessed),
         ] {
             let f = run(&NoCriticalVulnerabilities, &files);

@@ -12,19 +12,12 @@ pub const LATENCY_MEASURE: &str = "slo.latency_threshold_ms";
 pub const LATENCY_DEFAULT: f64 = 100.0;
 
 fn evidence(slos: &[&Slo]) -> Vec<Evidence> {
-    slos.iter()
-        .take(4)
-        .map(|s| Evidence::file(s.path.clone(), Some(s.line)))
-        .collect()
+    slos.iter().take(4).map(|s| Evidence::file(s.path.clone(), Some(s.line))).collect()
 }
 
 /// SLOs declared by the project itself (examples excluded).
 pub fn project_slos(repo: &RepoFacts) -> Vec<&Slo> {
-    repo.slo
-        .slos
-        .iter()
-        .filter(|s| s.location.is_project() || s.location == crate::facts::Location::Test)
-        .collect()
+    repo.slo.slos.iter().filter(|s| s.location.is_project() || s.location == crate::facts::Location::Test).collect()
 }
 
 /// The strictest declared availability objective, in percent.
@@ -51,16 +44,8 @@ impl Check for ObjectivesDefined {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let slos = project_slos(cx.repo);
-        let with_objective: Vec<&Slo> = slos
-            .iter()
-            .copied()
-            .filter(|s| s.objective.is_some())
-            .collect();
-        let alerting: Vec<&Slo> = with_objective
-            .iter()
-            .copied()
-            .filter(|s| s.alerting)
-            .collect();
+        let with_objective: Vec<&Slo> = slos.iter().copied().filter(|s| s.objective.is_some()).collect();
+        let alerting: Vec<&Slo> = with_objective.iter().copied().filter(|s| s.alerting).collect();
         let describe = |s: &Slo| format!("{} `{}` in `{}`", s.format.label(), s.name, s.path);
         if let Some(first) = alerting.first() {
             return Finding::pass(format!(
@@ -84,19 +69,13 @@ impl Check for ObjectivesDefined {
         if let Some(first) = slos.first() {
             return Finding::partial(
                 0.4,
-                format!(
-                    "latency alerting exists ({}) but no SLO declares an objective",
-                    describe(first)
-                ),
+                format!("latency alerting exists ({}) but no SLO declares an objective", describe(first)),
             )
             .with(evidence(&slos));
         }
         if let Some(example) = cx.repo.slo.slos.first() {
-            return Finding::partial(
-                0.2,
-                format!("SLOs appear only as examples (`{}`)", example.path),
-            )
-            .with_one(Evidence::file(example.path.clone(), Some(example.line)));
+            return Finding::partial(0.2, format!("SLOs appear only as examples (`{}`)", example.path))
+                .with_one(Evidence::file(example.path.clone(), Some(example.line)));
         }
         Finding::fail(
             "no service level objective found (looked for OpenSLO, Sloth, Pyrra and Prometheus burn-rate or latency alert rules in YAML files)",
@@ -165,14 +144,8 @@ impl Check for LatencyObjectiveMeetsTarget {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let target = cx.targets.get(LATENCY_MEASURE, LATENCY_DEFAULT);
-        let latency: Vec<&Slo> = project_slos(cx.repo)
-            .into_iter()
-            .filter(|s| s.latency)
-            .collect();
-        let best = latency
-            .iter()
-            .filter_map(|s| s.threshold_ms.map(|t| (t, *s)))
-            .min_by(|a, b| a.0.total_cmp(&b.0));
+        let latency: Vec<&Slo> = project_slos(cx.repo).into_iter().filter(|s| s.latency).collect();
+        let best = latency.iter().filter_map(|s| s.threshold_ms.map(|t| (t, *s))).min_by(|a, b| a.0.total_cmp(&b.0));
         match best {
             Some((ms, s)) if ms <= target => Finding::pass(format!(
                 "`{}` holds latency to {} ms (target {} ms)",
@@ -194,10 +167,7 @@ impl Check for LatencyObjectiveMeetsTarget {
             None => match latency.first() {
                 Some(s) => Finding::partial(
                     0.5,
-                    format!(
-                        "latency objective `{}` is declared but its threshold could not be read",
-                        s.name
-                    ),
+                    format!("latency objective `{}` is declared but its threshold could not be read", s.name),
                 )
                 .with_one(Evidence::file(s.path.clone(), Some(s.line))),
                 None => Finding::fail(format!(
@@ -217,38 +187,20 @@ mod tests {
 
     fn run(check: &dyn Check, files: &[(&str, &str)]) -> Finding {
         let repo = RepoFacts::from_memory(files);
-        check.evaluate(&Context {
-            repo: &repo,
-            targets: &Targets::default(),
-        })
+        check.evaluate(&Context { repo: &repo, targets: &Targets::default() })
     }
 
     const SLOTH: &str = "version: prometheus/v1\nservice: api\nslos:\n  - name: availability\n    objective: 99.95\n    sli:\n      events:\n        error_query: a\n        total_query: b\n    alerting:\n      name: x\n  - name: latency\n    objective: 99\n    sli:\n      events:\n        error_query: rate(http_request_duration_seconds_bucket{le=\"0.25\"}[5m])\n        total_query: b\n";
-    const OPENSLO_995: &str = "apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: web\nspec:\n  objectives:\n    - target: 0.995\n";
+    const OPENSLO_995: &str =
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: web\nspec:\n  objectives:\n    - target: 0.995\n";
 
     #[test]
     fn objectives() {
         for (name, files, want) in [
-            (
-                "sloth with alerting",
-                vec![("slo/api.yml", SLOTH)],
-                Status::Pass,
-            ),
-            (
-                "openslo without alerting",
-                vec![("slo/web.yaml", OPENSLO_995)],
-                Status::Partial,
-            ),
-            (
-                "example only",
-                vec![("examples/slo.yaml", OPENSLO_995)],
-                Status::Partial,
-            ),
-            (
-                "none",
-                vec![("README.md", "99.9% uptime SLO")],
-                Status::Fail,
-            ),
+            ("sloth with alerting", vec![("slo/api.yml", SLOTH)], Status::Pass),
+            ("openslo without alerting", vec![("slo/web.yaml", OPENSLO_995)], Status::Partial),
+            ("example only", vec![("examples/slo.yaml", OPENSLO_995)], Status::Partial),
+            ("none", vec![("README.md", "99.9% uptime SLO")], Status::Fail),
         ] {
             assert_eq!(run(&ObjectivesDefined, &files).status, want, "{name}");
         }
@@ -257,18 +209,8 @@ mod tests {
     #[test]
     fn availability_and_latency_targets() {
         for (name, files, avail, latency) in [
-            (
-                "sloth",
-                vec![("slo/api.yml", SLOTH)],
-                Status::Pass,
-                Status::Partial,
-            ),
-            (
-                "openslo 99.5",
-                vec![("slo/web.yaml", OPENSLO_995)],
-                Status::Partial,
-                Status::Fail,
-            ),
+            ("sloth", vec![("slo/api.yml", SLOTH)], Status::Pass, Status::Partial),
+            ("openslo 99.5", vec![("slo/web.yaml", OPENSLO_995)], Status::Partial, Status::Fail),
             (
                 "p95 rule at 100ms",
                 vec![(
@@ -280,25 +222,10 @@ mod tests {
             ),
             ("none", vec![], Status::Fail, Status::Fail),
         ] {
-            assert_eq!(
-                run(&AvailabilityObjectiveMeetsTarget, &files).status,
-                avail,
-                "{name} availability"
-            );
-            assert_eq!(
-                run(&LatencyObjectiveMeetsTarget, &files).status,
-                latency,
-                "{name} latency"
-            );
+            assert_eq!(run(&AvailabilityObjectiveMeetsTarget, &files).status, avail, "{name} availability");
+            assert_eq!(run(&LatencyObjectiveMeetsTarget, &files).status, latency, "{name} latency");
         }
-        let f = run(
-            &AvailabilityObjectiveMeetsTarget,
-            &[("slo/web.yaml", OPENSLO_995)],
-        );
-        assert!(
-            (f.score - 0.2).abs() < 1e-6,
-            "0.1 % budget of 0.5 % used: {}",
-            f.score
-        );
+        let f = run(&AvailabilityObjectiveMeetsTarget, &[("slo/web.yaml", OPENSLO_995)]);
+        assert!((f.score - 0.2).abs() < 1e-6, "0.1 % budget of 0.5 % used: {}", f.score);
     }
 }

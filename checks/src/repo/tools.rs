@@ -61,11 +61,7 @@ pub struct Tool {
 }
 
 const fn t(name: &'static str, category: Category, pattern: &'static str) -> Tool {
-    Tool {
-        name,
-        category,
-        pattern,
-    }
+    Tool { name, category, pattern }
 }
 
 use Category::*;
@@ -73,105 +69,37 @@ use Category::*;
 /// Every recognised tool. `\b` is compiled as an ASCII word boundary.
 pub static TOOLS: &[Tool] = &[
     // tests
-    t(
-        "PHPUnit",
-        Test,
-        r"(?i)(^|[\s/])(phpunit|simple-phpunit|paratest)\b|php-actions/phpunit",
-    ),
+    t("PHPUnit", Test, r"(?i)(^|[\s/])(phpunit|simple-phpunit|paratest)\b|php-actions/phpunit"),
     t("Pest", Test, r"(^|[\s/])pest(\s|$)"),
     t("Behat", Test, r"(^|[\s/])behat\b"),
     t("Codeception", Test, r"(^|[\s/])codecept(ion)?\s+run\b"),
-    t(
-        "cargo test",
-        Test,
-        r"\bcargo\s+(\+\S+\s+)?(test|nextest|llvm-cov|tarpaulin|hack\s+test)\b",
-    ),
-    t(
-        "npm test",
-        Test,
-        r"\b(npm|pnpm|yarn|bun)\s+(run\s+)?(test|t)(\s|$|:)|\b(npm|pnpm|yarn)\s+(run\s+)?test:",
-    ),
-    t(
-        "Jest",
-        Test,
-        r"(^|[\s/])(jest|vitest|mocha|ava|karma\s+start|ng\s+test|jasmine)\b",
-    ),
-    t(
-        "Playwright",
-        Test,
-        r"\bplaywright\s+test\b|\bcypress\s+run\b",
-    ),
-    t(
-        "pytest",
-        Test,
-        r"(^|[\s/])(pytest|py\.test)\b|python[0-9.]*\s+-m\s+(pytest|unittest)\b|(^|\s)(tox|nox)(\s|$)",
-    ),
+    t("cargo test", Test, r"\bcargo\s+(\+\S+\s+)?(test|nextest|llvm-cov|tarpaulin|hack\s+test)\b"),
+    t("npm test", Test, r"\b(npm|pnpm|yarn|bun)\s+(run\s+)?(test|t)(\s|$|:)|\b(npm|pnpm|yarn)\s+(run\s+)?test:"),
+    t("Jest", Test, r"(^|[\s/])(jest|vitest|mocha|ava|karma\s+start|ng\s+test|jasmine)\b"),
+    t("Playwright", Test, r"\bplaywright\s+test\b|\bcypress\s+run\b"),
+    t("pytest", Test, r"(^|[\s/])(pytest|py\.test)\b|python[0-9.]*\s+-m\s+(pytest|unittest)\b|(^|\s)(tox|nox)(\s|$)"),
     t("go test", Test, r"\bgo\s+test\b|\bgotestsum\b|\bginkgo\b"),
-    t(
-        "Maven",
-        Test,
-        r"(^|[\s/])mvnw?(\s+\S+)*\s+(test|verify|install|integration-test)\b|task:Maven@",
-    ),
-    t(
-        "Gradle",
-        Test,
-        r"(^|[\s/])gradlew?(\s+\S+)*\s+(test|check|build)\b|task:Gradle@",
-    ),
-    t(
-        "dotnet test",
-        Test,
-        r"\bdotnet\s+test\b|task:VSTest@|command=test",
-    ),
+    t("Maven", Test, r"(^|[\s/])mvnw?(\s+\S+)*\s+(test|verify|install|integration-test)\b|task:Maven@"),
+    t("Gradle", Test, r"(^|[\s/])gradlew?(\s+\S+)*\s+(test|check|build)\b|task:Gradle@"),
+    t("dotnet test", Test, r"\bdotnet\s+test\b|task:VSTest@|command=test"),
     t("RSpec", Test, r"\b(rspec|rake\s+(test|spec)|mix\s+test)\b"),
-    t(
-        "make test",
-        Test,
-        r"\bmake\s+(\S+\s+)*(test|tests|check|unit|unittest|test-[a-z-]+)(\s|$)",
-    ),
-    t(
-        "CircleCI test orb",
-        Test,
-        r"^(node|python|go|php|ruby|maven|gradle)/test$",
-    ),
+    t("make test", Test, r"\bmake\s+(\S+\s+)*(test|tests|check|unit|unittest|test-[a-z-]+)(\s|$)"),
+    t("CircleCI test orb", Test, r"^(node|python|go|php|ruby|maven|gradle)/test$"),
     // coverage
     t(
         "PHPUnit coverage",
         Coverage,
         r"--coverage-(clover|cobertura|html|xml|text|php|crap4j|openclover)\b|XDEBUG_MODE=coverage|\bcoverage=(xdebug|pcov)\b|\bpcov\.enabled",
     ),
-    t(
-        "coverage flag",
-        Coverage,
-        r"\s--coverage(\s|=|$)|\s--collect-coverage\b|\s--cov(=|\s|$)|\s--cov-report\b",
-    ),
-    t(
-        "coverage.py",
-        Coverage,
-        r"\bcoverage\s+(run|xml|report|lcov|json)\b",
-    ),
+    t("coverage flag", Coverage, r"\s--coverage(\s|=|$)|\s--collect-coverage\b|\s--cov(=|\s|$)|\s--cov-report\b"),
+    t("coverage.py", Coverage, r"\bcoverage\s+(run|xml|report|lcov|json)\b"),
     t("nyc / c8", Coverage, r"(^|[\s/])(nyc|c8)\s"),
-    t(
-        "cargo llvm-cov",
-        Coverage,
-        r"\bcargo\s+(\+\S+\s+)?(llvm-cov|tarpaulin)\b|\bgrcov\b",
-    ),
-    t(
-        "go cover",
-        Coverage,
-        r"\s-cover(profile)?(\s|=|$)|-coverpkg",
-    ),
+    t("cargo llvm-cov", Coverage, r"\bcargo\s+(\+\S+\s+)?(llvm-cov|tarpaulin)\b|\bgrcov\b"),
+    t("go cover", Coverage, r"\s-cover(profile)?(\s|=|$)|-coverpkg"),
     t("JaCoCo", Coverage, r"(?i)jacoco|\bkover"),
     t("coverlet", Coverage, r"XPlat Code Coverage|coverlet"),
-    t(
-        "Codecov",
-        Coverage,
-        r"(?i)codecov/codecov-action|\bcodecov\b|codecov/upload",
-    ),
-    t(
-        "Coveralls",
-        Coverage,
-        r"(?i)coverallsapp/github-action|\bcoveralls\b",
-    ),
+    t("Codecov", Coverage, r"(?i)codecov/codecov-action|\bcodecov\b|codecov/upload"),
+    t("Coveralls", Coverage, r"(?i)coverallsapp/github-action|\bcoveralls\b"),
     // dependency scanning
     t(
         "composer audit",
@@ -183,37 +111,13 @@ pub static TOOLS: &[Tool] = &[
         DependencyScan,
         r"\b(npm|pnpm)\s+audit\b|\byarn\s+(npm\s+)?audit\b|\baudit-ci\b|\bbetter-npm-audit\b",
     ),
-    t(
-        "cargo audit",
-        DependencyScan,
-        r"\bcargo\s+(audit|deny)\b|rustsec/audit-check|cargo-deny-action",
-    ),
-    t(
-        "pip-audit",
-        DependencyScan,
-        r"\bpip-audit\b|\bsafety\s+(check|scan)\b",
-    ),
+    t("cargo audit", DependencyScan, r"\bcargo\s+(audit|deny)\b|rustsec/audit-check|cargo-deny-action"),
+    t("pip-audit", DependencyScan, r"\bpip-audit\b|\bsafety\s+(check|scan)\b"),
     t("govulncheck", DependencyScan, r"\bgovulncheck\b"),
-    t(
-        "OSV-Scanner",
-        DependencyScan,
-        r"\bosv-scanner\b|google/osv-scanner",
-    ),
-    t(
-        "OWASP Dependency-Check",
-        DependencyScan,
-        r"(?i)dependency-check|dependencyCheck",
-    ),
-    t(
-        "Snyk",
-        DependencyScan,
-        r"\bsnyk\s+(test|monitor)\b|snyk/actions|SnykSecurityScan@|^snyk/",
-    ),
-    t(
-        "Dependency Review",
-        DependencyScan,
-        r"actions/dependency-review-action",
-    ),
+    t("OSV-Scanner", DependencyScan, r"\bosv-scanner\b|google/osv-scanner"),
+    t("OWASP Dependency-Check", DependencyScan, r"(?i)dependency-check|dependencyCheck"),
+    t("Snyk", DependencyScan, r"\bsnyk\s+(test|monitor)\b|snyk/actions|SnykSecurityScan@|^snyk/"),
+    t("Dependency Review", DependencyScan, r"actions/dependency-review-action"),
     t("bundler-audit", DependencyScan, r"\bbundle(r)?[- ]audit\b"),
     t(
         "Trivy filesystem",
@@ -226,11 +130,7 @@ pub static TOOLS: &[Tool] = &[
         r"(?i)template:(Jobs|Security)/Dependency-Scanning|components/dependency-scanning",
     ),
     // static analysis for security
-    t(
-        "CodeQL",
-        CodeScan,
-        r"github/codeql-action/(analyze|init)|\bcodeql\s+database\b|AdvancedSecurity-Codeql",
-    ),
+    t("CodeQL", CodeScan, r"github/codeql-action/(analyze|init)|\bcodeql\s+database\b|AdvancedSecurity-Codeql"),
     t("Semgrep", CodeScan, r"\bsemgrep\b|returntocorp/semgrep"),
     t("Bandit", CodeScan, r"(^|[\s/])bandit\s"),
     t("gosec", CodeScan, r"\bgosec\b"),
@@ -242,23 +142,11 @@ pub static TOOLS: &[Tool] = &[
         r"(?i)sonar-scanner|sonarsource/sonar|sonarcloud|sonarqube-scan|\bsonar:sonar\b|SonarQubeAnalyze@|SonarCloudAnalyze@",
     ),
     t("Snyk Code", CodeScan, r"\bsnyk\s+code\s+test\b"),
-    t(
-        "GitLab SAST",
-        CodeScan,
-        r"(?i)template:(Jobs|Security)/SAST|components/sast",
-    ),
+    t("GitLab SAST", CodeScan, r"(?i)template:(Jobs|Security)/SAST|components/sast"),
     // container images
-    t(
-        "Trivy image",
-        ContainerScan,
-        r"\btrivy\s+image\b|aquasecurity/trivy-action|scan-type=image|image-ref=",
-    ),
+    t("Trivy image", ContainerScan, r"\btrivy\s+image\b|aquasecurity/trivy-action|scan-type=image|image-ref="),
     t("Grype", ContainerScan, r"\bgrype\b|anchore/scan-action"),
-    t(
-        "Docker Scout",
-        ContainerScan,
-        r"\bdocker\s+scout\s+(cves|quickview|recommendations)\b|docker/scout-action",
-    ),
+    t("Docker Scout", ContainerScan, r"\bdocker\s+scout\s+(cves|quickview|recommendations)\b|docker/scout-action"),
     t("Snyk Container", ContainerScan, r"\bsnyk\s+container\b"),
     t(
         "GitLab Container Scanning",
@@ -266,32 +154,16 @@ pub static TOOLS: &[Tool] = &[
         r"(?i)template:(Jobs|Security)/Container-Scanning|components/container-scanning",
     ),
     // infrastructure as code
-    t(
-        "Checkov",
-        IacScan,
-        r"\bcheckov\b|bridgecrewio/checkov-action",
-    ),
+    t("Checkov", IacScan, r"\bcheckov\b|bridgecrewio/checkov-action"),
     t("tfsec", IacScan, r"\btfsec\b"),
-    t(
-        "Trivy config",
-        IacScan,
-        r"\btrivy\s+config\b|scan-type=config",
-    ),
+    t("Trivy config", IacScan, r"\btrivy\s+config\b|scan-type=config"),
     t("KICS", IacScan, r"\bkics\s+scan\b|checkmarx/kics"),
-    t(
-        "Kubescape",
-        IacScan,
-        r"\bkubescape\b|\bkube-score\b|\bkubesec\b",
-    ),
+    t("Kubescape", IacScan, r"\bkubescape\b|\bkube-score\b|\bkubesec\b"),
     t("Hadolint", IacScan, r"\bhadolint\b"),
     // secrets
     t("Gitleaks", SecretScan, r"\bgitleaks\b"),
     t("TruffleHog", SecretScan, r"(?i)\btrufflehog\b"),
-    t(
-        "detect-secrets",
-        SecretScan,
-        r"\bdetect-secrets\b|\bggshield\b",
-    ),
+    t("detect-secrets", SecretScan, r"\bdetect-secrets\b|\bggshield\b"),
     t(
         "GitLab Secret Detection",
         SecretScan,
@@ -304,17 +176,9 @@ pub static TOOLS: &[Tool] = &[
         r"zaproxy/action-(baseline|full-scan|api-scan|af)|zap-(baseline|full-scan|api-scan)\.py|zaproxy/zap-(stable|weekly)|owasp/zap2docker|\bzap\.sh\b",
     ),
     t("Nuclei", Dast, r"\bnuclei\s|projectdiscovery/nuclei-action"),
-    t(
-        "GitLab DAST",
-        Dast,
-        r"(?i)template:(Jobs|Security)/DAST|components/dast",
-    ),
+    t("GitLab DAST", Dast, r"(?i)template:(Jobs|Security)/DAST|components/dast"),
     // deployment
-    t(
-        "Helm",
-        Deploy,
-        r"\bhelm\s+(upgrade|install)\b|\bhelmfile\s+(apply|sync)\b|task:HelmDeploy@",
-    ),
+    t("Helm", Deploy, r"\bhelm\s+(upgrade|install)\b|\bhelmfile\s+(apply|sync)\b|task:HelmDeploy@"),
     t(
         "kubectl",
         Deploy,
@@ -333,26 +197,14 @@ pub static TOOLS: &[Tool] = &[
         Deploy,
         r"\bcdk\s+deploy\b|\b(serverless|sls)\s+deploy\b|\bsam\s+deploy\b|\baws\s+ecs\s+update-service\b|amazon-ecs-deploy-task-definition|\baws\s+deploy\s+create-deployment\b|\beb\s+deploy\b|\baws\s+s3\s+sync\b|\bcopilot\s+(svc|job)\s+deploy\b",
     ),
-    t(
-        "Google Cloud deploy",
-        Deploy,
-        r"\bgcloud\s+(run|app|functions)\s+deploy\b|google-github-actions/deploy-",
-    ),
+    t("Google Cloud deploy", Deploy, r"\bgcloud\s+(run|app|functions)\s+deploy\b|google-github-actions/deploy-"),
     t(
         "Azure deploy",
         Deploy,
         r"azure/webapps-deploy|azure/functions-action|\baz\s+(webapp|functionapp|containerapp)\s+(deploy|update|up)\b|task:AzureWebApp|task:AzureRmWebAppDeployment|task:AzureFunctionApp",
     ),
-    t(
-        "PHP Deployer",
-        Deploy,
-        r"(^|[\s/])dep\s+deploy\b|deployphp/action",
-    ),
-    t(
-        "Capistrano / Kamal",
-        Deploy,
-        r"\bcap\s+\S+\s+deploy\b|\bkamal\s+deploy\b|\bmrsk\s+deploy\b",
-    ),
+    t("PHP Deployer", Deploy, r"(^|[\s/])dep\s+deploy\b|deployphp/action"),
+    t("Capistrano / Kamal", Deploy, r"\bcap\s+\S+\s+deploy\b|\bkamal\s+deploy\b|\bmrsk\s+deploy\b"),
     t(
         "PaaS deploy",
         Deploy,
@@ -383,8 +235,7 @@ pub static TOOLS: &[Tool] = &[
 ];
 
 static SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(TOOLS.iter().map(|t| t.pattern.replace(r"\b", r"(?-u:\b)")))
-        .expect("tool patterns compile")
+    RegexSet::new(TOOLS.iter().map(|t| t.pattern.replace(r"\b", r"(?-u:\b)"))).expect("tool patterns compile")
 });
 
 /// The tools a step uses (in its own text or the scripts it calls), each once.
@@ -433,81 +284,25 @@ mod tests {
             ),
             (None, Some("php bin/phpunit"), vec!["PHPUnit"]),
             (None, Some("cargo test --workspace"), vec!["cargo test"]),
-            (
-                None,
-                Some("cargo +nightly llvm-cov --lcov"),
-                vec!["cargo test", "cargo llvm-cov"],
-            ),
+            (None, Some("cargo +nightly llvm-cov --lcov"), vec!["cargo test", "cargo llvm-cov"]),
             (None, Some("npm test"), vec!["npm test"]),
             (None, Some("yarn run test:unit"), vec!["npm test"]),
-            (
-                None,
-                Some("npx jest --coverage"),
-                vec!["Jest", "coverage flag"],
-            ),
-            (
-                None,
-                Some("python -m pytest --cov=app"),
-                vec!["pytest", "coverage flag"],
-            ),
-            (
-                None,
-                Some("go test -race -coverprofile=cover.out ./..."),
-                vec!["go test", "go cover"],
-            ),
+            (None, Some("npx jest --coverage"), vec!["Jest", "coverage flag"]),
+            (None, Some("python -m pytest --cov=app"), vec!["pytest", "coverage flag"]),
+            (None, Some("go test -race -coverprofile=cover.out ./..."), vec!["go test", "go cover"]),
             (None, Some("./mvnw -B verify"), vec!["Maven"]),
-            (
-                Some("aquasecurity/trivy-action@0.28.0"),
-                None,
-                vec!["Trivy image"],
-            ),
-            (
-                None,
-                Some("trivy fs --exit-code 1 ."),
-                vec!["Trivy filesystem"],
-            ),
-            (
-                Some("github/codeql-action/analyze@v3"),
-                None,
-                vec!["CodeQL"],
-            ),
-            (
-                None,
-                Some("composer audit --locked"),
-                vec!["composer audit"],
-            ),
-            (
-                None,
-                Some("cargo deny check advisories"),
-                vec!["cargo audit"],
-            ),
-            (
-                Some("zaproxy/action-baseline@v0.12.0"),
-                None,
-                vec!["OWASP ZAP"],
-            ),
-            (
-                Some("template:Security/SAST.gitlab-ci.yml"),
-                None,
-                vec!["GitLab SAST"],
-            ),
-            (
-                None,
-                Some("helm upgrade --install shop ./chart"),
-                vec!["Helm"],
-            ),
+            (Some("aquasecurity/trivy-action@0.28.0"), None, vec!["Trivy image"]),
+            (None, Some("trivy fs --exit-code 1 ."), vec!["Trivy filesystem"]),
+            (Some("github/codeql-action/analyze@v3"), None, vec!["CodeQL"]),
+            (None, Some("composer audit --locked"), vec!["composer audit"]),
+            (None, Some("cargo deny check advisories"), vec!["cargo audit"]),
+            (Some("zaproxy/action-baseline@v0.12.0"), None, vec!["OWASP ZAP"]),
+            (Some("template:Security/SAST.gitlab-ci.yml"), None, vec!["GitLab SAST"]),
+            (None, Some("helm upgrade --install shop ./chart"), vec!["Helm"]),
             (None, Some("kubectl apply -f k8s/"), vec!["kubectl"]),
-            (
-                None,
-                Some("docker push ghcr.io/acme/shop:1.0"),
-                vec!["Container push"],
-            ),
+            (None, Some("docker push ghcr.io/acme/shop:1.0"), vec!["Container push"]),
             (None, Some("cargo publish"), vec!["Package publish"]),
-            (
-                None,
-                Some("vendor/bin/dep deploy production"),
-                vec!["PHP Deployer"],
-            ),
+            (None, Some("vendor/bin/dep deploy production"), vec!["PHP Deployer"]),
         ] {
             assert_eq!(names(uses, run), want, "{uses:?} {run:?}");
         }

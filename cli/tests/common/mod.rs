@@ -28,11 +28,7 @@ impl Fixture {
             for (path, text) in files.iter() {
                 write(f.path(), path, text.as_bytes());
             }
-            commit_all(
-                &repo,
-                &format!("commit {n}"),
-                1_700_000_000 + n as i64 * 86_400,
-            );
+            commit_all(&repo, &format!("commit {n}"), 1_700_000_000 + n as i64 * 86_400);
         }
         f
     }
@@ -54,25 +50,18 @@ pub fn write(root: &Path, path: &str, bytes: &[u8]) {
 
 pub fn commit_all(repo: &git2::Repository, message: &str, time: i64) -> git2::Oid {
     let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
+    index.add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None).unwrap();
     index.write().unwrap();
     let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
     let sig = git2::Signature::new("Dev", "dev@example.com", &git2::Time::new(time, 0)).unwrap();
     let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
     let parents: Vec<&git2::Commit> = parent.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-        .unwrap()
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents).unwrap()
 }
 
 /// Runs `maturity` with these arguments (no colour, no progress unless asked).
 pub fn maturity(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maturity"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_maturity")).args(args).env_remove("NO_COLOR").output().unwrap()
 }
 
 pub fn stdout(o: &Output) -> String {

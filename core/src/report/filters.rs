@@ -6,9 +6,7 @@ use std::fmt::Display;
 /// raw HTML (a file name like `<script>.yml` stays text).
 #[askama::filter_fn]
 pub fn cell<T: Display>(value: T, _: &dyn askama::Values) -> askama::Result<String> {
-    Ok(md_text(&value.to_string())
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " "))
+    Ok(md_text(&value.to_string()).replace('|', "\\|").replace(['\n', '\r'], " "))
 }
 
 /// Makes text safe in Markdown outside tables: raw HTML is neutralised.
@@ -18,7 +16,5 @@ pub fn md<T: Display>(value: T, _: &dyn askama::Values) -> askama::Result<String
 }
 
 pub(crate) fn md_text(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

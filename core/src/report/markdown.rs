@@ -37,12 +37,7 @@ impl Page<'_> {
         view::metric_target(m)
     }
     fn area_title(&self, id: &str) -> String {
-        self.card
-            .areas
-            .iter()
-            .find(|a| a.id == id)
-            .map(|a| a.title.clone())
-            .unwrap_or_default()
+        self.card.areas.iter().find(|a| a.id == id).map(|a| a.title.clone()).unwrap_or_default()
     }
     fn evidence(&self, e: &maturity_checks::model::Evidence) -> String {
         e.label()
@@ -50,7 +45,5 @@ impl Page<'_> {
 }
 
 pub fn render(card: &Scorecard) -> Result<String, super::RenderError> {
-    Page { card }
-        .render()
-        .map_err(|e| super::RenderError(e.to_string()))
+    Page { card }.render().map_err(|e| super::RenderError(e.to_string()))
 }

@@ -21,8 +21,7 @@ pub enum Format {
 pub fn render(card: &Scorecard, format: Format) -> Result<String, RenderError> {
     match format {
         Format::Json => {
-            let mut s =
-                serde_json::to_string_pretty(card).map_err(|e| RenderError(e.to_string()))?;
+            let mut s = serde_json::to_string_pretty(card).map_err(|e| RenderError(e.to_string()))?;
             s.push('\n');
             Ok(s)
         }

@@ -28,8 +28,7 @@ pub fn status_icon(s: Status) -> &'static str {
 }
 
 pub fn score(v: Option<f64>) -> String {
-    v.map(|v| fmt_num((v * 10.0).round() / 10.0))
-        .unwrap_or_else(|| "–".into())
+    v.map(|v| fmt_num((v * 10.0).round() / 10.0)).unwrap_or_else(|| "–".into())
 }
 
 pub fn percent(share: f64) -> String {
@@ -49,19 +48,12 @@ pub fn metric_target(m: &MetricResult) -> String {
         ">=" => "≥",
         other => other,
     };
-    format!(
-        "{op} {}{}",
-        fmt_num(m.target.value),
-        crate::roadmap::unit_suffix(&m.target.unit)
-    )
+    format!("{op} {}{}", fmt_num(m.target.value), crate::roadmap::unit_suffix(&m.target.unit))
 }
 
 /// The short commit id, if any.
 pub fn short_commit(card: &Scorecard) -> Option<String> {
-    card.repository
-        .commit
-        .as_ref()
-        .map(|c| c[..c.len().min(10)].to_string())
+    card.repository.commit.as_ref().map(|c| c[..c.len().min(10)].to_string())
 }
 
 /// The single most useful line about an item: its next step when open, else its best evidence.
@@ -69,9 +61,5 @@ pub fn item_line(item: &ItemResult) -> String {
     if let Some(step) = &item.next_step {
         return step.clone();
     }
-    item.checks
-        .iter()
-        .find(|c| c.status == Status::Pass)
-        .map(|c| c.message.clone())
-        .unwrap_or_default()
+    item.checks.iter().find(|c| c.status == Status::Pass).map(|c| c.message.clone()).unwrap_or_default()
 }

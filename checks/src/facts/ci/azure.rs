@@ -3,13 +3,8 @@
 use super::{CiSystem, Cx, Job, Pipeline, PrTrigger, Step, clean_script, resolve_path};
 use crate::facts::yaml::{Node, Value};
 
-const DIRS: &[&str] = &[
-    ".azure-pipelines/",
-    "azure-pipelines/",
-    ".azuredevops/",
-    ".pipelines/",
-    "build/azure-pipelines/",
-];
+const DIRS: &[&str] =
+    &[".azure-pipelines/", "azure-pipelines/", ".azuredevops/", ".pipelines/", "build/azure-pipelines/"];
 
 fn is_candidate(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -18,19 +13,12 @@ fn is_candidate(path: &str) -> bool {
 }
 
 pub(super) fn collect(cx: &mut Cx, out: &mut Vec<Pipeline>) {
-    let candidates: Vec<String> = cx
-        .files
-        .entries()
-        .iter()
-        .filter(|e| is_candidate(&e.path))
-        .map(|e| e.path.clone())
-        .collect();
+    let candidates: Vec<String> =
+        cx.files.entries().iter().filter(|e| is_candidate(&e.path)).map(|e| e.path.clone()).collect();
     let mut docs: Vec<(String, Node)> = Vec::new();
     for path in candidates {
         if let Some(doc) = cx.yaml_at(&path).cloned() {
-            let is_pipeline = ["stages", "jobs", "steps", "extends"]
-                .iter()
-                .any(|k| doc.get(k).is_some());
+            let is_pipeline = ["stages", "jobs", "steps", "extends"].iter().any(|k| doc.get(k).is_some());
             if is_pipeline {
                 docs.push((path, doc));
             }
@@ -55,20 +43,14 @@ fn collect_template_refs(path: &str, node: &Node, out: &mut Vec<String>) {
         Value::Map(entries) => {
             for e in entries {
                 if e.key == "template"
-                    && let Some(t) = e
-                        .value
-                        .as_str()
-                        .filter(|t| !t.contains('@'))
-                        .and_then(|t| resolve_path(dir, t))
+                    && let Some(t) = e.value.as_str().filter(|t| !t.contains('@')).and_then(|t| resolve_path(dir, t))
                 {
                     out.push(t);
                 }
                 collect_template_refs(path, &e.value, out);
             }
         }
-        Value::Seq(items) => items
-            .iter()
-            .for_each(|i| collect_template_refs(path, i, out)),
+        Value::Seq(items) => items.iter().for_each(|i| collect_template_refs(path, i, out)),
         _ => {}
     }
 }
@@ -100,9 +82,7 @@ struct Walk<'a, 'b> {
 impl Walk<'_, '_> {
     fn template(&mut self, from: &str, reference: &str) -> Option<(String, Node)> {
         if reference.contains('@') {
-            self.cx
-                .unresolved
-                .push(format!("{from}: template {reference}"));
+            self.cx.unresolved.push(format!("{from}: template {reference}"));
             return None;
         }
         let dir = from.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
@@ -164,29 +144,19 @@ impl Walk<'_, '_> {
                 }
                 continue;
             }
-            let id = node
-                .key("job")
-                .scalar()
-                .or_else(|| node.key("deployment").scalar())
-                .unwrap_or_else(|| "job".into());
+            let id =
+                node.key("job").scalar().or_else(|| node.key("deployment").scalar()).unwrap_or_else(|| "job".into());
             let mut job = Job::new(&id, path, node.line);
             job.name = node.key("displayName").scalar();
             job.on_pr = on_pr && condition_allows_pr(node.key("condition"));
             if node.get("deployment").is_some() {
                 let env = node.key("environment");
-                job.environment = env
-                    .as_str()
-                    .map(str::to_string)
-                    .or_else(|| env.key("name").scalar())
-                    .or(Some(id.clone()));
+                job.environment =
+                    env.as_str().map(str::to_string).or_else(|| env.key("name").scalar()).or(Some(id.clone()));
                 for strategy in node.key("strategy").entries() {
                     for hook in strategy.value.entries() {
                         let steps = if hook.key == "on" {
-                            hook.value
-                                .entries()
-                                .iter()
-                                .map(|e| e.value.key("steps").clone())
-                                .collect()
+                            hook.value.entries().iter().map(|e| e.value.key("steps").clone()).collect()
                         } else {
                             vec![hook.value.key("steps").clone()]
                         };
@@ -244,12 +214,7 @@ fn condition_allows_pr(condition: &Node) -> bool {
     let Some(c) = condition.scalar() else {
         return true;
     };
-    let c: String = c
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase()
-        .replace('"', "'");
+    let c: String = c.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase().replace('"', "'");
     if c.contains("eq(variables['build.reason'],'pullrequest')") {
         return true;
     }

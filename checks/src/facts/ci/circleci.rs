@@ -13,36 +13,24 @@ pub(super) fn collect(cx: &mut Cx, out: &mut Vec<Pipeline>) {
         return;
     };
     let mut p = Pipeline::new(CiSystem::Circleci, path);
-    p.pr = PrTrigger::Implicit {
-        reason: "CircleCI builds every pushed branch, pull request branches included".into(),
-    };
+    p.pr = PrTrigger::Implicit { reason: "CircleCI builds every pushed branch, pull request branches included".into() };
     p.push = true;
     let jobs = doc.key("jobs");
     let mut seen: Vec<String> = Vec::new();
     for wf in doc.key("workflows").entries() {
-        if wf
-            .value
-            .key("triggers")
-            .items()
-            .iter()
-            .any(|t| t.get("schedule").is_some())
-        {
+        if wf.value.key("triggers").items().iter().any(|t| t.get("schedule").is_some()) {
             p.scheduled = true;
         }
         for item in wf.value.key("jobs").items() {
             // `- build` or `- build: {filters: ..., requires: ...}`
             let (name, config, line) = match &item.value {
                 Value::Str(s) => (s.clone(), None, item.line),
-                Value::Map(entries) if !entries.is_empty() => (
-                    entries[0].key.clone(),
-                    Some(&entries[0].value),
-                    entries[0].line,
-                ),
+                Value::Map(entries) if !entries.is_empty() => {
+                    (entries[0].key.clone(), Some(&entries[0].value), entries[0].line)
+                }
                 _ => continue,
             };
-            let alias = config
-                .and_then(|c| c.key("name").scalar())
-                .unwrap_or_else(|| name.clone());
+            let alias = config.and_then(|c| c.key("name").scalar()).unwrap_or_else(|| name.clone());
             if seen.contains(&alias) {
                 continue;
             }
@@ -91,10 +79,7 @@ fn job(path: &str, id: &str, def: &Node, line: u32) -> Job {
             Value::Map(entries) if !entries.is_empty() => {
                 let (key, body) = (&entries[0].key, &entries[0].value);
                 if key == "run" {
-                    s.run = body
-                        .scalar()
-                        .or_else(|| body.key("command").scalar())
-                        .map(|r| clean_script(&r));
+                    s.run = body.scalar().or_else(|| body.key("command").scalar()).map(|r| clean_script(&r));
                     s.name = body.key("name").scalar();
                 } else {
                     s.uses = Some(key.clone());
@@ -117,18 +102,9 @@ fn branches_allow_prs(filters: &Node) -> bool {
     let only = filters.key("branches").key("only").strings();
     if !only.is_empty() {
         return only.iter().any(|b| {
-            b.starts_with('/')
-                || !matches!(
-                    b.as_str(),
-                    "main" | "master" | "develop" | "release" | "production"
-                )
+            b.starts_with('/') || !matches!(b.as_str(), "main" | "master" | "develop" | "release" | "production")
         });
     }
-    let ignore_all = filters
-        .key("branches")
-        .key("ignore")
-        .strings()
-        .iter()
-        .any(|b| b == "/.*/");
+    let ignore_all = filters.key("branches").key("ignore").strings().iter().any(|b| b == "/.*/");
     !ignore_all
 }

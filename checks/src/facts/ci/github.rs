@@ -30,10 +30,7 @@ pub(super) fn collect(cx: &mut Cx, out: &mut Vec<Pipeline>) {
 fn events(on: &Node) -> Vec<(String, u32)> {
     match &on.value {
         Value::Str(s) => vec![(s.clone(), on.line)],
-        Value::Seq(items) => items
-            .iter()
-            .filter_map(|n| n.scalar().map(|s| (s, n.line)))
-            .collect(),
+        Value::Seq(items) => items.iter().filter_map(|n| n.scalar().map(|s| (s, n.line))).collect(),
         Value::Map(entries) => entries.iter().map(|e| (e.key.clone(), e.line)).collect(),
         _ => Vec::new(),
     }
@@ -44,27 +41,19 @@ fn workflow(cx: &mut Cx, path: &str, doc: &Node, depth: usize) -> Pipeline {
     p.name = doc.key("name").scalar();
     let events = events(doc.key("on"));
     let has = |name: &str| events.iter().find(|(e, _)| e == name).map(|(_, l)| *l);
-    if let Some(line) = has("pull_request")
-        .or_else(|| has("pull_request_target"))
-        .or_else(|| has("merge_group"))
-    {
+    if let Some(line) = has("pull_request").or_else(|| has("pull_request_target")).or_else(|| has("merge_group")) {
         p.pr = PrTrigger::Explicit { line };
     }
     p.push = has("push").is_some();
     p.scheduled = has("schedule").is_some();
-    let manual_only = !events.is_empty()
-        && events
-            .iter()
-            .all(|(e, _)| e == "workflow_dispatch" || e == "repository_dispatch");
+    let manual_only =
+        !events.is_empty() && events.iter().all(|(e, _)| e == "workflow_dispatch" || e == "repository_dispatch");
     for entry in doc.key("jobs").entries() {
         let (id, node) = (&entry.key, &entry.value);
         let mut job = Job::new(id, path, entry.line);
         job.name = node.key("name").scalar();
         job.manual = manual_only;
-        job.on_pr = node
-            .get("if")
-            .and_then(Node::scalar)
-            .is_none_or(|c| !excludes_pull_requests(&c));
+        job.on_pr = node.get("if").and_then(Node::scalar).is_none_or(|c| !excludes_pull_requests(&c));
         job.environment = environment(node.key("environment"));
         if let Some(uses) = node.key("uses").as_str() {
             jobs_of_called_workflow(cx, path, &job, uses, depth, &mut p.jobs);
@@ -72,11 +61,7 @@ fn workflow(cx: &mut Cx, path: &str, doc: &Node, depth: usize) -> Pipeline {
         }
         for step_node in node.key("steps").items() {
             let step = step(path, step_node);
-            let local = step
-                .uses
-                .as_deref()
-                .filter(|u| u.starts_with("./"))
-                .map(str::to_string);
+            let local = step.uses.as_deref().filter(|u| u.starts_with("./")).map(str::to_string);
             job.steps.push(step);
             if let Some(action_dir) = local {
                 job.steps.extend(composite_steps(cx, &action_dir));
@@ -88,9 +73,7 @@ fn workflow(cx: &mut Cx, path: &str, doc: &Node, depth: usize) -> Pipeline {
 }
 
 fn environment(node: &Node) -> Option<String> {
-    node.as_str()
-        .map(str::to_string)
-        .or_else(|| node.key("name").scalar())
+    node.as_str().map(str::to_string).or_else(|| node.key("name").scalar())
 }
 
 fn step(path: &str, node: &Node) -> Step {
@@ -98,24 +81,13 @@ fn step(path: &str, node: &Node) -> Step {
     s.name = node.key("name").scalar();
     s.uses = node.key("uses").scalar();
     s.run = node.key("run").scalar().map(|r| clean_script(&r));
-    s.inputs = node
-        .key("with")
-        .entries()
-        .iter()
-        .filter_map(|e| e.value.scalar().map(|v| format!("{}={v}", e.key)))
-        .collect();
+    s.inputs =
+        node.key("with").entries().iter().filter_map(|e| e.value.scalar().map(|v| format!("{}={v}", e.key))).collect();
     s
 }
 
 /// A job that calls a reusable workflow: local ones are inlined, remote ones kept as a reference.
-fn jobs_of_called_workflow(
-    cx: &mut Cx,
-    path: &str,
-    caller: &Job,
-    uses: &str,
-    depth: usize,
-    out: &mut Vec<Job>,
-) {
+fn jobs_of_called_workflow(cx: &mut Cx, path: &str, caller: &Job, uses: &str, depth: usize, out: &mut Vec<Job>) {
     let local = uses.strip_prefix("./").and_then(|p| resolve_path("", p));
     let callee = match &local {
         Some(p) if depth < 3 => cx.yaml_at(p).cloned().map(|doc| (p.clone(), doc)),
@@ -127,8 +99,7 @@ fn jobs_of_called_workflow(
         step.uses = Some(uses.to_string());
         job.steps.push(step);
         if local.is_none() {
-            cx.unresolved
-                .push(format!("{path}: reusable workflow {uses}"));
+            cx.unresolved.push(format!("{path}: reusable workflow {uses}"));
         }
         out.push(job);
         return;
@@ -152,13 +123,7 @@ fn composite_steps(cx: &mut Cx, dir: &str) -> Vec<Step> {
     for name in ["action.yml", "action.yaml"] {
         let path = format!("{dir}/{name}");
         if let Some(doc) = cx.yaml_at(&path).cloned() {
-            return doc
-                .key("runs")
-                .key("steps")
-                .items()
-                .iter()
-                .map(|n| step(&path, n))
-                .collect();
+            return doc.key("runs").key("steps").items().iter().map(|n| step(&path, n)).collect();
         }
     }
     Vec::new()
@@ -166,12 +131,8 @@ fn composite_steps(cx: &mut Cx, dir: &str) -> Vec<Step> {
 
 /// Whether a job's `if:` keeps it from running for pull requests.
 pub(super) fn excludes_pull_requests(condition: &str) -> bool {
-    let c: String = condition
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase()
-        .replace('"', "'");
+    let c: String =
+        condition.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase().replace('"', "'");
     if c.contains("'pull_request'") && !c.contains("!='pull_request'") {
         return false;
     }

@@ -54,23 +54,17 @@ fn gather(cx: &mut Cx, path: &str, merged: &mut Merged, depth: usize) {
     };
     for item in items {
         let (kind, target) = match &item.value {
-            Value::Str(s) if s.starts_with("http://") || s.starts_with("https://") => {
-                ("remote", s.clone())
-            }
+            Value::Str(s) if s.starts_with("http://") || s.starts_with("https://") => ("remote", s.clone()),
             Value::Str(s) => ("local", s.clone()),
             Value::Map(entries) => {
-                let Some(e) = entries.iter().find(|e| {
-                    ["local", "template", "component", "remote", "project"]
-                        .contains(&e.key.as_str())
-                }) else {
+                let Some(e) = entries
+                    .iter()
+                    .find(|e| ["local", "template", "component", "remote", "project"].contains(&e.key.as_str()))
+                else {
                     continue;
                 };
                 let target = if e.key == "project" {
-                    format!(
-                        "{}:{}",
-                        e.value.scalar().unwrap_or_default(),
-                        item.key("file").strings().join(",")
-                    )
+                    format!("{}:{}", e.value.scalar().unwrap_or_default(), item.key("file").strings().join(","))
                 } else {
                     e.value.scalar().unwrap_or_default()
                 };
@@ -84,12 +78,9 @@ fn gather(cx: &mut Cx, path: &str, merged: &mut Merged, depth: usize) {
             }
         } else {
             if kind != "template" {
-                cx.unresolved
-                    .push(format!("{path}: include {kind} {target}"));
+                cx.unresolved.push(format!("{path}: include {kind} {target}"));
             }
-            merged
-                .includes
-                .push((path.to_string(), item.line, format!("{kind}:{target}")));
+            merged.includes.push((path.to_string(), item.line, format!("{kind}:{target}")));
         }
     }
     for e in doc.entries() {
@@ -111,39 +102,23 @@ fn local_files(cx: &Cx, target: &str) -> Vec<String> {
     };
     let set = globset::GlobSetBuilder::new().add(glob).build();
     let Ok(set) = set else { return Vec::new() };
-    cx.files
-        .matching(&set)
-        .map(|i| cx.files.entry(i).path.clone())
-        .collect()
+    cx.files.matching(&set).map(|i| cx.files.entry(i).path.clone()).collect()
 }
 
 fn pipeline(cx: &mut Cx, root: &str, parent_pr: Option<PrTrigger>) -> Option<Pipeline> {
-    let mut merged = Merged {
-        entries: Vec::new(),
-        includes: Vec::new(),
-    };
+    let mut merged = Merged { entries: Vec::new(), includes: Vec::new() };
     gather(cx, root, &mut merged, 0);
     if merged.entries.is_empty() && merged.includes.is_empty() {
         return None;
     }
     let mut p = Pipeline::new(CiSystem::GitlabCi, root);
-    let get = |key: &str| {
-        merged
-            .entries
-            .iter()
-            .find(|(_, e)| e.key == key)
-            .map(|(_, e)| e.value.clone())
-    };
+    let get = |key: &str| merged.entries.iter().find(|(_, e)| e.key == key).map(|(_, e)| e.value.clone());
     p.pr = match parent_pr {
         Some(pr) => pr,
         None => workflow_pr(get("workflow").as_ref()),
     };
-    p.push = !matches!(p.pr, PrTrigger::Explicit { .. })
-        || workflow_allows_branches(get("workflow").as_ref());
-    let default = get("default").unwrap_or(Node {
-        line: 0,
-        value: Value::Null,
-    });
+    p.push = !matches!(p.pr, PrTrigger::Explicit { .. }) || workflow_allows_branches(get("workflow").as_ref());
+    let default = get("default").unwrap_or(Node { line: 0, value: Value::Null });
     let global_before = get("before_script").or_else(|| default.get("before_script").cloned());
     let global_after = get("after_script").or_else(|| default.get("after_script").cloned());
 
@@ -156,51 +131,26 @@ fn pipeline(cx: &mut Cx, root: &str, parent_pr: Option<PrTrigger>) -> Option<Pip
     }
     let templates: Vec<(String, Entry)> = merged.entries.clone();
     for (file, entry) in &merged.entries {
-        if RESERVED.contains(&entry.key.as_str())
-            || entry.key.starts_with('.')
-            || !entry.value.is_map()
-        {
+        if RESERVED.contains(&entry.key.as_str()) || entry.key.starts_with('.') || !entry.value.is_map() {
             continue;
         }
         let node = with_extends(&entry.value, &templates, 0);
-        if node.get("script").is_none()
-            && node.get("trigger").is_none()
-            && node.get("run").is_none()
-        {
+        if node.get("script").is_none() && node.get("trigger").is_none() && node.get("run").is_none() {
             continue;
         }
         let mut job = Job::new(&entry.key, file, entry.line);
         job.stage = node.key("stage").scalar();
-        job.environment = node
-            .key("environment")
-            .as_str()
-            .map(str::to_string)
-            .or_else(|| {
-                let env = node.key("environment");
-                (env.key("action").as_str() != Some("stop"))
-                    .then(|| env.key("name").scalar())
-                    .flatten()
-            });
+        job.environment = node.key("environment").as_str().map(str::to_string).or_else(|| {
+            let env = node.key("environment");
+            (env.key("action").as_str() != Some("stop")).then(|| env.key("name").scalar()).flatten()
+        });
         job.on_pr = job_on_pr(&node);
         job.manual = node.key("when").as_str() == Some("manual")
             || (!node.key("rules").items().is_empty()
-                && node
-                    .key("rules")
-                    .items()
-                    .iter()
-                    .all(|r| r.key("when").as_str() == Some("manual")));
-        let before = node
-            .get("before_script")
-            .cloned()
-            .or_else(|| global_before.clone());
-        let after = node
-            .get("after_script")
-            .cloned()
-            .or_else(|| global_after.clone());
-        for part in [before.as_ref(), node.get("script"), after.as_ref()]
-            .into_iter()
-            .flatten()
-        {
+                && node.key("rules").items().iter().all(|r| r.key("when").as_str() == Some("manual")));
+        let before = node.get("before_script").cloned().or_else(|| global_before.clone());
+        let after = node.get("after_script").cloned().or_else(|| global_after.clone());
+        for part in [before.as_ref(), node.get("script"), after.as_ref()].into_iter().flatten() {
             flatten_script(file, part, &mut job.steps);
         }
         if let Some(child) = child_pipeline(node.key("trigger")) {
@@ -219,17 +169,9 @@ fn pipeline(cx: &mut Cx, root: &str, parent_pr: Option<PrTrigger>) -> Option<Pip
 
 fn child_pipeline(trigger: &Node) -> Option<String> {
     let include = trigger.key("include");
-    let target = include
-        .as_str()
-        .map(str::to_string)
-        .or_else(|| include.key("local").scalar())
-        .or_else(|| {
-            include.items().iter().find_map(|i| {
-                i.as_str()
-                    .map(str::to_string)
-                    .or_else(|| i.key("local").scalar())
-            })
-        })?;
+    let target = include.as_str().map(str::to_string).or_else(|| include.key("local").scalar()).or_else(|| {
+        include.items().iter().find_map(|i| i.as_str().map(str::to_string).or_else(|| i.key("local").scalar()))
+    })?;
     resolve_path("", &target)
 }
 
@@ -265,10 +207,7 @@ fn with_extends(job: &Node, templates: &[(String, Entry)], depth: usize) -> Node
         merge_into(&mut merged, parent.entries());
     }
     merge_into(&mut merged, job.entries());
-    Node {
-        line: job.line,
-        value: Value::Map(merged),
-    }
+    Node { line: job.line, value: Value::Map(merged) }
 }
 
 fn merge_into(into: &mut Vec<Entry>, from: &[Entry]) {
@@ -277,10 +216,7 @@ fn merge_into(into: &mut Vec<Entry>, from: &[Entry]) {
             Some(have) if have.value.is_map() && e.value.is_map() => {
                 let mut inner = have.value.entries().to_vec();
                 merge_into(&mut inner, e.value.entries());
-                have.value = Node {
-                    line: e.value.line,
-                    value: Value::Map(inner),
-                };
+                have.value = Node { line: e.value.line, value: Value::Map(inner) };
             }
             Some(have) => *have = e.clone(),
             None => into.push(e.clone()),
@@ -316,57 +252,37 @@ fn only_default_branch_or_tags(cond: &str) -> bool {
 }
 
 fn workflow_pr(workflow: Option<&Node>) -> PrTrigger {
-    let rules = workflow
-        .map(|w| rule_ifs(w.key("rules")))
-        .unwrap_or_default();
+    let rules = workflow.map(|w| rule_ifs(w.key("rules"))).unwrap_or_default();
     if let Some((_, _, line)) = rules.iter().find(|(c, never, _)| mentions_mr(c) && !never) {
         return PrTrigger::Explicit { line: *line };
     }
     let positive: Vec<&(String, bool, u32)> = rules.iter().filter(|(_, never, _)| !never).collect();
-    if !positive.is_empty()
-        && positive
-            .iter()
-            .all(|(c, _, _)| only_default_branch_or_tags(c))
-    {
+    if !positive.is_empty() && positive.iter().all(|(c, _, _)| only_default_branch_or_tags(c)) {
         return PrTrigger::No;
     }
     PrTrigger::Implicit {
-        reason:
-            "GitLab runs branch pipelines for every pushed branch, merge request branches included"
-                .into(),
+        reason: "GitLab runs branch pipelines for every pushed branch, merge request branches included".into(),
     }
 }
 
 fn workflow_allows_branches(workflow: Option<&Node>) -> bool {
     workflow
         .map(|w| rule_ifs(w.key("rules")))
-        .is_some_and(|rules| {
-            rules
-                .iter()
-                .any(|(c, never, _)| !never && c.contains("$CI_COMMIT_BRANCH"))
-        })
+        .is_some_and(|rules| rules.iter().any(|(c, never, _)| !never && c.contains("$CI_COMMIT_BRANCH")))
 }
 
 fn job_on_pr(job: &Node) -> bool {
     let only = job.key("only");
-    let refs = if only.is_map() {
-        only.key("refs").strings()
-    } else {
-        only.strings()
-    };
+    let refs = if only.is_map() { only.key("refs").strings() } else { only.strings() };
     if !refs.is_empty() {
         return refs.iter().any(|r| {
-            matches!(
-                r.as_str(),
-                "merge_requests" | "branches" | "pushes" | "external_pull_requests"
-            ) || r.starts_with('/')
+            matches!(r.as_str(), "merge_requests" | "branches" | "pushes" | "external_pull_requests")
+                || r.starts_with('/')
         });
     }
     let rules = rule_ifs(job.key("rules"));
     if rules.is_empty() {
         return true;
     }
-    rules.iter().any(|(c, never, _)| {
-        !never && (c.is_empty() || mentions_mr(c) || !only_default_branch_or_tags(c))
-    })
+    rules.iter().any(|(c, never, _)| !never && (c.is_empty() || mentions_mr(c) || !only_default_branch_or_tags(c)))
 }

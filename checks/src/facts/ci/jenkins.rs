@@ -16,9 +16,7 @@ pub(super) fn collect(cx: &mut Cx, out: &mut Vec<Pipeline>) {
         .filter(|(_, e)| {
             let n = e.name();
             e.location.is_project()
-                && (n == "Jenkinsfile"
-                    || n.starts_with("Jenkinsfile.")
-                    || n.ends_with(".jenkinsfile"))
+                && (n == "Jenkinsfile" || n.starts_with("Jenkinsfile.") || n.ends_with(".jenkinsfile"))
         })
         .map(|(i, _)| i)
         .collect();
@@ -57,18 +55,12 @@ fn lex(text: &str) -> Vec<T> {
         let c = b[i];
         match c {
             b'\n' => {
-                out.push(T {
-                    tok: Tok::Sep,
-                    line,
-                });
+                out.push(T { tok: Tok::Sep, line });
                 line += 1;
                 i += 1;
             }
             b';' => {
-                out.push(T {
-                    tok: Tok::Sep,
-                    line,
-                });
+                out.push(T { tok: Tok::Sep, line });
                 i += 1;
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
@@ -97,9 +89,7 @@ fn lex(text: &str) -> Vec<T> {
                         i += 2;
                         continue;
                     }
-                    if b[i] == c
-                        && (!triple || (b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c)))
-                    {
+                    if b[i] == c && (!triple || (b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c))) {
                         i += if triple { 3 } else { 1 };
                         break;
                     }
@@ -112,56 +102,34 @@ fn lex(text: &str) -> Vec<T> {
                     s.push(b[i]);
                     i += 1;
                 }
-                out.push(T {
-                    tok: Tok::Str(String::from_utf8_lossy(&s).into_owned()),
-                    line: start_line,
-                });
+                out.push(T { tok: Tok::Str(String::from_utf8_lossy(&s).into_owned()), line: start_line });
             }
             b'{' => {
-                out.push(T {
-                    tok: Tok::LBrace,
-                    line,
-                });
+                out.push(T { tok: Tok::LBrace, line });
                 i += 1;
             }
             b'}' => {
-                out.push(T {
-                    tok: Tok::RBrace,
-                    line,
-                });
+                out.push(T { tok: Tok::RBrace, line });
                 i += 1;
             }
             b'(' => {
-                out.push(T {
-                    tok: Tok::LParen,
-                    line,
-                });
+                out.push(T { tok: Tok::LParen, line });
                 i += 1;
             }
             b')' => {
-                out.push(T {
-                    tok: Tok::RParen,
-                    line,
-                });
+                out.push(T { tok: Tok::RParen, line });
                 i += 1;
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.')
-                {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.') {
                     i += 1;
                 }
-                out.push(T {
-                    tok: Tok::Ident(String::from_utf8_lossy(&b[start..i]).into_owned()),
-                    line,
-                });
+                out.push(T { tok: Tok::Ident(String::from_utf8_lossy(&b[start..i]).into_owned()), line });
             }
             c if c.is_ascii_whitespace() => i += 1,
             _ => {
-                out.push(T {
-                    tok: Tok::Other,
-                    line,
-                });
+                out.push(T { tok: Tok::Other, line });
                 i += 1;
             }
         }
@@ -192,17 +160,8 @@ fn close(toks: &[T], open: usize) -> usize {
 const SHELL: &[&str] = &["sh", "bat", "powershell", "pwsh"];
 
 /// Declarative directives: configuration, not steps (their blocks are not walked either).
-const DIRECTIVES: &[&str] = &[
-    "agent",
-    "options",
-    "triggers",
-    "tools",
-    "environment",
-    "parameters",
-    "libraries",
-    "label",
-    "customWorkspace",
-];
+const DIRECTIVES: &[&str] =
+    &["agent", "options", "triggers", "tools", "environment", "parameters", "libraries", "label", "customWorkspace"];
 
 pub(super) fn parse(path: &str, text: &str) -> Pipeline {
     let toks = lex(text);
@@ -211,9 +170,7 @@ pub(super) fn parse(path: &str, text: &str) -> Pipeline {
         reason: "a multibranch Jenkins job builds every branch and, with a change-request source, pull requests".into(),
     };
     p.push = true;
-    p.scheduled = toks
-        .iter()
-        .any(|t| matches!(&t.tok, Tok::Ident(n) if n == "cron" || n == "pollSCM"));
+    p.scheduled = toks.iter().any(|t| matches!(&t.tok, Tok::Ident(n) if n == "cron" || n == "pollSCM"));
     let mut top = Job::new("(pipeline)", path, 1);
     block(path, &toks, 0, toks.len(), &mut top, &mut p.jobs);
     if !top.steps.is_empty() {
@@ -254,11 +211,7 @@ fn block(path: &str, toks: &[T], from: usize, to: usize, job: &mut Job, jobs: &m
                     j += 1;
                 }
                 if DIRECTIVES.contains(&name.as_str()) {
-                    i = if j < to && toks[j].tok == Tok::LBrace {
-                        close(toks, j).min(to)
-                    } else {
-                        j
-                    };
+                    i = if j < to && toks[j].tok == Tok::LBrace { close(toks, j).min(to) } else { j };
                     at_start = false;
                     continue;
                 }
@@ -303,16 +256,8 @@ fn block(path: &str, toks: &[T], from: usize, to: usize, job: &mut Job, jobs: &m
 }
 
 fn apply_when(toks: &[T], job: &mut Job) {
-    let idents: Vec<&str> = toks
-        .iter()
-        .filter_map(|t| {
-            if let Tok::Ident(n) = &t.tok {
-                Some(n.as_str())
-            } else {
-                None
-            }
-        })
-        .collect();
+    let idents: Vec<&str> =
+        toks.iter().filter_map(|t| if let Tok::Ident(n) = &t.tok { Some(n.as_str()) } else { None }).collect();
     let negated = idents.contains(&"not");
     if idents.contains(&"changeRequest") {
         job.on_pr = !negated;
@@ -325,10 +270,7 @@ fn apply_when(toks: &[T], job: &mut Job) {
             _ => None,
         })
         .collect();
-    if idents.contains(&"buildingTag")
-        || idents.contains(&"tag")
-        || branch_args.iter().any(|b| !b.starts_with("PR-"))
-    {
+    if idents.contains(&"buildingTag") || idents.contains(&"tag") || branch_args.iter().any(|b| !b.starts_with("PR-")) {
         job.on_pr = negated;
     }
 }
@@ -369,21 +311,13 @@ pipeline {
         assert_eq!(names, vec!["Test", "Deploy"]);
         let test = &p.jobs[0];
         assert!(test.on_pr);
-        assert_eq!(
-            test.steps[0].run.as_deref(),
-            Some("vendor/bin/phpunit --coverage-clover build/logs/clover.xml")
-        );
+        assert_eq!(test.steps[0].run.as_deref(), Some("vendor/bin/phpunit --coverage-clover build/logs/clover.xml"));
         assert_eq!(test.steps[0].line, 9);
         assert_eq!(test.steps.len(), 2, "the commented-out step is not a step");
         let deploy = &p.jobs[1];
         assert!(!deploy.on_pr, "branch 'main' keeps it off pull requests");
         assert!(deploy.manual);
-        assert!(
-            deploy
-                .steps
-                .iter()
-                .any(|s| s.run.as_deref() == Some("helm upgrade --install shop ./chart"))
-        );
+        assert!(deploy.steps.iter().any(|s| s.run.as_deref() == Some("helm upgrade --install shop ./chart")));
     }
 
     #[test]
@@ -397,14 +331,7 @@ pipeline {
 
     #[test]
     fn garbage_does_not_panic() {
-        for text in [
-            "}}}{{{",
-            "stage(",
-            "'unterminated",
-            "/* open comment",
-            "stage('x') {",
-            "",
-        ] {
+        for text in ["}}}{{{", "stage(", "'unterminated", "/* open comment", "stage('x') {", ""] {
             let _ = parse("Jenkinsfile", text);
         }
     }

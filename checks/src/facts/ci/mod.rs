@@ -198,20 +198,14 @@ impl CiFacts {
 
     /// Every job of every pipeline with its pipeline.
     pub fn jobs(&self) -> impl Iterator<Item = (&Pipeline, &Job)> {
-        self.pipelines
-            .iter()
-            .flat_map(|p| p.jobs.iter().map(move |j| (p, j)))
+        self.pipelines.iter().flat_map(|p| p.jobs.iter().map(move |j| (p, j)))
     }
 }
 
 /// Reads the pipelines of every supported CI system.
 pub fn collect(files: &FileIndex, manifests: &Manifests, problems: &mut Vec<Problem>) -> CiFacts {
     let mut ci = CiFacts::default();
-    let mut cx = Cx {
-        files,
-        problems,
-        unresolved: &mut ci.unresolved,
-    };
+    let mut cx = Cx { files, problems, unresolved: &mut ci.unresolved };
     github::collect(&mut cx, &mut ci.pipelines);
     gitlab::collect(&mut cx, &mut ci.pipelines);
     circleci::collect(&mut cx, &mut ci.pipelines);
@@ -263,11 +257,8 @@ impl Cx<'_> {
 /// the result would leave the repository.
 pub(crate) fn resolve_path(from_dir: &str, reference: &str) -> Option<String> {
     let reference = reference.trim();
-    let mut parts: Vec<&str> = if reference.starts_with('/') || from_dir.is_empty() {
-        Vec::new()
-    } else {
-        from_dir.split('/').collect()
-    };
+    let mut parts: Vec<&str> =
+        if reference.starts_with('/') || from_dir.is_empty() { Vec::new() } else { from_dir.split('/').collect() };
     for seg in reference.split('/') {
         match seg {
             "" | "." => {}
@@ -282,11 +273,7 @@ pub(crate) fn resolve_path(from_dir: &str, reference: &str) -> Option<String> {
 
 /// Removes shell comment lines and blank lines from a script.
 pub(crate) fn clean_script(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect::<Vec<_>>()
-        .join("\n")
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect::<Vec<_>>().join("\n")
 }
 
 /// Follows the script indirections of a command line, two levels deep.
@@ -313,9 +300,7 @@ fn expand_command(files: &FileIndex, manifests: &Manifests, words: &[&str]) -> V
     let words: Vec<&str> = words
         .iter()
         .copied()
-        .skip_while(|w| {
-            (w.contains('=') && !w.starts_with('-')) || *w == "sudo" || *w == "exec" || *w == "time"
-        })
+        .skip_while(|w| (w.contains('=') && !w.starts_with('-')) || *w == "sudo" || *w == "exec" || *w == "time")
         .collect();
     let Some(&program) = words.first() else {
         return Vec::new();
@@ -331,29 +316,17 @@ fn expand_command(files: &FileIndex, manifests: &Manifests, words: &[&str]) -> V
             Ecosystem::Composer => s
                 .command
                 .split(" && ")
-                .map(|c| {
-                    c.strip_prefix('@')
-                        .map(|r| format!("composer {r}"))
-                        .unwrap_or_else(|| c.to_string())
-                })
+                .map(|c| c.strip_prefix('@').map(|r| format!("composer {r}")).unwrap_or_else(|| c.to_string()))
                 .collect::<Vec<_>>()
                 .join(" && "),
             _ => s.command.clone(),
         };
-        vec![Expansion {
-            path: m.path.clone(),
-            line: s.line,
-            text,
-        }]
+        vec![Expansion { path: m.path.clone(), line: s.line, text }]
     };
     let name = program.rsplit('/').next().unwrap_or(program);
     match name {
         "make" | "gmake" => {
-            let dir = args
-                .windows(2)
-                .find(|w| w[0] == "-C")
-                .map(|w| w[1].trim_end_matches('/'))
-                .unwrap_or("");
+            let dir = args.windows(2).find(|w| w[0] == "-C").map(|w| w[1].trim_end_matches('/')).unwrap_or("");
             let targets: Vec<&str> = args
                 .iter()
                 .enumerate()
@@ -373,11 +346,7 @@ fn expand_command(files: &FileIndex, manifests: &Manifests, words: &[&str]) -> V
             let Some(text) = files.find(&makefile).and_then(|i| files.text(i)) else {
                 return Vec::new();
             };
-            let targets = if targets.is_empty() {
-                first_make_target(text).into_iter().collect()
-            } else {
-                targets
-            };
+            let targets = if targets.is_empty() { first_make_target(text).into_iter().collect() } else { targets };
             targets
                 .iter()
                 .filter_map(|t| {
@@ -391,34 +360,23 @@ fn expand_command(files: &FileIndex, manifests: &Manifests, words: &[&str]) -> V
         }
         "composer" => {
             let target = match first_arg {
-                Some("run" | "run-script") => {
-                    args.iter().copied().filter(|a| !a.starts_with('-')).nth(1)
-                }
+                Some("run" | "run-script") => args.iter().copied().filter(|a| !a.starts_with('-')).nth(1),
                 other => other,
             };
-            target
-                .map(|t| script(Ecosystem::Composer, t))
-                .unwrap_or_default()
+            target.map(|t| script(Ecosystem::Composer, t)).unwrap_or_default()
         }
         "npm" | "yarn" | "pnpm" | "bun" => {
             let target = match first_arg {
-                Some("run" | "run-script") => {
-                    args.iter().copied().filter(|a| !a.starts_with('-')).nth(1)
-                }
+                Some("run" | "run-script") => args.iter().copied().filter(|a| !a.starts_with('-')).nth(1),
                 Some("test" | "t") => Some("test"),
                 other if name != "npm" => other,
                 _ => None,
             };
-            target
-                .map(|t| script(Ecosystem::Npm, t))
-                .unwrap_or_default()
+            target.map(|t| script(Ecosystem::Npm, t)).unwrap_or_default()
         }
         _ => {
             // a script file of the repository: `./ci/test.sh`, `bash scripts/test.sh`, `bin/ci`
-            let candidate = if matches!(
-                name,
-                "bash" | "sh" | "zsh" | "pwsh" | "python" | "python3" | "php"
-            ) {
+            let candidate = if matches!(name, "bash" | "sh" | "zsh" | "pwsh" | "python" | "python3" | "php") {
                 first_arg
             } else {
                 Some(program)
@@ -431,11 +389,7 @@ fn expand_command(files: &FileIndex, manifests: &Manifests, words: &[&str]) -> V
             };
             match files.find(&path).and_then(|i| files.text(i)) {
                 Some(text) if text.len() < 256 * 1024 => {
-                    vec![Expansion {
-                        path,
-                        line: Some(1),
-                        text: clean_script(text),
-                    }]
+                    vec![Expansion { path, line: Some(1), text: clean_script(text) }]
                 }
                 _ => Vec::new(),
             }
@@ -444,13 +398,9 @@ fn expand_command(files: &FileIndex, manifests: &Manifests, words: &[&str]) -> V
 }
 
 fn first_make_target(text: &str) -> Option<&str> {
-    text.lines()
-        .filter(|l| !l.starts_with(['\t', ' ', '#', '.']) && !l.contains(":="))
-        .find_map(|l| {
-            l.split_once(':')
-                .map(|(t, _)| t.trim())
-                .filter(|t| !t.is_empty() && !t.contains('$') && !t.contains(' '))
-        })
+    text.lines().filter(|l| !l.starts_with(['\t', ' ', '#', '.']) && !l.contains(":=")).find_map(|l| {
+        l.split_once(':').map(|(t, _)| t.trim()).filter(|t| !t.is_empty() && !t.contains('$') && !t.contains(' '))
+    })
 }
 
 /// The recipe of a Makefile target and the line it starts on; prerequisites that are targets of
@@ -460,27 +410,22 @@ fn make_recipe(text: &str, target: &str) -> Option<(u32, String)> {
     let find = |t: &str| {
         lines.iter().position(|l| {
             !l.starts_with(['\t', ' ', '#'])
-                && l.split_once(':').is_some_and(|(names, rest)| {
-                    !rest.starts_with('=') && names.split_whitespace().any(|n| n == t)
-                })
+                && l.split_once(':')
+                    .is_some_and(|(names, rest)| !rest.starts_with('=') && names.split_whitespace().any(|n| n == t))
         })
     };
     let start = find(target)?;
     let body = |from: usize| -> Vec<String> {
         lines[from + 1..]
             .iter()
-            .take_while(|l| {
-                l.starts_with('\t') || l.trim().is_empty() || l.trim_start().starts_with('#')
-            })
+            .take_while(|l| l.starts_with('\t') || l.trim().is_empty() || l.trim_start().starts_with('#'))
             .map(|l| l.trim().trim_start_matches(['@', '-']).to_string())
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .collect()
     };
     let mut recipe = body(start);
-    let prereqs: Vec<&str> = lines[start]
-        .split_once(':')
-        .map(|(_, r)| r.split_whitespace().collect())
-        .unwrap_or_default();
+    let prereqs: Vec<&str> =
+        lines[start].split_once(':').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
     for p in prereqs {
         if let Some(i) = find(p) {
             recipe.extend(body(i));

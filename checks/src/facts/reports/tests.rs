@@ -38,13 +38,7 @@ fn coverage_formats() {
             10,
             20,
         ),
-        (
-            "lcov without totals",
-            "SF:a\nDA:1,1\nDA:2,0\nend_of_record\n",
-            CoverageFormat::Lcov,
-            1,
-            2,
-        ),
+        ("lcov without totals", "SF:a\nDA:1,1\nDA:2,0\nend_of_record\n", CoverageFormat::Lcov, 1, 2),
         (
             "istanbul",
             r#"{"total":{"lines":{"total":40,"covered":30,"skipped":0,"pct":75}}}"#,
@@ -61,11 +55,7 @@ fn coverage_formats() {
         ),
     ] {
         let r = parse_coverage("x", text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(
-            (r.format, r.lines_covered, r.lines_total),
-            (format, covered, total),
-            "{name}"
-        );
+        assert_eq!((r.format, r.lines_covered, r.lines_total), (format, covered, total), "{name}");
     }
 }
 
@@ -73,15 +63,9 @@ fn coverage_formats() {
 fn broken_coverage_reports_say_why() {
     for (name, text) in [
         ("truncated xml", "<coverage><project>"),
-        (
-            "clover without metrics",
-            "<coverage><project></project></coverage>",
-        ),
+        ("clover without metrics", "<coverage><project></project></coverage>"),
         ("unknown xml", "<html></html>"),
-        (
-            "inconsistent",
-            r#"<coverage lines-covered="30" lines-valid="20"/>"#,
-        ),
+        ("inconsistent", r#"<coverage lines-covered="30" lines-valid="20"/>"#),
         ("bad lcov", "SF:a\nLF:ten\n"),
         ("json without total", "{\"a\":1}"),
         ("plain text", "hello"),
@@ -104,25 +88,11 @@ fn sarif_severities() {
         {"ruleId":"CVE-1","ruleIndex":0,"message":{"text":"suppressed"},"suppressions":[{"kind":"inSource"}]},
         {"ruleId":"X","properties":{"security-severity":2.0},"message":{"text":"low"}}]}]}"#;
     let r = parse_sarif("r.sarif", text).unwrap();
-    assert_eq!(
-        r.counts,
-        SeverityCounts {
-            critical: 1,
-            high: 1,
-            medium: 0,
-            low: 1,
-            unrated: 1
-        }
-    );
+    assert_eq!(r.counts, SeverityCounts { critical: 1, high: 1, medium: 0, low: 1, unrated: 1 });
     assert_eq!(r.suppressed, 1);
     assert_eq!(r.tools, vec!["Trivy"]);
     assert_eq!(r.worst[0].location.as_deref(), Some("composer.lock:3"));
-    for bad in [
-        r#"{"version":"2.0.0","runs":[]}"#,
-        r#"{"version":"2.1.0"}"#,
-        "[1,2",
-        "",
-    ] {
+    for bad in [r#"{"version":"2.0.0","runs":[]}"#, r#"{"version":"2.1.0"}"#, "[1,2", ""] {
         assert!(parse_sarif("x", bad).is_err(), "{bad}");
     }
 }
@@ -134,10 +104,7 @@ fn trivy_counts() {
         {"Target":"Dockerfile","Misconfigurations":[{"ID":"DS002","Severity":"HIGH","Status":"FAIL"},{"ID":"DS001","Severity":"HIGH","Status":"PASS"}]},
         {"Target":"x","Secrets":[{"RuleID":"aws","Severity":"CRITICAL"}]}]}"#;
     let r = parse_trivy("t.json", text).unwrap();
-    assert_eq!(
-        (r.counts.critical, r.counts.high, r.counts.medium),
-        (2, 1, 1)
-    );
+    assert_eq!((r.counts.critical, r.counts.high, r.counts.medium), (2, 1, 1));
     assert!(parse_trivy("x", r#"{"foo":1}"#).is_err());
 }
 
@@ -146,20 +113,11 @@ fn given_reports_win_and_fixture_reports_are_ignored() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("cov.info");
     std::fs::write(&report, "SF:a\nLF:4\nLH:3\nend_of_record\n").unwrap();
-    let idx = FileIndex::from_memory(&[(
-        "tests/fixtures/lcov.info",
-        "SF:a\nLF:4\nLH:0\nend_of_record\n",
-    )]);
+    let idx = FileIndex::from_memory(&[("tests/fixtures/lcov.info", "SF:a\nLF:4\nLH:0\nend_of_record\n")]);
     let mut problems = Vec::new();
     let given = [
-        EvidenceInput {
-            kind: EvidenceKind::Coverage,
-            path: report.clone(),
-        },
-        EvidenceInput {
-            kind: EvidenceKind::Sarif,
-            path: dir.path().join("missing.sarif"),
-        },
+        EvidenceInput { kind: EvidenceKind::Coverage, path: report.clone() },
+        EvidenceInput { kind: EvidenceKind::Sarif, path: dir.path().join("missing.sarif") },
     ];
     let r = collect(&idx, &given, &mut problems);
     assert_eq!(r.coverage.len(), 1);
@@ -178,7 +136,11 @@ fn well_known_paths_refuse_symlinks() {
     let outside = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(outside.path(), "SF:a\nLF:1\nLH:1\nend_of_record\n").unwrap();
     std::os::unix::fs::symlink(outside.path(), dir.path().join("coverage/lcov.info")).unwrap();
-    std::fs::write(dir.path().join("coverage/clover.xml"), r#"<coverage><project><metrics statements="10" coveredstatements="5"/></project></coverage>"#).unwrap();
+    std::fs::write(
+        dir.path().join("coverage/clover.xml"),
+        r#"<coverage><project><metrics statements="10" coveredstatements="5"/></project></coverage>"#,
+    )
+    .unwrap();
     let idx = FileIndex::walk(dir.path(), 1 << 20).unwrap();
     let mut problems = Vec::new();
     let r = collect(&idx, &[], &mut problems);

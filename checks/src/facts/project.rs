@@ -1,0 +1,134 @@
+//! What kind of project this is: an application deployed as a service, or a library (or tool)
+//! that others build on.
+//!
+//! Half of the roadmap is about running a service (clusters, databases, caches, tracing,
+//! autoscaling, costs). For a library those items do not apply, and a check should say so rather
+//! than fail. The decision uses what the project declares about itself (composer `type`, npm
+//! `private`, Maven packaging) and what it ships to run as a service (container images, compose
+//! files, Kubernetes manifests or charts, platform descriptors, a web-framework front controller).
+
+use super::compose::ComposeFacts;
+use super::files::{FileIndex, Location};
+use super::k8s::K8sFacts;
+use super::manifests::{DepKind, Ecosystem, Manifests};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectKind {
+    Application,
+    Library,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Project {
+    pub kind: ProjectKind,
+    /// Why: the declaration or artefact that decided it.
+    pub reason: String,
+}
+
+impl Project {
+    pub fn is_library(&self) -> bool {
+        self.kind == ProjectKind::Library
+    }
+}
+
+/// Web frameworks whose presence as a direct dependency marks a service.
+const SERVICE_DEPS: &[(Ecosystem, &str)] = &[
+    (Ecosystem::Composer, "symfony/framework-bundle"),
+    (Ecosystem::Composer, "laravel/framework"),
+    (Ecosystem::Composer, "api-platform/core"),
+    (Ecosystem::Composer, "api-platform/symfony"),
+    (Ecosystem::Npm, "express"),
+    (Ecosystem::Npm, "fastify"),
+    (Ecosystem::Npm, "next"),
+    (Ecosystem::Npm, "@nestjs/core"),
+    (Ecosystem::Npm, "koa"),
+    (Ecosystem::Pypi, "django"),
+    (Ecosystem::Pypi, "fastapi"),
+    (Ecosystem::Pypi, "gunicorn"),
+    (Ecosystem::Pypi, "uvicorn"),
+    (Ecosystem::Maven, "org.springframework.boot:spring-boot-starter-web"),
+    (Ecosystem::Maven, "org.springframework.boot:spring-boot-starter-webflux"),
+    (Ecosystem::Gradle, "org.springframework.boot:spring-boot-starter-web"),
+    (Ecosystem::Cargo, "axum"),
+    (Ecosystem::Cargo, "actix-web"),
+    (Ecosystem::Cargo, "rocket"),
+    (Ecosystem::Go, "github.com/gin-gonic/gin"),
+    (Ecosystem::Go, "github.com/labstack/echo/v4"),
+    (Ecosystem::Go, "github.com/gofiber/fiber/v2"),
+];
+
+const PLATFORM_FILES: &[&str] = &["Procfile", "app.yaml", "fly.toml", "vercel.json", "netlify.toml", "render.yaml", "serverless.yml", "app.json", "railway.json"];
+
+pub fn detect(files: &FileIndex, manifests: &Manifests, compose: &ComposeFacts, k8s: &K8sFacts) -> Project {
+    let app = |reason: String| Project { kind: ProjectKind::Application, reason };
+    let lib = |reason: String| Project { kind: ProjectKind::Library, reason };
+    // what the root manifest declares
+    let root = |eco: Ecosystem| manifests.manifests.iter().find(|m| m.ecosystem == eco && !m.path.contains('/'));
+    if let Some(m) = root(Ecosystem::Composer) {
+        match m.package_type.as_deref() {
+            Some("project") => return app("composer.json declares `\"type\": \"project\"`".into()),
+            Some(t) if t == "library" || t.ends_with("-bundle") || t.ends_with("-plugin") || t == "metapackage" => {
+                return lib(format!("composer.json declares `\"type\": \"{t}\"`"));
+            }
+            _ => {}
+        }
+    }
+    // what it ships to run as a service
+    if let Some(s) = compose.services.iter().find(|s| s.location == Location::Project) {
+        return app(format!("`{}` runs the project with docker compose", s.path));
+    }
+    if let Some(o) = k8s.objects.iter().find(|o| o.location == Location::Project && matches!(o.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet" | "Service" | "Ingress")) {
+        return app(format!("`{}` deploys it to Kubernetes", o.path));
+    }
+    if let Some(chart) = files.entries().iter().find(|e| e.name() == "Chart.yaml" && e.location == Location::Project) {
+        return app(format!("`{}` is a Helm chart for it", chart.path));
+    }
+    if let Some(f) = files.entries().iter().find(|e| e.location == Location::Project && e.dir().matches('/').count() < 2 && (e.name() == "Dockerfile" || PLATFORM_FILES.contains(&e.name()))) {
+        return app(format!("`{}` builds or deploys it as a service", f.path));
+    }
+    if files.exists("public/index.php") || files.exists("bin/console") && files.exists("config/bundles.php") {
+        return app("a web front controller (`public/index.php`)".into());
+    }
+    if let Some(d) = manifests.dependencies.iter().find(|d| d.kind == DepKind::Normal && SERVICE_DEPS.iter().any(|(e, n)| *e == d.ecosystem && d.name == *n) && !d.manifest.contains('/')) {
+        return app(format!("depends on the web framework `{}` (`{}`)", d.name, d.manifest));
+    }
+    if let Some(m) = root(Ecosystem::Npm).filter(|m| m.package_type.as_deref() == Some("private")) {
+        return app(format!("`{}` is a private package (not published)", m.path));
+    }
+    if let Some(m) = manifests.manifests.iter().find(|m| !m.path.contains('/')) {
+        return lib(format!("`{}` describes a package and nothing deploys it as a service", m.path));
+    }
+    lib("nothing in the repository deploys it as a service".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(files: &[(&str, &str)]) -> ProjectKind {
+        let idx = FileIndex::from_memory(files);
+        let mut problems = Vec::new();
+        let m = super::super::manifests::collect(&idx, &mut problems);
+        detect(&idx, &m, &super::super::compose::collect(&idx), &super::super::k8s::collect(&idx)).kind
+    }
+
+    #[test]
+    fn applications_and_libraries() {
+        use ProjectKind::*;
+        for (name, files, want) in [
+            ("symfony project", vec![("composer.json", r#"{"type":"project"}"#)], Application),
+            ("symfony bundle", vec![("composer.json", r#"{"type":"symfony-bundle"}"#), ("Dockerfile", "FROM php")], Library),
+            ("compose", vec![("composer.json", "{}"), ("compose.yaml", "services:\n  app:\n    build: .\n")], Application),
+            ("helm", vec![("helm/app/Chart.yaml", "apiVersion: v2\nname: app\n")], Application),
+            ("rust cli", vec![("Cargo.toml", "[package]\nname = \"rg\"\n"), ("src/main.rs", "fn main(){}")], Library),
+            ("rust service", vec![("Cargo.toml", "[package]\nname = \"svc\"\n[dependencies]\naxum = \"0.7\"\n")], Application),
+            ("python lib", vec![("pyproject.toml", "[project]\nname = \"flask\"\n")], Library),
+            ("spring boot", vec![("pom.xml", "<project><artifactId>a</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>")], Application),
+            ("empty", vec![], Library),
+        ] {
+            assert_eq!(kind(&files), want, "{name}");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! The content scan: every evidence pattern matched against every source file in one pass.
+//!
+//! Some evidence only exists in code: an OpenTelemetry SDK being initialised, a feature flag
+//! being evaluated, a header being set. Each such [`Signal`] is a regular expression with the file
+//! names it applies to. All signals are compiled into one `RegexSet`, each file is read once (from
+//! the index's cache when a collector already read it, otherwise read and dropped) and matched
+//! once; only for the signals that matched is the file searched again, for line numbers.
+//!
+//! What is skipped: vendored code, binary and oversized files (over 1 MiB a source file is
+//! generated or minified), lockfiles (a lockfile mention is not use) and minified bundles. Each hit
+//! records whether its line is a comment, because commented-out code is not code.
+
+use super::files::{FileIndex, Location};
+use super::signals::{SIGNALS, Signal};
+use super::Progress;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use regex::bytes::{Regex, RegexSet};
+use serde::Serialize;
+use std::sync::LazyLock;
+
+/// Source files larger than this are generated or minified: not scanned.
+pub const MAX_SCAN_BYTES: u64 = 1024 * 1024;
+
+/// Hits kept per signal and file.
+const HITS_PER_FILE: usize = 5;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub file: usize,
+    pub path: String,
+    pub line: u32,
+    /// The matching line, trimmed and clipped.
+    pub text: String,
+    /// The line is a comment (`//`, `#`, `/*`, `*`, `<!--`, `--`, `;`).
+    pub commented: bool,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanFacts {
+    /// Hits per signal, in [`SIGNALS`] order.
+    hits: Vec<Vec<Hit>>,
+    pub files_scanned: usize,
+    pub bytes_scanned: u64,
+}
+
+impl ScanFacts {
+    /// Live (not commented-out) hits of a signal, in path order.
+    pub fn hits(&self, id: &str) -> impl Iterator<Item = &Hit> {
+        let i = SIGNALS.iter().position(|s| s.id == id);
+        debug_assert!(i.is_some(), "unknown signal {id}");
+        i.and_then(|i| self.hits.get(i)).into_iter().flatten().filter(|h| !h.commented)
+    }
+
+    /// Live hits in the project's own files (not tests, examples, fixtures or vendored code).
+    pub fn project_hits(&self, id: &str) -> impl Iterator<Item = &Hit> {
+        self.hits(id).filter(|h| h.location == Location::Project)
+    }
+
+    /// Live hits of any of these signals in the project's own files.
+    pub fn any_project_hit<'a>(&'a self, ids: &'a [&'a str]) -> Option<&'a Hit> {
+        ids.iter().find_map(|id| self.project_hits(id).next())
+    }
+
+    /// Hits including commented-out lines (for tests and diagnostics).
+    pub fn all_hits(&self, id: &str) -> &[Hit] {
+        SIGNALS.iter().position(|s| s.id == id).and_then(|i| self.hits.get(i)).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+struct Compiled {
+    set: RegexSet,
+    regexes: Vec<Regex>,
+    globs: GlobSet,
+    /// For each glob of `globs`, the signals it selects.
+    glob_signals: Vec<Vec<usize>>,
+    /// Signals without a file restriction.
+    everywhere: Vec<usize>,
+}
+
+/// Patterns are written with `\b`; compiled as ASCII word boundaries, which keep the DFA fast on
+/// non-ASCII text.
+pub fn compiled_pattern(s: &Signal) -> String {
+    format!("(?m){}", s.pattern.replace(r"\b", r"(?-u:\b)"))
+}
+
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
+    let patterns: Vec<String> = SIGNALS.iter().map(compiled_pattern).collect();
+    let set = RegexSet::new(&patterns).expect("signal patterns compile");
+    let regexes = patterns.iter().map(|p| Regex::new(p).expect("signal pattern compiles")).collect();
+    let mut builder = GlobSetBuilder::new();
+    let mut glob_signals: Vec<Vec<usize>> = Vec::new();
+    let mut glob_texts: Vec<&str> = Vec::new();
+    let mut everywhere = Vec::new();
+    for (i, s) in SIGNALS.iter().enumerate() {
+        if s.files.is_empty() {
+            everywhere.push(i);
+            continue;
+        }
+        for g in s.files {
+            match glob_texts.iter().position(|t| t == g) {
+                Some(k) => glob_signals[k].push(i),
+                None => {
+                    builder.add(Glob::new(g).expect("signal glob compiles"));
+                    glob_texts.push(g);
+                    glob_signals.push(vec![i]);
+                }
+            }
+        }
+    }
+    Compiled { set, regexes, globs: builder.build().expect("signal globs compile"), glob_signals, everywhere }
+});
+
+fn skip(path: &str, name: &str) -> bool {
+    const LOCKFILES: &[&str] = &[
+        "composer.lock", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock", "go.sum", "poetry.lock",
+        "Pipfile.lock", "uv.lock", "Gemfile.lock", "gradle.lockfile", "npm-shrinkwrap.json",
+    ];
+    LOCKFILES.contains(&name) || name.ends_with(".min.js") || name.ends_with(".min.css") || name.ends_with(".map") || path.contains("/.terraform/")
+}
+
+fn is_comment(line: &str) -> bool {
+    let t = line.trim_start();
+    (t.starts_with('#') && !t.starts_with("#[") && !t.starts_with("#!["))
+        || t.starts_with("//")
+        || t.starts_with("/*")
+        || t.starts_with('*')
+        || t.starts_with("<!--")
+        || t.starts_with("--")
+        || t.starts_with(';')
+}
+
+/// Scans every eligible file; call after the collectors so their cached reads are reused.
+pub fn scan(files: &FileIndex, progress: &dyn Progress) -> ScanFacts {
+    let c = &*COMPILED;
+    let eligible: Vec<usize> = (0..files.len())
+        .filter(|&i| {
+            let e = files.entry(i);
+            e.location != Location::Vendored && e.size <= MAX_SCAN_BYTES && e.size > 0 && !skip(&e.path, e.name())
+        })
+        .collect();
+    progress.stage("Scanning sources", Some(eligible.len() as u64));
+    let per_file: Vec<(usize, u64, Vec<(usize, Hit)>)> = eligible
+        .par_iter()
+        .map(|&i| {
+            let e = files.entry(i);
+            let mut applicable: Vec<usize> = c.everywhere.clone();
+            for g in c.globs.matches(&e.path) {
+                applicable.extend(&c.glob_signals[g]);
+            }
+            let result = if applicable.is_empty() {
+                (0, 0, Vec::new())
+            } else {
+                files.with_bytes(i, |bytes| {
+                    let mut found = Vec::new();
+                    let matched = c.set.matches(bytes);
+                    if matched.matched_any() {
+                        for s in matched.iter().filter(|s| applicable.contains(s)) {
+                            for m in c.regexes[s].find_iter(bytes).take(HITS_PER_FILE) {
+                                found.push((s, hit(i, e, bytes, m.start())));
+                            }
+                        }
+                    }
+                    (1, bytes.len() as u64, found)
+                })
+                .unwrap_or((0, 0, Vec::new()))
+            };
+            progress.advance(1);
+            (result.0, result.1, result.2)
+        })
+        .collect();
+    let mut out = ScanFacts { hits: vec![Vec::new(); SIGNALS.len()], ..ScanFacts::default() };
+    for (scanned, bytes, found) in per_file {
+        out.files_scanned += scanned;
+        out.bytes_scanned += bytes;
+        for (s, h) in found {
+            out.hits[s].push(h);
+        }
+    }
+    out
+}
+
+fn hit(file: usize, e: &super::files::FileEntry, bytes: &[u8], offset: usize) -> Hit {
+    let start = bytes[..offset].iter().rposition(|&b| b == b'\n').map(|p| p + 1).unwrap_or(0);
+    let end = bytes[offset..].iter().position(|&b| b == b'\n').map(|p| offset + p).unwrap_or(bytes.len());
+    let line_text = String::from_utf8_lossy(&bytes[start..end]);
+    let line = memchr::memchr_iter(b'\n', &bytes[..start]).count() as u32 + 1;
+    Hit {
+        file,
+        path: e.path.clone(),
+        line,
+        text: crate::model::clip(line_text.trim(), 160),
+        commented: is_comment(&line_text),
+        location: e.location,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::NoProgress;
+
+    #[test]
+    fn signals_compile_and_have_unique_ids() {
+        let _ = &*COMPILED;
+        let mut ids: Vec<&str> = SIGNALS.iter().map(|s| s.id).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(n, ids.len(), "duplicate signal ids");
+    }
+
+    #[test]
+    fn hits_have_lines_and_comments_are_marked() {
+        let idx = FileIndex::from_memory(&[
+            ("src/telemetry.ts", "import { x } from 'y';\n// import { NodeSDK } from '@opentelemetry/sdk-node';\nimport { NodeSDK } from '@opentelemetry/sdk-node';\n"),
+            ("vendor/lib/otel.ts", "import { NodeSDK } from '@opentelemetry/sdk-node';\n"),
+            ("package-lock.json", "\"@opentelemetry/sdk-node\": {}\n"),
+        ]);
+        let facts = scan(&idx, &NoProgress);
+        let all = facts.all_hits("otel.sdk");
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert!(all[0].commented && !all[1].commented);
+        let live: Vec<u32> = facts.hits("otel.sdk").map(|h| h.line).collect();
+        assert_eq!(live, vec![3]);
+        assert_eq!(facts.files_scanned, 1, "vendored code and lockfiles are not scanned");
+    }
+}
