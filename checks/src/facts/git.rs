@@ -64,9 +64,27 @@ pub struct GitFacts {
     pub commits: Vec<Commit>,
     pub commit_count: usize,
     pub tags: Vec<Tag>,
+    /// Changes merged in the [`CHANGE_WINDOW_DAYS`] before HEAD, for delivery estimates.
+    #[serde(skip)]
+    pub changes: Vec<Change>,
     /// True when history could not be read to its root (shallow, missing objects, limit).
     pub truncated: bool,
     pub notes: Vec<String>,
+}
+
+/// Days of history before HEAD that delivery estimates look at.
+pub const CHANGE_WINDOW_DAYS: i64 = 90;
+
+/// A change that reached the main line: a merge commit (its branch's commits) or a squashed
+/// pull request (`Subject (#123)`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub sha: String,
+    pub subject: String,
+    /// When it reached the main line (committer time of the merge or squash commit).
+    pub merged_at: i64,
+    /// Earliest author time among its commits.
+    pub first_authored_at: i64,
 }
 
 impl GitFacts {
@@ -81,6 +99,7 @@ impl GitFacts {
             commits: Vec::new(),
             commit_count: 0,
             tags: Vec::new(),
+            changes: Vec::new(),
             truncated: false,
             notes: vec![note.into()],
         }
@@ -148,6 +167,7 @@ fn read(repo: &git2::Repository) -> GitFacts {
     };
     facts.head = Some(head_oid.to_string());
     read_history(repo, head_oid, &mut facts);
+    facts.changes = read_changes(repo, &facts.commits);
     facts.tags = read_tags(repo, &mut facts.notes);
     facts
 }
@@ -221,6 +241,60 @@ fn read_history(repo: &git2::Repository, head: git2::Oid, facts: &mut GitFacts) 
         ));
     }
     facts.commit_count = facts.commits.len();
+}
+
+/// Merges and squashed pull requests of the main line within the window, with the earliest
+/// authoring time of the work they brought in. Bounded: at most 500 changes, 2,000 branch commits
+/// each, so an octopus of old branches cannot stall an audit.
+fn read_changes(repo: &git2::Repository, commits: &[Commit]) -> Vec<Change> {
+    let Some(head_time) = commits.first().map(|c| c.commit_time) else { return Vec::new() };
+    let since = head_time - CHANGE_WINDOW_DAYS * 86_400;
+    let mut out = Vec::new();
+    // first-parent walk from HEAD: the main line
+    let mut next = git2::Oid::from_str(&commits[0].sha).ok();
+    while let Some(oid) = next {
+        let Ok(commit) = repo.find_commit(oid) else { break };
+        if commit.time().seconds() < since || out.len() >= 500 {
+            break;
+        }
+        next = commit.parent_id(0).ok();
+        let subject = String::from_utf8_lossy(commit.summary_bytes().unwrap_or(b"")).into_owned();
+        let first_authored_at = if commit.parent_count() >= 2 {
+            branch_first_authored(repo, &commit).unwrap_or(commit.author().when().seconds())
+        } else if is_squashed_pull_request(&subject) {
+            commit.author().when().seconds()
+        } else {
+            continue;
+        };
+        out.push(Change {
+            sha: commit.id().to_string(),
+            subject,
+            merged_at: commit.time().seconds(),
+            first_authored_at: first_authored_at.min(commit.time().seconds()),
+        });
+    }
+    out
+}
+
+/// `Fix login (#123)`: the subject GitHub gives a squash-merged pull request.
+pub fn is_squashed_pull_request(subject: &str) -> bool {
+    subject.trim_end().strip_suffix(')').and_then(|s| s.rsplit_once("(#")).is_some_and(|(_, n)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn branch_first_authored(repo: &git2::Repository, merge: &git2::Commit) -> Option<i64> {
+    let main = merge.parent_id(0).ok()?;
+    let mut walk = repo.revwalk().ok()?;
+    for p in merge.parent_ids().skip(1) {
+        walk.push(p).ok()?;
+    }
+    walk.hide(main).ok()?;
+    let mut earliest: Option<i64> = None;
+    for oid in walk.take(2000) {
+        let c = repo.find_commit(oid.ok()?).ok()?;
+        let t = c.author().when().seconds();
+        earliest = Some(earliest.map_or(t, |e| e.min(t)));
+    }
+    earliest
 }
 
 fn read_tags(repo: &git2::Repository, notes: &mut Vec<String>) -> Vec<Tag> {

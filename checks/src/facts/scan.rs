@@ -86,7 +86,7 @@ pub fn compiled_pattern(s: &Signal) -> String {
 }
 
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
-    let patterns: Vec<String> = SIGNALS.iter().map(compiled_pattern).collect();
+    let patterns: Vec<String> = SIGNALS.iter().map(|s| compiled_pattern(s)).collect();
     let set = RegexSet::new(&patterns).expect("signal patterns compile");
     let regexes = patterns.iter().map(|p| Regex::new(p).expect("signal pattern compiles")).collect();
     let mut builder = GlobSetBuilder::new();
@@ -99,7 +99,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             continue;
         }
         for g in s.files {
-            match glob_texts.iter().position(|t| t == g) {
+            match glob_texts.iter().position(|t| *t == *g) {
                 Some(k) => glob_signals[k].push(i),
                 None => {
                     builder.add(Glob::new(g).expect("signal glob compiles"));

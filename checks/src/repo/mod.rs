@@ -1,8 +1,18 @@
 //! Checks that judge repository facts, one file per family.
 
 pub mod adr;
+pub mod arch;
+pub mod auth;
+pub mod business;
 pub mod ci;
 pub mod coverage;
+pub mod docs;
+pub mod governance;
+pub mod hardening;
+pub mod infra;
+pub mod obs;
+pub mod perf;
+pub mod quality;
 pub mod security;
 pub mod slo;
 pub mod tools;
@@ -11,6 +21,14 @@ use crate::facts::RepoFacts;
 use crate::facts::ci::{Expansion, Job, Pipeline, Step};
 use crate::model::{Evidence, Finding, clip};
 use tools::{Category, Tool};
+
+/// For checks about running a service: `Some(not_assessed)` when the project is a library or a
+/// tool, with the reason the project was classified so.
+pub(crate) fn service_only(repo: &RepoFacts) -> Option<Finding> {
+    repo.project
+        .is_library()
+        .then(|| Finding::not_assessed(format!("this does not apply to a library or tool ({})", repo.project.reason)))
+}
 
 /// Paths that hold CI configuration (for reporting their parse problems).
 pub(crate) fn is_ci_path(path: &str) -> bool {

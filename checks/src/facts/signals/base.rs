@@ -1,42 +1,8 @@
-//! The evidence patterns of the content scan, in one list.
-//!
-//! A signal names a construct in code or configuration, not a word: an import of an SDK, a call
-//! that initialises it, a directive that sets a header. Each pattern is restricted to the files
-//! where the construct is meaningful (`*.php` for a PHP attribute), so a README mentioning a tool
-//! is not evidence. Checks read hits by id; `maturity checks patterns` prints this list (used by
-//! the benchmark to give ripgrep the same work).
+//! Signals of the first check families and the shared evidence of several items.
 
-/// Source files of the languages the roadmap's stacks use.
-const CODE: &[&str] = &[
-    "*.php", "*.py", "*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx", "*.go", "*.rs", "*.java", "*.kt", "*.scala", "*.cs", "*.rb",
-    "*.ex", "*.exs",
-];
-const JS: &[&str] = &["*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx"];
-const CONFIG: &[&str] = &["*.yaml", "*.yml", "*.json", "*.toml", "*.xml", "*.properties", "*.ini", "*.conf", "*.env", ".env*", "*.neon"];
-/// Code and configuration together.
-const ALL: &[&str] = &[
-    "*.php", "*.py", "*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx", "*.go", "*.rs", "*.java", "*.kt", "*.scala", "*.cs", "*.rb",
-    "*.yaml", "*.yml", "*.json", "*.toml", "*.xml", "*.properties", "*.ini", "*.conf", "*.env", ".env*", "*.neon", "Dockerfile*",
-    "*.tf", "*.vcl", "Caddyfile", "*.caddy", ".htaccess", "*.sh",
-];
-/// Web server and proxy configuration.
-const SERVER: &[&str] = &["*.conf", "nginx*", "Caddyfile", "*.caddy", ".htaccess", "*.vcl", "*.yaml", "*.yml", "*.toml"];
+use super::{ALL, CODE, JS, SERVER, Signal, s};
 
-pub struct Signal {
-    pub id: &'static str,
-    /// What a hit means, for reports.
-    pub means: &'static str,
-    /// A regular expression (`\b` is an ASCII word boundary).
-    pub pattern: &'static str,
-    /// Globs on the relative path; empty means every scanned file.
-    pub files: &'static [&'static str],
-}
-
-const fn s(id: &'static str, means: &'static str, pattern: &'static str, files: &'static [&'static str]) -> Signal {
-    Signal { id, means, pattern, files }
-}
-
-pub static SIGNALS: &[Signal] = &[
+pub(super) static SIGNALS: &[Signal] = &[
     // 3.1 distributed tracing
     s("otel.sdk", "OpenTelemetry SDK set up in code",
       r#"@opentelemetry/sdk-(node|trace-node|trace-web|trace-base)|OpenTelemetry\\SDK\\|OpenTelemetry\\Contrib\\|\bfrom opentelemetry(\.sdk)?[. ]|\bimport opentelemetry\b|go\.opentelemetry\.io/otel/sdk|\bopentelemetry_sdk::|\bopentelemetry_otlp::|io\.opentelemetry\.sdk|OpenTelemetrySdk\b|\.AddOpenTelemetry\(|otlptrace(grpc|http)\b"#,

@@ -1,0 +1,1 @@
+//! Authentication and authorization checks (roadmap item 4.1).

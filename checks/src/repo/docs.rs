@@ -1,0 +1,1 @@
+//! Documentation checks (roadmap item 6.3) beyond decision records.

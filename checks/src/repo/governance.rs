@@ -1,0 +1,1 @@
+//! Compliance and governance checks (roadmap item 4.3).

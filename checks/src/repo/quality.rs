@@ -1,0 +1,1 @@
+//! Code quality checks (roadmap item 6.2) beyond coverage.
