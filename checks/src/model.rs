@@ -124,14 +124,15 @@ impl Evidence {
     }
 }
 
-/// Formats a number without a trailing `.0` and with at most two decimals.
+/// Formats a number without a trailing `.0`: two decimals at most, or two significant digits
+/// for small values (`0.002` stays `0.002`).
 pub fn fmt_num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        let s = format!("{v:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        return format!("{}", v as i64);
     }
+    let decimals = if v.abs() >= 1.0 || v == 0.0 { 2 } else { ((-v.abs().log10()).floor() as usize + 2).min(10) };
+    let s = format!("{v:.decimals$}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Shortens `s` to at most `max` characters, marking the cut with an ellipsis.
@@ -238,7 +239,7 @@ mod tests {
 
     #[test]
     fn numbers_format_compactly() {
-        for (v, want) in [(90.0, "90"), (99.9, "99.9"), (87.456, "87.46"), (0.5, "0.5")] {
+        for (v, want) in [(90.0, "90"), (99.9, "99.9"), (87.456, "87.46"), (0.5, "0.5"), (0.002, "0.002"), (0.00456, "0.0046"), (0.123, "0.12")] {
             assert_eq!(fmt_num(v), want);
         }
     }

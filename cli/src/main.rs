@@ -2,6 +2,7 @@
 //! prints. Exit codes: 0 success, 1 the score is below `--fail-under`, 2 usage or input error
 //! (bad arguments, unreadable path, invalid roadmap).
 
+mod accuracy;
 mod audit;
 mod catalog;
 mod progress;
@@ -47,6 +48,8 @@ enum Command {
     },
     /// Print the JSON Schema of `maturity audit --format json`.
     Schema,
+    /// Measure agreement with hand-labelled repositories (local checkouts).
+    Accuracy(accuracy::AccuracyArgs),
 }
 
 #[derive(Subcommand)]
@@ -66,6 +69,9 @@ enum RoadmapCommand {
 enum ChecksCommand {
     /// Show what a check asks, why, and how to fix it.
     Explain { id: String },
+    /// Print the content-scan patterns, one regular expression per line (for benchmarks).
+    #[command(hide = true)]
+    Patterns,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -103,6 +109,13 @@ fn main() -> ExitCode {
         }
         Command::Checks { command: None, format } => catalog::list_checks(format, colors),
         Command::Checks { command: Some(ChecksCommand::Explain { id }), .. } => catalog::explain(&id, colors),
+        Command::Checks { command: Some(ChecksCommand::Patterns), .. } => {
+            for s in maturity_checks::facts::signals::SIGNALS.iter() {
+                println!("{}", maturity_checks::facts::scan::compiled_pattern(s));
+            }
+            Ok(0)
+        }
+        Command::Accuracy(args) => accuracy::run(args, colors),
         Command::Schema => {
             print!("{}", maturity_core::scorecard::JSON_SCHEMA);
             Ok(0)

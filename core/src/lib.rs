@@ -4,6 +4,7 @@
 //! rendered by [`report`]. This crate knows nothing of terminals, colours, command lines or
 //! windows; the CLI and the desktop app are thin shells over it.
 
+pub mod accuracy;
 pub mod audit;
 pub mod report;
 pub mod roadmap;

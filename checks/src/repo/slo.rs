@@ -8,7 +8,7 @@ use crate::model::{Evidence, Finding, fmt_num};
 
 pub const AVAILABILITY_MEASURE: &str = "slo.availability_objective";
 pub const AVAILABILITY_DEFAULT: f64 = 99.9;
-pub const LATENCY_MEASURE: &str = "slo.latency_threshold_ms";
+pub const LATENCY_MEASURE: &str = "http.response_time_ms";
 pub const LATENCY_DEFAULT: f64 = 100.0;
 
 fn evidence(slos: &[&Slo]) -> Vec<Evidence> {

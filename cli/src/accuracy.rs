@@ -1,0 +1,116 @@
+//! `maturity accuracy`: audit local checkouts of labelled repositories and print how often the
+//! item verdicts agree with the hand labels (exit 1 below the target).
+
+use crate::term::{Colors, bold, dim, new_table};
+use crate::{Failure, ListFormat};
+use clap::Args;
+use comfy_table::{Cell, CellAlignment};
+use maturity_checks::facts::NoProgress;
+use maturity_core::accuracy::{self, LabelFile, RepoComparison};
+use maturity_core::{AuditOptions, Roadmap};
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct AccuracyArgs {
+    /// Folder of label files named `<owner>+<name>.toml`.
+    #[arg(long, default_value = "checks/accuracy/labels")]
+    labels: PathBuf,
+    /// Folder holding a checkout of each labelled repository, named `<owner>+<name>`.
+    #[arg(long)]
+    checkouts: PathBuf,
+    /// Required share of exact agreement, in percent.
+    #[arg(long, default_value_t = 85.0)]
+    target: f64,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    format: ListFormat,
+}
+
+pub fn run(args: AccuracyArgs, colors: Colors) -> Result<u8, Failure> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&args.labels)
+        .map_err(|e| Failure::input(format!("cannot read labels folder {}: {e}", args.labels.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Failure::input(format!("no label files in {}", args.labels.display())));
+    }
+    let roadmap = Roadmap::default_roadmap();
+    let mut results: Vec<RepoComparison> = Vec::new();
+    let mut warnings = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file)?;
+        let labels = LabelFile::parse(&text).map_err(|e| Failure::input(format!("{}: {e}", file.display())))?;
+        let slug = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let checkout = args.checkouts.join(&slug);
+        if !checkout.is_dir() {
+            return Err(Failure::input(format!("no checkout of {} at {}", labels.repository, checkout.display())));
+        }
+        let card = maturity_core::audit(&checkout, &roadmap, &AuditOptions::default(), &NoProgress).map_err(|e| Failure::input(e.to_string()))?;
+        if card.repository.commit.as_deref() != Some(labels.commit.as_str()) {
+            warnings.push(format!(
+                "{}: the checkout is at {}, the labels describe {}",
+                slug,
+                card.repository.commit.as_deref().unwrap_or("no commit"),
+                labels.commit
+            ));
+        }
+        results.push(accuracy::compare(&labels, &card));
+    }
+    let (agreed, total, pass_on_fail) = accuracy::totals(&results);
+    let share = if total == 0 { 0.0 } else { agreed as f64 * 100.0 / total as f64 };
+    let met = share >= args.target && pass_on_fail == 0;
+    if args.format == ListFormat::Json {
+        let v = serde_json::json!({"agreed": agreed, "total": total, "percent": share, "pass_on_fail": pass_on_fail, "target": args.target, "met": met, "repositories": results, "warnings": warnings});
+        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| Failure::input(e.to_string()))?);
+        return Ok(if met { 0 } else { 1 });
+    }
+    let c = colors.stdout;
+    println!("{}\n", bold(&format!("Agreement with hand labels: {} repositories, {total} item labels", results.len()), c));
+    let mut t = new_table(c);
+    t.set_header(vec!["repository", "commit", "agree", "", "pass where label is fail"]);
+    for r in &results {
+        t.add_row(vec![
+            Cell::new(r.repository.trim_start_matches("https://github.com/")),
+            Cell::new(&r.commit[..r.commit.len().min(10)]),
+            Cell::new(format!("{}/{}", r.agreed(), r.items.len())).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.0} %", r.agreed() as f64 * 100.0 / r.items.len().max(1) as f64)).set_alignment(CellAlignment::Right),
+            Cell::new(r.pass_on_fail()).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    t.add_row(vec![Cell::new("total"), Cell::new(""), Cell::new(format!("{agreed}/{total}")), Cell::new(format!("{share:.1} %")), Cell::new(pass_on_fail)]);
+    println!("{t}\n");
+    // per item
+    let mut t = new_table(c);
+    t.set_header(vec!["item", "agree", "verdicts (label→tool) that differ"]);
+    let ids: Vec<String> = roadmap.items.iter().map(|i| i.id.clone()).collect();
+    for id in &ids {
+        let rows: Vec<(&RepoComparison, &accuracy::ItemComparison)> =
+            results.iter().filter_map(|r| r.items.iter().find(|i| &i.item == id).map(|i| (r, i))).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let ok = rows.iter().filter(|(_, i)| i.agree).count();
+        let diffs: Vec<String> = rows
+            .iter()
+            .filter(|(_, i)| !i.agree)
+            .map(|(r, i)| format!("{} {}→{}", short(&r.repository), i.label, i.tool))
+            .collect();
+        t.add_row(vec![Cell::new(id), Cell::new(format!("{ok}/{}", rows.len())), Cell::new(diffs.join(", "))]);
+    }
+    println!("{t}\n");
+    for w in &warnings {
+        println!("{}", dim(&format!("note: {w}"), c));
+    }
+    let verdict = format!(
+        "{share:.1} % exact agreement (target {:.0} %), {pass_on_fail} pass where the label is fail: {}",
+        args.target,
+        if met { "target met" } else { "target NOT met" }
+    );
+    println!("{}", bold(&verdict, c));
+    Ok(if met { 0 } else { 1 })
+}
+
+fn short(repo: &str) -> String {
+    repo.trim_start_matches("https://github.com/").to_string()
+}
