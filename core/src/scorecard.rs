@@ -37,6 +37,93 @@ pub struct Scorecard {
     /// Files that could not be read or parsed.
     pub problems: Vec<Problem>,
     pub notes: Vec<String>,
+    /// Id of the run in the history store, once stored.
+    #[serde(default)]
+    pub run_id: Option<i64>,
+    /// Progress against the roadmap's weeks, when it has a start date.
+    #[serde(default)]
+    pub schedule: Option<crate::schedule::Schedule>,
+    /// Waivers of `.maturity.toml`, active or expired.
+    #[serde(default)]
+    pub waivers: Vec<WaiverState>,
+    /// Items the repository requires to pass.
+    #[serde(default)]
+    pub must_pass: Vec<MustPass>,
+    /// What changed since the previous stored run of the same repository and roadmap.
+    #[serde(default)]
+    pub change: Option<Change>,
+    /// Delivery figures estimated from git history.
+    #[serde(default)]
+    pub delivery: DeliverySummary,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WaiverState {
+    pub target: String,
+    pub reason: String,
+    pub owner: String,
+    pub expires: String,
+    pub active: bool,
+    /// Checks the waiver was applied to.
+    pub applied: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MustPass {
+    pub item: String,
+    pub status: Status,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StatusChange {
+    pub id: String,
+    pub title: String,
+    pub from: Status,
+    pub to: Status,
+    /// The item's score before and after.
+    pub from_score: Option<f64>,
+    pub to_score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CheckChange {
+    pub item: String,
+    pub id: String,
+    pub from: Status,
+    pub to: Status,
+    /// The new finding.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Change {
+    pub previous_run: Option<i64>,
+    pub previous_at: String,
+    pub previous_commit: Option<String>,
+    pub score_delta: f64,
+    pub level_delta: i64,
+    pub coverage_delta: f64,
+    pub items: Vec<StatusChange>,
+    pub checks: Vec<CheckChange>,
+    /// Items that became open (fail or partial).
+    pub new_risks: Vec<String>,
+    /// Items that were open and now pass or are waived.
+    pub resolved_risks: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct DeliverySummary {
+    pub window_days: i64,
+    pub commits: usize,
+    pub contributors: usize,
+    pub lead_time_days: Option<f64>,
+    pub merged_changes: usize,
+    pub releases: usize,
+    pub releases_per_week: Option<f64>,
+    pub change_failure_rate: Option<f64>,
+    /// Human-readable lines, each noting it is an estimate.
+    pub lines: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -49,6 +136,10 @@ pub struct ToolInfo {
 pub struct RepositoryInfo {
     /// The audited path as given.
     pub path: String,
+    /// What identifies the repository across runs: its canonical remote, else `path:` and its
+    /// absolute path.
+    #[serde(default)]
+    pub identity: String,
     /// A short name: the remote's last segment or the directory name.
     pub name: String,
     /// Canonical remote (`github.com/owner/name`), when the repository has one.
