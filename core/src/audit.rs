@@ -7,7 +7,10 @@
 
 use crate::roadmap::Roadmap;
 use crate::config::{RepoConfig, Waiver};
-use crate::scorecard::{DeliverySummary, FactsSummary, MustPass, RepositoryInfo, RoadmapInfo, SCHEMA, Scorecard, ToolInfo, WaiverState};
+use crate::scorecard::{
+    AdrInfo, DeliverableInfo, DeliverySummary, DocumentInfo, FactsSummary, Inventory, MustPass, PartInfo, PipelineInfo, RepositoryInfo,
+    RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo, WaiverState,
+};
 use crate::scoring;
 use maturity_checks::facts::git::{GitState, canonical_remote};
 use maturity_checks::facts::{self, CollectError, CollectOptions, EvidenceInput, Progress, RepoFacts};
@@ -221,6 +224,63 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
         must_pass,
         change: None,
         delivery: delivery_summary(repo),
+        inventory: inventory(repo),
+        deliverables: roadmap
+            .deliverables
+            .iter()
+            .map(|d| DeliverableInfo {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                parts: d.parts.iter().map(|p| PartInfo { title: p.title.clone(), items: p.items.clone(), metrics: p.metrics.clone() }).collect(),
+            })
+            .collect(),
+    }
+}
+
+fn inventory(repo: &RepoFacts) -> Inventory {
+    use maturity_checks::facts::Location;
+    let own = |l: Location| matches!(l, Location::Project | Location::Test);
+    Inventory {
+        pipelines: repo
+            .ci
+            .pipelines
+            .iter()
+            .map(|p| PipelineInfo { system: p.system.label().into(), path: p.path.clone(), jobs: p.jobs.len(), pull_requests: p.pr.runs() })
+            .collect(),
+        scans: maturity_checks::repo::security::chosen_scans(repo)
+            .iter()
+            .map(|s| ScanInfo {
+                path: s.path.clone(),
+                tools: s.tools.clone(),
+                critical: s.counts.critical,
+                high: s.counts.high,
+                medium: s.counts.medium,
+                low: s.counts.low,
+            })
+            .collect(),
+        adrs: repo
+            .adr
+            .records
+            .iter()
+            .map(|r| AdrInfo {
+                path: r.path.clone(),
+                title: r.title.clone().unwrap_or_else(|| r.path.clone()),
+                status: r.status.clone().unwrap_or_else(|| "no status".into()),
+                date: r.date.clone(),
+            })
+            .collect(),
+        documents: repo
+            .docs
+            .docs
+            .iter()
+            .filter(|d| own(d.location))
+            .map(|d| DocumentInfo { kind: d.kind.label().into(), path: d.path.clone(), title: d.title.clone() })
+            .collect(),
+        diagrams: repo.docs.diagrams.iter().filter(|(_, l)| own(*l)).map(|(p, _)| p.clone()).collect(),
+        slos: maturity_checks::repo::slo::project_slos(repo)
+            .iter()
+            .map(|s| SloInfo { name: s.name.clone(), path: s.path.clone(), format: s.format.label().into(), objective: s.objective, threshold_ms: s.threshold_ms })
+            .collect(),
     }
 }
 

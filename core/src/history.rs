@@ -299,6 +299,21 @@ impl Store {
             .optional()?)
     }
 
+    /// Score and items done for each run of a repository with this roadmap, oldest first (for the
+    /// readout's trend and burn-up charts).
+    pub fn points(&self, identity: &str, roadmap_id: &str, limit: usize) -> Result<Vec<(i64, String, f64, usize)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT * FROM (
+                SELECT runs.id, finished_at, score,
+                       (SELECT count(*) FROM item_results WHERE run_id = runs.id AND status IN ('pass', 'waived')) AS done
+                FROM runs JOIN repositories ON repositories.id = runs.repository_id
+                WHERE identity = ?1 AND roadmap_id = ?2 ORDER BY finished_at DESC, runs.id DESC LIMIT ?3)
+             ORDER BY finished_at, id",
+        )?;
+        let rows = stmt.query_map(params![identity, roadmap_id, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? as usize)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every repository with its latest run and score trend (up to `trend` newest runs).
     pub fn repositories(&self, trend: usize) -> Result<Vec<RepositorySummary>, StoreError> {
         let mut stmt = self.conn.prepare(

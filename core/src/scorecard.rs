@@ -55,6 +55,78 @@ pub struct Scorecard {
     /// Delivery figures estimated from git history.
     #[serde(default)]
     pub delivery: DeliverySummary,
+    /// What the evidence consists of (pipelines, scan reports, decision records, documents, SLOs).
+    #[serde(default)]
+    pub inventory: Inventory,
+    /// The roadmap's demo deliverables, which structure the leadership readout.
+    #[serde(default)]
+    pub deliverables: Vec<DeliverableInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Inventory {
+    pub pipelines: Vec<PipelineInfo>,
+    pub scans: Vec<ScanInfo>,
+    pub adrs: Vec<AdrInfo>,
+    pub documents: Vec<DocumentInfo>,
+    pub diagrams: Vec<String>,
+    pub slos: Vec<SloInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PipelineInfo {
+    pub system: String,
+    pub path: String,
+    pub jobs: usize,
+    pub pull_requests: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScanInfo {
+    pub path: String,
+    pub tools: Vec<String>,
+    pub critical: u64,
+    pub high: u64,
+    pub medium: u64,
+    pub low: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AdrInfo {
+    pub path: String,
+    pub title: String,
+    pub status: String,
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DocumentInfo {
+    pub kind: String,
+    pub path: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SloInfo {
+    pub name: String,
+    pub path: String,
+    pub format: String,
+    pub objective: Option<f64>,
+    pub threshold_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeliverableInfo {
+    pub id: String,
+    pub title: String,
+    pub parts: Vec<PartInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PartInfo {
+    pub title: String,
+    pub items: Vec<String>,
+    pub metrics: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -183,6 +255,9 @@ pub struct PhaseResult {
     /// Share of the phase's items done, 0–1.
     pub completion: f64,
     pub complete: bool,
+    /// The phase's tasks and the items each delivers.
+    #[serde(default)]
+    pub tasks: Vec<PartInfo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -233,6 +308,9 @@ pub struct MetricResult {
     pub target: TargetInfo,
     pub message: String,
     pub evidence: Vec<Evidence>,
+    /// The built-in measure that read the figure.
+    #[serde(default)]
+    pub measure: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
