@@ -315,8 +315,13 @@ pub fn delivery(repo: &RepoFacts) -> Delivery {
     let git = &repo.git;
     let head_time = git.commits.first().map(|c| c.commit_time).unwrap_or(0);
     let since = head_time - CHANGE_WINDOW_DAYS * 86_400;
-    let mut leads: Vec<f64> =
-        git.changes.iter().map(|c| (c.merged_at - c.first_authored_at).max(0) as f64 / 86_400.0).collect();
+    // a squash merge that rewrote the author date carries no timing: leave it out
+    let mut leads: Vec<f64> = git
+        .changes
+        .iter()
+        .filter(|c| c.merged_at > c.first_authored_at)
+        .map(|c| (c.merged_at - c.first_authored_at) as f64 / 86_400.0)
+        .collect();
     leads.sort_by(f64::total_cmp);
     let lead_time_days = (leads.len() >= 3).then(|| (leads[leads.len() / 2], leads.len()));
     let releases = git.tags.iter().filter(|t| is_release_tag(t) && t.time >= since && t.time <= head_time).count();
@@ -342,7 +347,7 @@ fn lead_time(repo: &RepoFacts) -> Measurement {
     let d = delivery(repo);
     match d.lead_time_days {
         Some((days, n)) => {
-            let newest = &repo.git.changes[0];
+            let newest = repo.git.changes.iter().find(|c| c.merged_at > c.first_authored_at).unwrap_or(&repo.git.changes[0]);
             Measurement::Value {
                 value: (days * 100.0).round() / 100.0,
                 evidence: vec![Evidence::Commit {
@@ -355,7 +360,7 @@ fn lead_time(repo: &RepoFacts) -> Measurement {
         }
         None => metrics_file_broken(repo).unwrap_or_else(|| {
             Measurement::Missing(format!(
-                "too few merged changes in the last {} days of git history to estimate lead time ({} found; a shallow clone has none); {METRICS_FILE_HOW} with `lead_time_days`",
+                "too few merged changes with their own commit dates in the last {} days of git history to estimate lead time ({} merged; squash merges carry no timing and a shallow clone has none); {METRICS_FILE_HOW} with `lead_time_days`",
                 d.window_days,
                 repo.git.changes.len()
             ))
@@ -367,9 +372,13 @@ fn lead_time(repo: &RepoFacts) -> Measurement {
 pub fn describe_delivery(d: &Delivery) -> Vec<String> {
     let mut out = Vec::new();
     if let Some((days, n)) = d.lead_time_days {
+        let span = if days < 1.0 {
+            format!("{} hours", fmt_num((days * 240.0).round() / 10.0))
+        } else {
+            format!("{} days", fmt_num((days * 10.0).round() / 10.0))
+        };
         out.push(format!(
-            "lead time for changes: {} days (median of {n} merged changes)",
-            fmt_num((days * 10.0).round() / 10.0)
+            "lead time for changes: {span} (median of {n} merged changes whose branch kept its commit dates)"
         ));
     }
     if let Some((per_week, n)) = d.deploys_per_week {

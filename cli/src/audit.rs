@@ -79,14 +79,23 @@ pub fn load_roadmap(path: Option<&Path>, colors: Colors) -> Result<Roadmap, Fail
 /// Reads `.maturity.toml`; its errors (with file, line and column) stop the audit.
 fn load_config(root: &Path, colors: Colors) -> Result<RepoConfig, Failure> {
     let loaded = config::load(root);
-    let errors: Vec<String> =
-        loaded.diagnostics.iter().filter(|d| d.severity == maturity_core::roadmap::Severity::Error).map(|d| d.to_string()).collect();
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == maturity_core::roadmap::Severity::Error)
+        .map(|d| d.to_string())
+        .collect();
     for d in loaded.diagnostics.iter().filter(|d| d.severity == maturity_core::roadmap::Severity::Warning) {
         term::warning(&d.to_string(), colors);
     }
     match loaded.config {
         Some(c) if errors.is_empty() => Ok(c),
-        _ => Err(Failure::input(format!("{} has {} error(s)\n  {}", config::FILE_NAME, errors.len(), errors.join("\n  ")))),
+        _ => Err(Failure::input(format!(
+            "{} has {} error(s)\n  {}",
+            config::FILE_NAME,
+            errors.len(),
+            errors.join("\n  ")
+        ))),
     }
 }
 
@@ -172,7 +181,12 @@ fn record(store: &mut Store, card: &mut maturity_core::Scorecard, colors: Colors
     }
 }
 
-fn render(card: &maturity_core::Scorecard, format: OutputFormat, colors: Colors, store: Option<&Store>) -> Result<String, Failure> {
+fn render(
+    card: &maturity_core::Scorecard,
+    format: OutputFormat,
+    colors: Colors,
+    store: Option<&Store>,
+) -> Result<String, Failure> {
     let fmt = match format {
         OutputFormat::Table => return Ok(term::scorecard(card, colors.stdout)),
         OutputFormat::Json => Format::Json,
@@ -198,7 +212,10 @@ fn finish(args: &AuditArgs, text: &str, card: &maturity_core::Scorecard, colors:
     }
     let failing: Vec<&str> = card.must_pass.iter().filter(|m| !m.ok).map(|m| m.item.as_str()).collect();
     if !failing.is_empty() {
-        term::error(&format!("must-pass item(s) not passing: {} (see must_pass in .maturity.toml)", failing.join(", ")), colors);
+        term::error(
+            &format!("must-pass item(s) not passing: {} (see must_pass in .maturity.toml)", failing.join(", ")),
+            colors,
+        );
         code = 1;
     }
     Ok(code)

@@ -21,7 +21,10 @@ pub struct StoreArgs {
 
 impl StoreArgs {
     pub fn path(&self) -> Result<PathBuf, Failure> {
-        self.store.clone().or_else(history::default_path).ok_or_else(|| Failure::input("no data directory: pass --store PATH"))
+        self.store
+            .clone()
+            .or_else(history::default_path)
+            .ok_or_else(|| Failure::input("no data directory: pass --store PATH"))
     }
 
     pub fn open(&self) -> Result<Store, Failure> {
@@ -69,7 +72,9 @@ pub fn points(store: &Store, card: &Scorecard) -> Vec<RunPoint> {
         .into_iter()
         .filter(|(id, ..)| card.run_id.is_none_or(|r| *id <= r))
         .map(|(_, date, score, done)| {
-            let week = start.zip(date.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok())).map(|(s, d)| maturity_core::schedule::week_of(s, d));
+            let week = start
+                .zip(date.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok()))
+                .map(|(s, d)| maturity_core::schedule::week_of(s, d));
             RunPoint { date, score, week, done }
         })
         .collect()
@@ -149,7 +154,12 @@ pub fn history(args: HistoryArgs, colors: Colors) -> Result<u8, Failure> {
     }
     println!("{t}");
     let scores: Vec<f64> = runs.iter().map(|r| r.score).collect();
-    println!("\ntrend {}  {} → {}", spark(&scores), scores.first().copied().unwrap_or(0.0), scores.last().copied().unwrap_or(0.0));
+    println!(
+        "\ntrend {}  {} → {}",
+        spark(&scores),
+        scores.first().copied().unwrap_or(0.0),
+        scores.last().copied().unwrap_or(0.0)
+    );
     Ok(0)
 }
 
@@ -169,20 +179,29 @@ pub struct DiffArgs {
 }
 
 fn load(store: &Store, id: i64) -> Result<Scorecard, Failure> {
-    store.scorecard(id).map_err(|e| Failure::input(e.to_string()))?.ok_or_else(|| Failure::input(format!("no run {id} in {}", store.path().display())))
+    store
+        .scorecard(id)
+        .map_err(|e| Failure::input(e.to_string()))?
+        .ok_or_else(|| Failure::input(format!("no run {id} in {}", store.path().display())))
 }
 
 pub fn diff(args: DiffArgs, colors: Colors) -> Result<u8, Failure> {
     let store = args.store.open()?;
     let (a, b) = match (args.run_a, args.run_b) {
         (Some(a), Some(b)) => (a, b),
-        (Some(_), None) | (None, Some(_)) => return Err(Failure::input("give two run ids, or none to compare the last two runs")),
+        (Some(_), None) | (None, Some(_)) => {
+            return Err(Failure::input("give two run ids, or none to compare the last two runs"));
+        }
         (None, None) => {
             let identity = identity_of(&args.path);
             let runs = store.runs(Some(&identity), 2).map_err(|e| Failure::input(e.to_string()))?;
             match runs.as_slice() {
                 [a, b] => (a.id, b.id),
-                _ => return Err(Failure::input(format!("fewer than two stored runs of {identity}; run `maturity audit` twice"))),
+                _ => {
+                    return Err(Failure::input(format!(
+                        "fewer than two stored runs of {identity}; run `maturity audit` twice"
+                    )));
+                }
             }
         }
     };
@@ -195,9 +214,18 @@ pub fn diff(args: DiffArgs, colors: Colors) -> Result<u8, Failure> {
     let c = colors.stdout;
     println!(
         "{}",
-        bold(&format!("Run {a} ({}) → run {b} ({})", &old.generated_at[..old.generated_at.len().min(10)], &new.generated_at[..new.generated_at.len().min(10)]), c)
+        bold(
+            &format!(
+                "Run {a} ({}) → run {b} ({})",
+                &old.generated_at[..old.generated_at.len().min(10)],
+                &new.generated_at[..new.generated_at.len().min(10)]
+            ),
+            c
+        )
     );
-    let commit = |s: &Scorecard| s.repository.commit.as_deref().map(|x| x[..x.len().min(10)].to_string()).unwrap_or_else(|| "no commit".into());
+    let commit = |s: &Scorecard| {
+        s.repository.commit.as_deref().map(|x| x[..x.len().min(10)].to_string()).unwrap_or_else(|| "no commit".into())
+    };
     println!("commits {} → {}", commit(&old), commit(&new));
     println!(
         "score {} → {} ({:+.1}) · level {} → {} · assessed {} → {}",
@@ -223,7 +251,11 @@ pub fn diff(args: DiffArgs, colors: Colors) -> Result<u8, Failure> {
             Cell::new(format!("{} {}", i.id, i.title)),
             crate::term::status_cell(i.from, c),
             crate::term::status_cell(i.to, c),
-            Cell::new(format!("{} → {}", maturity_core::report::view::score(i.from_score), maturity_core::report::view::score(i.to_score))),
+            Cell::new(format!(
+                "{} → {}",
+                maturity_core::report::view::score(i.from_score),
+                maturity_core::report::view::score(i.to_score)
+            )),
         ]);
     }
     println!("\n{t}");
@@ -261,14 +293,17 @@ pub fn report(args: ReportArgs) -> Result<u8, Failure> {
     let store = args.store.open()?;
     let id = if args.run == "latest" {
         let identity = identity_of(&args.path);
-        store.runs(Some(&identity), 1).map_err(|e| Failure::input(e.to_string()))?.pop().map(|r| r.id).ok_or_else(|| {
-            Failure::input(format!("no stored audit of {identity}; run `maturity audit` first or pass --run ID"))
-        })?
+        store.runs(Some(&identity), 1).map_err(|e| Failure::input(e.to_string()))?.pop().map(|r| r.id).ok_or_else(
+            || Failure::input(format!("no stored audit of {identity}; run `maturity audit` first or pass --run ID")),
+        )?
     } else {
-        args.run.parse::<i64>().map_err(|_| Failure::input(format!("--run must be a run id or `latest`, not `{}`", args.run)))?
+        args.run
+            .parse::<i64>()
+            .map_err(|_| Failure::input(format!("--run must be a run id or `latest`, not `{}`", args.run)))?
     };
     let card = load(&store, id)?;
     let history = points(&store, &card);
-    let text = report::render_with_history(&card, args.format.format(), &history).map_err(|e| Failure::input(e.to_string()))?;
+    let text = report::render_with_history(&card, args.format.format(), &history)
+        .map_err(|e| Failure::input(e.to_string()))?;
     crate::audit::write_output(args.output.as_deref(), &text, &card)
 }

@@ -116,7 +116,12 @@ mod tests {
 
     #[test]
     fn exact_agreement_and_pass_on_fail() {
-        let card = evaluate(&RepoFacts::from_memory(&[]), &Roadmap::default_roadmap(), &crate::audit::Policy::default(), &NoProgress);
+        let card = evaluate(
+            &RepoFacts::from_memory(&[]),
+            &Roadmap::default_roadmap(),
+            &crate::audit::Policy::default(),
+            &NoProgress,
+        );
         let mut text = String::from("repository = \"r\"\ncommit = \"c\"\nkind = \"library\"\n");
         text.push_str(
             "[items.\"6.1\"]\nlabel = \"fail\"\n[items.\"1.1\"]\nlabel = \"n/a\"\n[items.\"6.3\"]\nlabel = \"pass\"\n",

@@ -5,11 +5,11 @@
 //! remainder, usable on hand-built facts. A check that panics becomes an `unknown` finding naming
 //! the check, so one bug cannot take an audit (or its stored history) down.
 
-use crate::roadmap::Roadmap;
 use crate::config::{RepoConfig, Waiver};
+use crate::roadmap::Roadmap;
 use crate::scorecard::{
-    AdrInfo, DeliverableInfo, DeliverySummary, DocumentInfo, FactsSummary, Inventory, MustPass, PartInfo, PipelineInfo, RepositoryInfo,
-    RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo, WaiverState,
+    AdrInfo, DeliverableInfo, DeliverySummary, DocumentInfo, FactsSummary, Inventory, MustPass, PartInfo, PipelineInfo,
+    RepositoryInfo, RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo, WaiverState,
 };
 use crate::scoring;
 use maturity_checks::facts::git::{GitState, canonical_remote};
@@ -94,12 +94,21 @@ fn run_check(check: &dyn Check, cx: &Context) -> Finding {
 
 /// Applies an active waiver to a finding of `check` in `item`; returns the waiver's index.
 fn waive(finding: &mut Finding, check: &str, item: &str, policy: &Policy, today: &str) -> Option<usize> {
-    let (n, w) = policy.waivers.iter().enumerate().find(|(_, w)| (w.target == check || w.target == item) && w.is_active(today))?;
+    let (n, w) = policy
+        .waivers
+        .iter()
+        .enumerate()
+        .find(|(_, w)| (w.target == check || w.target == item) && w.is_active(today))?;
     if finding.status == maturity_checks::model::Status::Pass {
         return None;
     }
     let found = finding.message.trim_end_matches('.').to_string();
-    finding.message = format!("Waived by {} until {}: {}. The check found: {found}.", w.owner, w.expires, w.reason.trim_end_matches('.'));
+    finding.message = format!(
+        "Waived by {} until {}: {}. The check found: {found}.",
+        w.owner,
+        w.expires,
+        w.reason.trim_end_matches('.')
+    );
     finding.status = maturity_checks::model::Status::Waived;
     finding.score = 0.0;
     Some(n)
@@ -148,7 +157,13 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
                 .iter()
                 .map(|(check, finding, weight)| {
                     let meta = check.meta();
-                    scoring::Evaluated { id: meta.id, title: meta.title, remediation: meta.remediation, weight: *weight, finding }
+                    scoring::Evaluated {
+                        id: meta.id,
+                        title: meta.title,
+                        remediation: meta.remediation,
+                        weight: *weight,
+                        finding,
+                    }
                 })
                 .collect();
             scoring::item(item, &evaluated)
@@ -189,7 +204,10 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
         .collect::<Vec<_>>();
     let mut notes = notes(repo);
     for w in waivers.iter().filter(|w| !w.active) {
-        notes.push(format!("the waiver of {} expired on {} and no longer counts (owner: {})", w.target, w.expires, w.owner));
+        notes.push(format!(
+            "the waiver of {} expired on {} and no longer counts (owner: {})",
+            w.target, w.expires, w.owner
+        ));
     }
     Scorecard {
         schema: SCHEMA.to_string(),
@@ -231,7 +249,11 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
             .map(|d| DeliverableInfo {
                 id: d.id.clone(),
                 title: d.title.clone(),
-                parts: d.parts.iter().map(|p| PartInfo { title: p.title.clone(), items: p.items.clone(), metrics: p.metrics.clone() }).collect(),
+                parts: d
+                    .parts
+                    .iter()
+                    .map(|p| PartInfo { title: p.title.clone(), items: p.items.clone(), metrics: p.metrics.clone() })
+                    .collect(),
             })
             .collect(),
     }
@@ -245,7 +267,12 @@ fn inventory(repo: &RepoFacts) -> Inventory {
             .ci
             .pipelines
             .iter()
-            .map(|p| PipelineInfo { system: p.system.label().into(), path: p.path.clone(), jobs: p.jobs.len(), pull_requests: p.pr.runs() })
+            .map(|p| PipelineInfo {
+                system: p.system.label().into(),
+                path: p.path.clone(),
+                jobs: p.jobs.len(),
+                pull_requests: p.pr.runs(),
+            })
             .collect(),
         scans: maturity_checks::repo::security::chosen_scans(repo)
             .iter()
@@ -279,7 +306,13 @@ fn inventory(repo: &RepoFacts) -> Inventory {
         diagrams: repo.docs.diagrams.iter().filter(|(_, l)| own(*l)).map(|(p, _)| p.clone()).collect(),
         slos: maturity_checks::repo::slo::project_slos(repo)
             .iter()
-            .map(|s| SloInfo { name: s.name.clone(), path: s.path.clone(), format: s.format.label().into(), objective: s.objective, threshold_ms: s.threshold_ms })
+            .map(|s| SloInfo {
+                name: s.name.clone(),
+                path: s.path.clone(),
+                format: s.format.label().into(),
+                objective: s.objective,
+                threshold_ms: s.threshold_ms,
+            })
             .collect(),
     }
 }
@@ -294,7 +327,15 @@ fn delivery_summary(repo: &RepoFacts) -> DeliverySummary {
     authors.dedup();
     let mut lines = metrics::describe_delivery(&d);
     if !window.is_empty() {
-        lines.insert(0, format!("{} commits by {} people in the last {} days of history", window.len(), authors.len(), d.window_days));
+        lines.insert(
+            0,
+            format!(
+                "{} commits by {} people in the last {} days of history",
+                window.len(),
+                authors.len(),
+                d.window_days
+            ),
+        );
     }
     if repo.git.shallow {
         lines.push("the clone is shallow, so history figures are lower bounds".into());

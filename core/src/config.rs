@@ -103,7 +103,9 @@ fn date_of(d: &Spanned<toml::value::Datetime>) -> Option<String> {
 /// Resolves a path from the configuration inside `root`; `None` if it would leave it.
 pub fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
     let p = Path::new(rel);
-    if p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir)) {
+    if p.is_absolute()
+        || p.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir))
+    {
         return None;
     }
     let full = root.join(p);
@@ -136,7 +138,13 @@ pub fn load(root: &Path) -> Loaded {
         Ok(m) if m.len() > 1024 * 1024 => {
             return Loaded {
                 config: None,
-                diagnostics: vec![Diagnostic { file: FILE_NAME.into(), line: 1, column: 1, severity: Severity::Error, message: "is larger than 1 MiB".into() }],
+                diagnostics: vec![Diagnostic {
+                    file: FILE_NAME.into(),
+                    line: 1,
+                    column: 1,
+                    severity: Severity::Error,
+                    message: "is larger than 1 MiB".into(),
+                }],
             };
         }
         Ok(_) => {}
@@ -146,7 +154,13 @@ pub fn load(root: &Path) -> Loaded {
         Ok(bytes) => parse(&String::from_utf8_lossy(&bytes), FILE_NAME, root),
         Err(e) => Loaded {
             config: None,
-            diagnostics: vec![Diagnostic { file: FILE_NAME.into(), line: 1, column: 1, severity: Severity::Error, message: e.to_string() }],
+            diagnostics: vec![Diagnostic {
+                file: FILE_NAME.into(),
+                line: 1,
+                column: 1,
+                severity: Severity::Error,
+                message: e.to_string(),
+            }],
         },
     }
 }
@@ -327,13 +341,33 @@ expires = 2027-03-31
     #[test]
     fn untrusted_paths_and_bad_values_are_errors_with_positions() {
         for (name, text, want) in [
-            ("escape", "roadmap = \"../../etc/roadmap.toml\"\n", ".maturity.toml:1:11: error: roadmap path `../../etc/roadmap.toml` must stay inside"),
-            ("absolute", "[evidence]\ncoverage = \"/etc/passwd\"\n", ".maturity.toml:2:12: error: evidence path `/etc/passwd` must stay inside"),
+            (
+                "escape",
+                "roadmap = \"../../etc/roadmap.toml\"\n",
+                ".maturity.toml:1:11: error: roadmap path `../../etc/roadmap.toml` must stay inside",
+            ),
+            (
+                "absolute",
+                "[evidence]\ncoverage = \"/etc/passwd\"\n",
+                ".maturity.toml:2:12: error: evidence path `/etc/passwd` must stay inside",
+            ),
             ("unknown key", "run = \"rm -rf /\"\n", ".maturity.toml:1:1: error: unknown field `run`"),
             ("external checks are not configurable here", "[external]\ncommand = \"x\"\n", "unknown field `external`"),
-            ("waiver without owner", "[[waivers]]\nitem = \"1.1\"\nreason = \"r\"\nowner = \"\"\nexpires = 2027-01-01\n", ".maturity.toml:4:9: error: a waiver needs an owner"),
-            ("waiver with both", "[[waivers]]\nitem = \"1.1\"\ncheck = \"repo.ci.deployment_automated\"\nreason = \"r\"\nowner = \"o\"\nexpires = 2027-01-01\n", "exactly one of `item` or `check`"),
-            ("bad weight", "[weights.items]\n\"6.1\" = -2\n", ".maturity.toml:2:9: error: weight of item `6.1` must be a positive number"),
+            (
+                "waiver without owner",
+                "[[waivers]]\nitem = \"1.1\"\nreason = \"r\"\nowner = \"\"\nexpires = 2027-01-01\n",
+                ".maturity.toml:4:9: error: a waiver needs an owner",
+            ),
+            (
+                "waiver with both",
+                "[[waivers]]\nitem = \"1.1\"\ncheck = \"repo.ci.deployment_automated\"\nreason = \"r\"\nowner = \"o\"\nexpires = 2027-01-01\n",
+                "exactly one of `item` or `check`",
+            ),
+            (
+                "bad weight",
+                "[weights.items]\n\"6.1\" = -2\n",
+                ".maturity.toml:2:9: error: weight of item `6.1` must be a positive number",
+            ),
             ("unknown check", "[weights.checks]\n\"repo.x\" = 1\n", "unknown check `repo.x`"),
             ("bad start", "start = \"monday\"\n", ".maturity.toml:1:9:"),
             ("bad evidence kind", "[evidence]\npdf = \"x.pdf\"\n", "unknown evidence kind `pdf`"),

@@ -20,7 +20,14 @@ pub fn diff(old: &Scorecard, new: &Scorecard) -> Change {
     for n in &new.items {
         let Some(o) = old.item(&n.id) else { continue };
         if o.status != n.status || o.score != n.score {
-            items.push(StatusChange { id: n.id.clone(), title: n.title.clone(), from: o.status, to: n.status, from_score: o.score, to_score: n.score });
+            items.push(StatusChange {
+                id: n.id.clone(),
+                title: n.title.clone(),
+                from: o.status,
+                to: n.status,
+                from_score: o.score,
+                to_score: n.score,
+            });
         }
         if open(n.status) && !open(o.status) {
             new_risks.push(n.id.clone());
@@ -48,7 +55,13 @@ fn check_changes(old: &ItemResult, new: &ItemResult, out: &mut Vec<CheckChange>)
     for c in &new.checks {
         let from = old.checks.iter().find(|o| o.id == c.id).map(|o| o.status).unwrap_or(Status::NotAssessed);
         if from != c.status {
-            out.push(CheckChange { item: new.id.clone(), id: c.id.clone(), from, to: c.status, message: c.message.clone() });
+            out.push(CheckChange {
+                item: new.id.clone(),
+                id: c.id.clone(),
+                from,
+                to: c.status,
+                message: c.message.clone(),
+            });
         }
     }
 }

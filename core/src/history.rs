@@ -75,7 +75,9 @@ pub enum StoreError {
          upgrade maturity, or use another store with --store"
     )]
     TooNew { path: PathBuf, found: i64, known: i64 },
-    #[error("the history store {path} is not a maturity store (or is damaged): {detail}; use another store with --store")]
+    #[error(
+        "the history store {path} is not a maturity store (or is damaged): {detail}; use another store with --store"
+    )]
     NotAStore { path: PathBuf, detail: String },
     #[error("history store error: {0}")]
     Sql(#[from] rusqlite::Error),
@@ -139,12 +141,17 @@ impl Store {
     /// Opens an existing store without ever changing it (for readers such as the dashboard
     /// before the user agrees to an upgrade).
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
         let store = Store::configure(conn, path)?;
         let version = store.version()?;
         if version > MIGRATIONS.len() as i64 {
-            return Err(StoreError::TooNew { path: path.to_path_buf(), found: version, known: MIGRATIONS.len() as i64 });
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: MIGRATIONS.len() as i64,
+            });
         }
         Ok(store)
     }
@@ -179,9 +186,13 @@ impl Store {
         }
         if version == 0 {
             // an existing database that is not ours must not be written into
-            let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+            let tables: i64 =
+                tx.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
             if tables > 0 {
-                return Err(StoreError::NotAStore { path: self.path.clone(), detail: "it already holds other tables".into() });
+                return Err(StoreError::NotAStore {
+                    path: self.path.clone(),
+                    detail: "it already holds other tables".into(),
+                });
             }
         }
         for (n, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
@@ -223,7 +234,8 @@ impl Store {
         )?;
         let run_id = tx.last_insert_rowid();
         {
-            let mut item = tx.prepare("INSERT INTO item_results (run_id, item, status, score) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut item =
+                tx.prepare("INSERT INTO item_results (run_id, item, status, score) VALUES (?1, ?2, ?3, ?4)")?;
             let mut check = tx.prepare(
                 "INSERT INTO check_results (run_id, item, check_id, status, score, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
@@ -233,7 +245,8 @@ impl Store {
                     check.execute(params![run_id, i.id, c.id, c.status.as_str(), c.score, c.message])?;
                 }
             }
-            let mut metric = tx.prepare("INSERT INTO metric_results (run_id, metric, status, value) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut metric =
+                tx.prepare("INSERT INTO metric_results (run_id, metric, status, value) VALUES (?1, ?2, ?3, ?4)")?;
             for m in &card.metrics {
                 metric.execute(params![run_id, m.id, m.status.as_str(), m.value])?;
             }
@@ -257,7 +270,8 @@ impl Store {
         })
     }
 
-    const SUMMARY: &'static str = "SELECT runs.id, identity, name, finished_at, commit_sha, branch, roadmap_id, score, level, coverage
+    const SUMMARY: &'static str =
+        "SELECT runs.id, identity, name, finished_at, commit_sha, branch, roadmap_id, score, level, coverage
          FROM runs JOIN repositories ON repositories.id = runs.repository_id";
 
     /// Runs of one repository (or all), oldest first, at most `limit` of the newest.
@@ -276,11 +290,16 @@ impl Store {
         let json: Option<String> =
             self.conn.query_row("SELECT scorecard FROM runs WHERE id = ?1", [run_id], |r| r.get(0)).optional()?;
         let Some(json) = json else { return Ok(None) };
-        let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| StoreError::Unreadable(run_id, e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&json).map_err(|e| StoreError::Unreadable(run_id, e.to_string()))?;
         if value.get("schema").and_then(|s| s.as_str()) != Some(SCHEMA) {
-            return Err(StoreError::Unreadable(run_id, format!("schema {} is not {SCHEMA}", value.get("schema").unwrap_or(&serde_json::Value::Null))));
+            return Err(StoreError::Unreadable(
+                run_id,
+                format!("schema {} is not {SCHEMA}", value.get("schema").unwrap_or(&serde_json::Value::Null)),
+            ));
         }
-        let mut card: Scorecard = serde_json::from_value(value).map_err(|e| StoreError::Unreadable(run_id, e.to_string()))?;
+        let mut card: Scorecard =
+            serde_json::from_value(value).map_err(|e| StoreError::Unreadable(run_id, e.to_string()))?;
         card.run_id = Some(run_id);
         Ok(Some(card))
     }
@@ -301,7 +320,12 @@ impl Store {
 
     /// Score and items done for each run of a repository with this roadmap, oldest first (for the
     /// readout's trend and burn-up charts).
-    pub fn points(&self, identity: &str, roadmap_id: &str, limit: usize) -> Result<Vec<(i64, String, f64, usize)>, StoreError> {
+    pub fn points(
+        &self,
+        identity: &str,
+        roadmap_id: &str,
+        limit: usize,
+    ) -> Result<Vec<(i64, String, f64, usize)>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT * FROM (
                 SELECT runs.id, finished_at, score,
@@ -310,7 +334,9 @@ impl Store {
                 WHERE identity = ?1 AND roadmap_id = ?2 ORDER BY finished_at DESC, runs.id DESC LIMIT ?3)
              ORDER BY finished_at, id",
         )?;
-        let rows = stmt.query_map(params![identity, roadmap_id, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? as usize)))?;
+        let rows = stmt.query_map(params![identity, roadmap_id, limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? as usize))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -320,16 +346,28 @@ impl Store {
             "SELECT repositories.id, identity, name, remote, path, (SELECT count(*) FROM runs WHERE repository_id = repositories.id)
              FROM repositories ORDER BY name",
         )?;
-        let repos: Vec<(i64, String, String, Option<String>, Option<String>, i64)> =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect::<Result<_, _>>()?;
+        let repos: Vec<(i64, String, String, Option<String>, Option<String>, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .collect::<Result<_, _>>()?;
         let mut out = Vec::new();
-        let mut scores = self.conn.prepare("SELECT score FROM runs WHERE repository_id = ?1 ORDER BY finished_at DESC, id DESC LIMIT ?2")?;
+        let mut scores = self
+            .conn
+            .prepare("SELECT score FROM runs WHERE repository_id = ?1 ORDER BY finished_at DESC, id DESC LIMIT ?2")?;
         for (id, identity, name, remote, path, runs) in repos {
-            let mut trend_scores: Vec<f64> = scores.query_map(params![id, trend as i64], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let mut trend_scores: Vec<f64> =
+                scores.query_map(params![id, trend as i64], |r| r.get(0))?.collect::<Result<_, _>>()?;
             trend_scores.reverse();
             let latest = self.runs(Some(&identity), 1)?.pop();
             if let Some(latest) = latest {
-                out.push(RepositorySummary { identity, name, remote, path, runs: runs as usize, latest, trend: trend_scores });
+                out.push(RepositorySummary {
+                    identity,
+                    name,
+                    remote,
+                    path,
+                    runs: runs as usize,
+                    latest,
+                    trend: trend_scores,
+                });
             }
         }
         Ok(out)
@@ -344,7 +382,12 @@ mod tests {
     use maturity_checks::facts::{NoProgress, RepoFacts};
 
     fn card(identity: &str, score: f64) -> Scorecard {
-        let mut c = evaluate(&RepoFacts::from_memory(&[]), &Roadmap::default_roadmap(), &crate::audit::Policy::default(), &NoProgress);
+        let mut c = evaluate(
+            &RepoFacts::from_memory(&[]),
+            &Roadmap::default_roadmap(),
+            &crate::audit::Policy::default(),
+            &NoProgress,
+        );
         c.repository.identity = identity.to_string();
         c.score = score;
         c

@@ -63,8 +63,10 @@ pub fn week_of(start: Date, day: Date) -> i64 {
 pub fn compute(roadmap: &Roadmap, items: &[ItemResult], today: Date) -> Option<Schedule> {
     let start: Date = roadmap.start.as_deref()?.parse().ok()?;
     let week = week_of(start, today);
-    let current_phase = roadmap.phases.iter().find(|p| week >= p.weeks[0] as i64 && week <= p.weeks[1] as i64).map(|p| p.number);
-    let expected_level = roadmap.phases.iter().take_while(|p| (p.weeks[1] as i64) < week).map(|p| p.number).last().unwrap_or(0);
+    let current_phase =
+        roadmap.phases.iter().find(|p| week >= p.weeks[0] as i64 && week <= p.weeks[1] as i64).map(|p| p.number);
+    let expected_level =
+        roadmap.phases.iter().take_while(|p| (p.weeks[1] as i64) < week).map(|p| p.number).last().unwrap_or(0);
     let mut out = Vec::new();
     for item in items {
         let Some(phase) = roadmap.phases.iter().find(|p| p.items().contains(&item.id.as_str())) else { continue };
@@ -116,7 +118,14 @@ mod tests {
     #[test]
     fn weeks_and_paces() {
         let start: Date = "2026-09-07".parse().unwrap();
-        for (day, week) in [("2026-09-06", 0), ("2026-09-07", 1), ("2026-09-13", 1), ("2026-09-14", 2), ("2026-12-27", 16), ("2027-01-04", 18)] {
+        for (day, week) in [
+            ("2026-09-06", 0),
+            ("2026-09-07", 1),
+            ("2026-09-13", 1),
+            ("2026-09-14", 2),
+            ("2026-12-27", 16),
+            ("2027-01-04", 18),
+        ] {
             assert_eq!(week_of(start, day.parse().unwrap()), week, "{day}");
         }
         let mut roadmap = Roadmap::default_roadmap();

@@ -138,7 +138,15 @@ pub fn phases(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<PhaseResult> {
                 weeks: p.weeks,
                 complete: !ids.is_empty() && done == ids.len(),
                 items: ids,
-                tasks: p.tasks.iter().map(|t| crate::scorecard::PartInfo { title: t.title.clone(), items: t.items.clone(), metrics: Vec::new() }).collect(),
+                tasks: p
+                    .tasks
+                    .iter()
+                    .map(|t| crate::scorecard::PartInfo {
+                        title: t.title.clone(),
+                        items: t.items.clone(),
+                        metrics: Vec::new(),
+                    })
+                    .collect(),
                 done,
                 completion: round3(completion),
             }

@@ -54,8 +54,10 @@ pub fn render(card: &Scorecard) -> Result<String, super::RenderError> {
         let mut cases = Vec::new();
         for item in card.items.iter().filter(|i| i.area == area.id) {
             counts.tests += 1;
-            let details: Vec<String> = item.checks.iter().map(|c| format!("[{}] {}: {}", c.status, c.id, c.message)).collect();
-            let first_open = item.checks.iter().find(|c| matches!(c.status, Status::Fail | Status::Partial | Status::Unknown));
+            let details: Vec<String> =
+                item.checks.iter().map(|c| format!("[{}] {}: {}", c.status, c.id, c.message)).collect();
+            let first_open =
+                item.checks.iter().find(|c| matches!(c.status, Status::Fail | Status::Partial | Status::Unknown));
             let message = first_open.map(|c| c.message.clone()).or_else(|| item.next_step.clone()).unwrap_or_default();
             let outcome = match item.status {
                 Status::Pass => None,
@@ -69,11 +71,19 @@ pub fn render(card: &Scorecard) -> Result<String, super::RenderError> {
                 }
                 Status::NotAssessed | Status::Waived => {
                     counts.skipped += 1;
-                    let why = item.checks.first().map(|c| c.message.clone()).unwrap_or_else(|| "no check assesses this item".into());
+                    let why = item
+                        .checks
+                        .first()
+                        .map(|c| c.message.clone())
+                        .unwrap_or_else(|| "no check assesses this item".into());
                     Some(Outcome { tag: "skipped", kind: item.status.as_str(), message: why, detail: String::new() })
                 }
             };
-            let out: Vec<String> = item.checks.iter().flat_map(|c| c.evidence.iter().map(|e| format!("{}: {}", c.id, e.label()))).collect();
+            let out: Vec<String> = item
+                .checks
+                .iter()
+                .flat_map(|c| c.evidence.iter().map(|e| format!("{}: {}", c.id, e.label())))
+                .collect();
             let score = item.score.map(|s| format!(" ({s}/100)")).unwrap_or_default();
             cases.push(Case { name: format!("{} {}{score}", item.id, item.title), outcome, out: out.join("\n") });
         }

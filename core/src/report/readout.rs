@@ -159,11 +159,19 @@ struct Page<'a> {
 /// The page's Content-Security-Policy: nothing may load; only this stylesheet applies.
 pub fn csp() -> String {
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(CSS.as_bytes()));
-    format!("default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    format!(
+        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
 }
 
 fn item_line(i: &ItemResult) -> ItemLine {
-    ItemLine { id: i.id.clone(), title: i.title.clone(), status: status(i.status), score: view::score(i.score), line: clip(&view::item_line(i), 300) }
+    ItemLine {
+        id: i.id.clone(),
+        title: i.title.clone(),
+        status: status(i.status),
+        score: view::score(i.score),
+        line: clip(&view::item_line(i), 300),
+    }
 }
 
 fn metric_line(m: &MetricResult) -> MetricLine {
@@ -171,20 +179,32 @@ fn metric_line(m: &MetricResult) -> MetricLine {
         Some(_) => m.evidence.iter().map(|e| e.label()).collect::<Vec<_>>().join("; "),
         None => m.message.clone(),
     };
-    MetricLine { title: m.title.clone(), target: view::metric_target(m), value: view::metric_value(m), status: status(m.status), detail }
+    MetricLine {
+        title: m.title.clone(),
+        target: view::metric_target(m),
+        value: view::metric_value(m),
+        status: status(m.status),
+        detail,
+    }
 }
 
 /// Open items, worst first: must-pass failures, then items behind schedule, then by weight of
 /// the gap.
 fn risks(card: &Scorecard) -> Vec<Risk> {
-    let mut open: Vec<&ItemResult> = card.items.iter().filter(|i| matches!(i.status, Status::Fail | Status::Partial)).collect();
+    let mut open: Vec<&ItemResult> =
+        card.items.iter().filter(|i| matches!(i.status, Status::Fail | Status::Partial)).collect();
     let must = |i: &ItemResult| card.must_pass.iter().any(|m| m.item == i.id && !m.ok);
     let behind = |i: &ItemResult| {
-        card.schedule.as_ref().is_some_and(|s| s.items.iter().any(|x| x.id == i.id && x.pace == crate::schedule::Pace::Behind))
+        card.schedule
+            .as_ref()
+            .is_some_and(|s| s.items.iter().any(|x| x.id == i.id && x.pace == crate::schedule::Pace::Behind))
     };
     let gap = |i: &ItemResult| i.weight * (100.0 - i.score.unwrap_or(0.0)) * i.coverage.max(0.1);
     open.sort_by(|a, b| {
-        (must(b), behind(b)).cmp(&(must(a), behind(a))).then_with(|| gap(b).total_cmp(&gap(a))).then_with(|| a.id.cmp(&b.id))
+        (must(b), behind(b))
+            .cmp(&(must(a), behind(a)))
+            .then_with(|| gap(b).total_cmp(&gap(a)))
+            .then_with(|| a.id.cmp(&b.id))
     });
     open.into_iter()
         .take(6)
@@ -215,7 +235,9 @@ fn risks(card: &Scorecard) -> Vec<Risk> {
 
 fn summary(card: &Scorecard) -> Summary {
     let score_change = match &card.change {
-        Some(c) if c.score_delta != 0.0 => format!("{}{} since the previous audit", if c.score_delta > 0.0 { "+" } else { "" }, fmt_num(c.score_delta)),
+        Some(c) if c.score_delta != 0.0 => {
+            format!("{}{} since the previous audit", if c.score_delta > 0.0 { "+" } else { "" }, fmt_num(c.score_delta))
+        }
         Some(_) => "unchanged since the previous audit".into(),
         None => "first audit".into(),
     };
@@ -232,7 +254,12 @@ fn summary(card: &Scorecard) -> Summary {
         }
         None => (None, "no start date: set `start` in .maturity.toml".into()),
     };
-    let done = card.phases.iter().map(|p| format!("phase {} {}/{}", p.number, p.done, p.items.len())).collect::<Vec<_>>().join(", ");
+    let done = card
+        .phases
+        .iter()
+        .map(|p| format!("phase {} {}/{}", p.number, p.done, p.items.len()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sentence = format!(
         "{} scores {} out of 100 on the items that could be assessed ({} of the roadmap), at maturity level {}. Items done by phase: {}.",
         card.repository.name,
@@ -280,7 +307,8 @@ fn change(card: &Scorecard) -> Option<ChangeView> {
     if c.items.is_empty() {
         parts.push("No item changed status.".into());
     }
-    let rows = c.items.iter().filter(|i| i.from != i.to).map(|i| (title(&i.id), status(i.from), status(i.to))).collect();
+    let rows =
+        c.items.iter().filter(|i| i.from != i.to).map(|i| (title(&i.id), status(i.from), status(i.to))).collect();
     Some(ChangeView { headline: parts.join(" "), rows })
 }
 
@@ -293,18 +321,45 @@ fn blocks(card: &Scorecard, items: &[&ItemResult], metrics: &[&MetricResult]) ->
         out.push(Block {
             title: "Pipelines".into(),
             header: vec!["System".into(), "File".into(), "Jobs".into(), "Runs for pull requests".into()],
-            rows: inv.pipelines.iter().map(|p| vec![p.system.clone(), p.path.clone(), p.jobs.to_string(), if p.pull_requests { "yes" } else { "no" }.into()]).collect(),
+            rows: inv
+                .pipelines
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.system.clone(),
+                        p.path.clone(),
+                        p.jobs.to_string(),
+                        if p.pull_requests { "yes" } else { "no" }.into(),
+                    ]
+                })
+                .collect(),
             empty: "No CI pipeline was found.".into(),
         });
     }
     if uses("repo.security.") {
         out.push(Block {
             title: "Scan reports".into(),
-            header: vec!["Report".into(), "Tools".into(), "Critical".into(), "High".into(), "Medium".into(), "Low".into()],
+            header: vec![
+                "Report".into(),
+                "Tools".into(),
+                "Critical".into(),
+                "High".into(),
+                "Medium".into(),
+                "Low".into(),
+            ],
             rows: inv
                 .scans
                 .iter()
-                .map(|s| vec![s.path.clone(), s.tools.join(", "), s.critical.to_string(), s.high.to_string(), s.medium.to_string(), s.low.to_string()])
+                .map(|s| {
+                    vec![
+                        s.path.clone(),
+                        s.tools.join(", "),
+                        s.critical.to_string(),
+                        s.high.to_string(),
+                        s.medium.to_string(),
+                        s.low.to_string(),
+                    ]
+                })
                 .collect(),
             empty: "No SARIF or Trivy report was provided (pass --evidence sarif=PATH or trivy=PATH).".into(),
         });
@@ -313,14 +368,20 @@ fn blocks(card: &Scorecard, items: &[&ItemResult], metrics: &[&MetricResult]) ->
         out.push(Block {
             title: "Architecture decision records".into(),
             header: vec!["Decision".into(), "Status".into(), "Date".into(), "File".into()],
-            rows: inv.adrs.iter().map(|a| vec![a.title.clone(), a.status.clone(), a.date.clone().unwrap_or_default(), a.path.clone()]).collect(),
+            rows: inv
+                .adrs
+                .iter()
+                .map(|a| vec![a.title.clone(), a.status.clone(), a.date.clone().unwrap_or_default(), a.path.clone()])
+                .collect(),
             empty: "No decision records were found.".into(),
         });
         out.push(Block {
             title: "Diagrams".into(),
             header: vec!["File".into()],
             rows: inv.diagrams.iter().map(|d| vec![d.clone()]).collect(),
-            empty: "No architecture diagram was found (PlantUML, Mermaid, draw.io, Structurizr or architecture images).".into(),
+            empty:
+                "No architecture diagram was found (PlantUML, Mermaid, draw.io, Structurizr or architecture images)."
+                    .into(),
         });
     }
     if uses("repo.docs.") || uses("repo.governance.") {
@@ -334,7 +395,13 @@ fn blocks(card: &Scorecard, items: &[&ItemResult], metrics: &[&MetricResult]) ->
     if uses("repo.slo.") {
         out.push(Block {
             title: "Service level objectives".into(),
-            header: vec!["Objective".into(), "Format".into(), "Target".into(), "Latency threshold".into(), "File".into()],
+            header: vec![
+                "Objective".into(),
+                "Format".into(),
+                "Target".into(),
+                "Latency threshold".into(),
+                "File".into(),
+            ],
             rows: inv
                 .slos
                 .iter()
@@ -373,7 +440,8 @@ fn sections(card: &Scorecard) -> Vec<SectionView> {
                 .iter()
                 .map(|p| {
                     let items: Vec<&ItemResult> = p.items.iter().filter_map(|i| card.item(i)).collect();
-                    let metrics: Vec<&MetricResult> = p.metrics.iter().filter_map(|m| card.metrics.iter().find(|x| &x.id == m)).collect();
+                    let metrics: Vec<&MetricResult> =
+                        p.metrics.iter().filter_map(|m| card.metrics.iter().find(|x| &x.id == m)).collect();
                     PartView {
                         title: p.title.clone(),
                         blocks: blocks(card, &items, &metrics),
@@ -406,13 +474,25 @@ fn remaining(card: &Scorecard) -> Vec<RemainingPhase> {
                     if crate::scoring::is_done(i.status) {
                         continue;
                     }
-                    let pace_view = card.schedule.as_ref().and_then(|s| s.items.iter().find(|x| &x.id == id)).map(|x| pace(x.pace));
-                    rows.push(RemainingRow { task: t.title.clone(), item: format!("{} {}", i.id, i.title), status: status(i.status), pace: pace_view });
+                    let pace_view =
+                        card.schedule.as_ref().and_then(|s| s.items.iter().find(|x| &x.id == id)).map(|x| pace(x.pace));
+                    rows.push(RemainingRow {
+                        task: t.title.clone(),
+                        item: format!("{} {}", i.id, i.title),
+                        status: status(i.status),
+                        pace: pace_view,
+                    });
                 }
             }
             RemainingPhase {
                 title: format!("Phase {}: {}", p.number, p.title),
-                when: format!("Weeks {}–{}{dates} · {} of {} items done", p.weeks[0], p.weeks[1], p.done, p.items.len()),
+                when: format!(
+                    "Weeks {}–{}{dates} · {} of {} items done",
+                    p.weeks[0],
+                    p.weeks[1],
+                    p.done,
+                    p.items.len()
+                ),
                 rows,
             }
         })
@@ -448,7 +528,7 @@ fn appendix(card: &Scorecard) -> Vec<AppendixItem> {
 /// Renders the readout of a scorecard, with the repository's earlier runs for the trend charts.
 pub fn render(card: &Scorecard, history: &[RunPoint]) -> Result<String, super::RenderError> {
     let repo = &card.repository;
-    let mut origin = repo.remote.clone().unwrap_or_else(|| repo.path.clone());
+    let mut origin = repo.remote.clone().unwrap_or_else(|| repo.identity.trim_start_matches("path:").to_string());
     if let Some(c) = &repo.commit {
         origin.push_str(&format!(" · commit {}", &c[..c.len().min(10)]));
     }
@@ -479,9 +559,22 @@ pub fn render(card: &Scorecard, history: &[RunPoint]) -> Result<String, super::R
         waivers: card
             .waivers
             .iter()
-            .map(|w| (w.target.clone(), w.reason.clone(), w.owner.clone(), w.expires.clone(), if w.active { "active".into() } else { "expired: no longer counts".into() }))
+            .map(|w| {
+                (
+                    w.target.clone(),
+                    w.reason.clone(),
+                    w.owner.clone(),
+                    w.expires.clone(),
+                    if w.active { "active".into() } else { "expired: no longer counts".into() },
+                )
+            })
             .collect(),
-        notes: card.notes.iter().chain(card.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().iter()).cloned().collect(),
+        notes: card
+            .notes
+            .iter()
+            .chain(card.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().iter())
+            .cloned()
+            .collect(),
     };
     page.render().map_err(|e| super::RenderError(e.to_string()))
 }

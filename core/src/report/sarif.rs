@@ -25,7 +25,8 @@ pub fn render(card: &Scorecard) -> String {
         .map(|id| {
             let check = card.items.iter().flat_map(|i| &i.checks).find(|c| &c.id == id);
             let meta = registry::find(id).map(|c| c.meta());
-            let items: Vec<&str> = card.items.iter().filter(|i| i.checks.iter().any(|c| &c.id == id)).map(|i| i.id.as_str()).collect();
+            let items: Vec<&str> =
+                card.items.iter().filter(|i| i.checks.iter().any(|c| &c.id == id)).map(|i| i.id.as_str()).collect();
             json!({
                 "id": id,
                 "name": id.rsplit('.').next().unwrap_or(id),
@@ -61,7 +62,11 @@ pub fn render(card: &Scorecard) -> String {
                 .collect();
             let mut location = physical.first().cloned().unwrap_or_else(|| json!({}));
             location["logicalLocations"] = json!([{"name": item.id, "fullyQualifiedName": format!("{}/{}", card.roadmap.id, item.id), "kind": "module"}]);
-            let fingerprint: String = Sha256::digest(format!("{}/{}/{}", card.repository.identity, item.id, c.id)).iter().take(16).map(|b| format!("{b:02x}")).collect();
+            let fingerprint: String = Sha256::digest(format!("{}/{}/{}", card.repository.identity, item.id, c.id))
+                .iter()
+                .take(16)
+                .map(|b| format!("{b:02x}"))
+                .collect();
             results.push(json!({
                 "ruleId": c.id,
                 "ruleIndex": rule_ids.iter().position(|r| *r == c.id).unwrap_or(0),
