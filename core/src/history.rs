@@ -133,6 +133,15 @@ impl Store {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder { path: dir.to_path_buf(), source })?;
         }
         let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        // look before writing anything: a store we cannot own is refused untouched
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| StoreError::NotAStore { path: path.to_path_buf(), detail: e.to_string() })?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew { path: path.to_path_buf(), found: version, known });
+        }
         let mut store = Store::configure(conn, path)?;
         store.migrate()?;
         Ok(store)

@@ -51,3 +51,6 @@ pub fn render(card: &Scorecard, format: Format) -> Result<String, RenderError> {
 #[derive(Debug, thiserror::Error)]
 #[error("could not render the report: {0}")]
 pub struct RenderError(pub String);
+
+#[cfg(test)]
+mod tests;

@@ -159,9 +159,7 @@ struct Page<'a> {
 /// The page's Content-Security-Policy: nothing may load; only this stylesheet applies.
 pub fn csp() -> String {
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(CSS.as_bytes()));
-    format!(
-        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    )
+    format!("default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action 'none'")
 }
 
 fn item_line(i: &ItemResult) -> ItemLine {

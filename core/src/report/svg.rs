@@ -157,9 +157,9 @@ pub fn trend(points: &[RunPoint]) -> String {
         let y = top + height - v / 100.0 * height;
         let _ = write!(
             s,
-            r#"<line class="grid" x1="{left}" y1="{y}" x2="{}" y2="{y}"/><text class="tick" x="{}" y="{}">{}</text>"#,
+            r#"<line class="grid" x1="{left}" y1="{y}" x2="{}" y2="{y}"/><text class="tick end" x="{}" y="{}">{}</text>"#,
             left + width,
-            left - 6.0,
+            left - 4.0,
             y + 4.0,
             v
         );
