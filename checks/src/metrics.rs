@@ -15,7 +15,11 @@ use crate::repo::{coverage, security, slo};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Measurement {
-    Value { value: f64, evidence: Vec<Evidence>, note: Option<String> },
+    Value {
+        value: f64,
+        evidence: Vec<Evidence>,
+        note: Option<String>,
+    },
     /// No evidence; the text says how to supply it.
     Missing(String),
     /// Evidence exists but could not be read; the text says why.
@@ -128,8 +132,17 @@ const METRICS_FILE_HOW: &str = "pass --evidence metrics=FILE (a TOML file with a
 fn from_metrics_file(repo: &RepoFacts, key: &str, unit: &str) -> Option<Measurement> {
     let file = repo.perf.metrics_file.as_ref()?;
     let (value, line) = file.get(key)?;
-    let evidence = vec![Evidence::Report { path: file.path.clone(), metric: key.to_string(), value, unit: Some(unit.to_string()) }];
-    let note = file.period.as_ref().map(|p| format!("metrics file, period {p}")).or(Some(format!("metrics file, line {line}")));
+    let evidence = vec![Evidence::Report {
+        path: file.path.clone(),
+        metric: key.to_string(),
+        value,
+        unit: Some(unit.to_string()),
+    }];
+    let note = file
+        .period
+        .as_ref()
+        .map(|p| format!("metrics file, period {p}"))
+        .or(Some(format!("metrics file, line {line}")));
     Some(Measurement::Value { value, evidence, note })
 }
 
@@ -148,7 +161,12 @@ fn only_metrics_file(repo: &RepoFacts, key: &str, unit: &str, what: &str) -> Mea
 }
 
 /// The first chosen performance report with a figure.
-fn perf_figure(repo: &RepoFacts, pick: fn(&crate::facts::perf::PerfReport) -> Option<f64>, metric: &str, unit: &str) -> Option<Measurement> {
+fn perf_figure(
+    repo: &RepoFacts,
+    pick: fn(&crate::facts::perf::PerfReport) -> Option<f64>,
+    metric: &str,
+    unit: &str,
+) -> Option<Measurement> {
     let reports = repo.perf.chosen_reports();
     let (r, v) = reports.iter().find_map(|r| pick(r).map(|v| (r, v)))?;
     let value = (v * 100.0).round() / 100.0;
@@ -212,8 +230,10 @@ fn measure_critical(repo: &RepoFacts) -> Measurement {
         };
     }
     let value = scans.iter().map(|s| s.counts.critical).sum::<u64>() as f64;
-    let evidence =
-        scans.iter().map(|s| Evidence::report(s.path.clone(), "critical findings", s.counts.critical as f64, None)).collect();
+    let evidence = scans
+        .iter()
+        .map(|s| Evidence::report(s.path.clone(), "critical findings", s.counts.critical as f64, None))
+        .collect();
     Measurement::Value { value, evidence, note: None }
 }
 
@@ -228,7 +248,8 @@ fn rto(repo: &RepoFacts) -> Measurement {
     if let Some(m) = from_metrics_file(repo, "rto_hours", "h") {
         return m;
     }
-    let stated = repo.docs.rto.iter().filter(|r| !r.path.contains("examples/")).min_by(|a, b| a.hours.total_cmp(&b.hours));
+    let stated =
+        repo.docs.rto.iter().filter(|r| !r.path.contains("examples/")).min_by(|a, b| a.hours.total_cmp(&b.hours));
     match stated {
         Some(r) => Measurement::Value {
             value: (r.hours * 100.0).round() / 100.0,
@@ -253,15 +274,21 @@ fn sla(repo: &RepoFacts) -> Measurement {
     if let Some(m) = from_metrics_file(repo, "sla_percent", "%") {
         return m;
     }
-    let lowest = slo::project_slos(repo).into_iter().filter_map(|s| s.objective.map(|o| (o, s))).min_by(|a, b| a.0.total_cmp(&b.0));
+    let lowest = slo::project_slos(repo)
+        .into_iter()
+        .filter_map(|s| s.objective.map(|o| (o, s)))
+        .min_by(|a, b| a.0.total_cmp(&b.0));
     match lowest {
         Some((value, s)) => Measurement::Value {
             value,
             evidence: vec![Evidence::file(s.path.clone(), Some(s.line))],
             note: Some("the lowest declared SLO objective, not a measured SLA".into()),
         },
-        None => metrics_file_broken(repo)
-            .unwrap_or_else(|| Measurement::Missing(format!("no SLO declared and no measured SLA; declare SLOs or {METRICS_FILE_HOW} with `sla_percent`"))),
+        None => metrics_file_broken(repo).unwrap_or_else(|| {
+            Measurement::Missing(format!(
+                "no SLO declared and no measured SLA; declare SLOs or {METRICS_FILE_HOW} with `sla_percent`"
+            ))
+        }),
     }
 }
 
@@ -279,7 +306,8 @@ pub struct Delivery {
 
 fn is_release_tag(t: &Tag) -> bool {
     let n = t.name.trim_start_matches(['v', 'V']);
-    n.split('.').next().is_some_and(|major| !major.is_empty() && major.chars().all(|c| c.is_ascii_digit())) && n.contains('.')
+    n.split('.').next().is_some_and(|major| !major.is_empty() && major.chars().all(|c| c.is_ascii_digit()))
+        && n.contains('.')
 }
 
 /// Estimates delivery figures from the changes and tags of the last [`CHANGE_WINDOW_DAYS`].
@@ -287,7 +315,13 @@ pub fn delivery(repo: &RepoFacts) -> Delivery {
     let git = &repo.git;
     let head_time = git.commits.first().map(|c| c.commit_time).unwrap_or(0);
     let since = head_time - CHANGE_WINDOW_DAYS * 86_400;
-    let mut leads: Vec<f64> = git.changes.iter().map(|c| (c.merged_at - c.first_authored_at).max(0) as f64 / 86_400.0).collect();
+    // a squash merge that rewrote the author date carries no timing: leave it out
+    let mut leads: Vec<f64> = git
+        .changes
+        .iter()
+        .filter(|c| c.merged_at > c.first_authored_at)
+        .map(|c| (c.merged_at - c.first_authored_at) as f64 / 86_400.0)
+        .collect();
     leads.sort_by(f64::total_cmp);
     let lead_time_days = (leads.len() >= 3).then(|| (leads[leads.len() / 2], leads.len()));
     let releases = git.tags.iter().filter(|t| is_release_tag(t) && t.time >= since && t.time <= head_time).count();
@@ -313,7 +347,7 @@ fn lead_time(repo: &RepoFacts) -> Measurement {
     let d = delivery(repo);
     match d.lead_time_days {
         Some((days, n)) => {
-            let newest = &repo.git.changes[0];
+            let newest = repo.git.changes.iter().find(|c| c.merged_at > c.first_authored_at).unwrap_or(&repo.git.changes[0]);
             Measurement::Value {
                 value: (days * 100.0).round() / 100.0,
                 evidence: vec![Evidence::Commit {
@@ -326,7 +360,7 @@ fn lead_time(repo: &RepoFacts) -> Measurement {
         }
         None => metrics_file_broken(repo).unwrap_or_else(|| {
             Measurement::Missing(format!(
-                "too few merged changes in the last {} days of git history to estimate lead time ({} found; a shallow clone has none); {METRICS_FILE_HOW} with `lead_time_days`",
+                "too few merged changes with their own commit dates in the last {} days of git history to estimate lead time ({} merged; squash merges carry no timing and a shallow clone has none); {METRICS_FILE_HOW} with `lead_time_days`",
                 d.window_days,
                 repo.git.changes.len()
             ))
@@ -338,13 +372,27 @@ fn lead_time(repo: &RepoFacts) -> Measurement {
 pub fn describe_delivery(d: &Delivery) -> Vec<String> {
     let mut out = Vec::new();
     if let Some((days, n)) = d.lead_time_days {
-        out.push(format!("lead time for changes: {} days (median of {n} merged changes)", fmt_num((days * 10.0).round() / 10.0)));
+        let span = if days < 1.0 {
+            format!("{} hours", fmt_num((days * 240.0).round() / 10.0))
+        } else {
+            format!("{} days", fmt_num((days * 10.0).round() / 10.0))
+        };
+        out.push(format!(
+            "lead time for changes: {span} (median of {n} merged changes whose branch kept its commit dates)"
+        ));
     }
     if let Some((per_week, n)) = d.deploys_per_week {
-        out.push(format!("deployment frequency: {} releases a week ({n} release tags in {} days)", fmt_num((per_week * 100.0).round() / 100.0), d.window_days));
+        out.push(format!(
+            "deployment frequency: {} releases a week ({n} release tags in {} days)",
+            fmt_num((per_week * 100.0).round() / 100.0),
+            d.window_days
+        ));
     }
     if let Some((rate, n)) = d.change_failure_rate {
-        out.push(format!("change failure rate: {} % ({n} reverts or hotfixes)", fmt_num((rate * 1000.0).round() / 10.0)));
+        out.push(format!(
+            "change failure rate: {} % ({n} reverts or hotfixes)",
+            fmt_num((rate * 1000.0).round() / 10.0)
+        ));
     }
     out
 }
@@ -364,7 +412,11 @@ mod tests {
         let repo = RepoFacts::from_memory(&[]);
         for m in MEASURES {
             match (m.measure)(&repo) {
-                Measurement::Missing(how) => assert!(how.contains("--evidence") || how.contains("declare") || how.contains("add"), "{}: {how}", m.id),
+                Measurement::Missing(how) => assert!(
+                    how.contains("--evidence") || how.contains("declare") || how.contains("add"),
+                    "{}: {how}",
+                    m.id
+                ),
                 other => panic!("{} measured nothing as {other:?}", m.id),
             }
         }
@@ -372,12 +424,23 @@ mod tests {
 
     #[test]
     fn metrics_file_figures_win() {
-        let repo = with_metrics("[metrics]\nresponse_time_ms = 80\nuptime_percent = 99.95\ncost_per_request_usd = 0.002\nmttr_min = 20\n");
-        for (id, want) in [("http.response_time_ms", 80.0), ("slo.availability_objective", 99.95), ("cost.per_request_usd", 0.002), ("ops.mttr_min", 20.0)] {
+        let repo = with_metrics(
+            "[metrics]\nresponse_time_ms = 80\nuptime_percent = 99.95\ncost_per_request_usd = 0.002\nmttr_min = 20\n",
+        );
+        for (id, want) in [
+            ("http.response_time_ms", 80.0),
+            ("slo.availability_objective", 99.95),
+            ("cost.per_request_usd", 0.002),
+            ("ops.mttr_min", 20.0),
+        ] {
             match (find(id).unwrap().measure)(&repo) {
                 Measurement::Value { value, evidence, .. } => {
                     assert_eq!(value, want, "{id}");
-                    assert_eq!(evidence[0].label(), format!("metrics.toml: {} = {}{}", id_key(id), want, unit_of(id)), "{id}");
+                    assert_eq!(
+                        evidence[0].label(),
+                        format!("metrics.toml: {} = {}{}", id_key(id), want, unit_of(id)),
+                        "{id}"
+                    );
                 }
                 other => panic!("{id}: {other:?}"),
             }
@@ -405,7 +468,10 @@ mod tests {
     #[test]
     fn reports_and_documents() {
         let repo = RepoFacts::from_memory(&[
-            ("load/results/k6-summary.json", r#"{"metrics":{"http_req_duration":{"avg":91.5,"p(95)":180},"vus_max":{"value":1200,"max":1200}}}"#),
+            (
+                "load/results/k6-summary.json",
+                r#"{"metrics":{"http_req_duration":{"avg":91.5,"p(95)":180},"vus_max":{"value":1200,"max":1200}}}"#,
+            ),
             ("docs/runbooks/restore.md", "# Restore\n\n## Disaster recovery\n\nRTO: 45 minutes, RPO 5 minutes.\n"),
         ]);
         let value = |id: &str| match (find(id).unwrap().measure)(&repo) {

@@ -37,10 +37,32 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "order", "customer", "invoice", "payment", "cart", "product", "catalog", "shipment", "refund", "account", "session",
-    "price", "tax", "stock", "warehouse", "report", "user", "token", "event", "handler", "query", "command", "value",
+    "order",
+    "customer",
+    "invoice",
+    "payment",
+    "cart",
+    "product",
+    "catalog",
+    "shipment",
+    "refund",
+    "account",
+    "session",
+    "price",
+    "tax",
+    "stock",
+    "warehouse",
+    "report",
+    "user",
+    "token",
+    "event",
+    "handler",
+    "query",
+    "command",
+    "value",
 ];
-const CONTEXTS: &[&str] = &["Catalog", "Ordering", "Billing", "Shipping", "Identity", "Inventory", "Pricing", "Reporting"];
+const CONTEXTS: &[&str] =
+    &["Catalog", "Ordering", "Billing", "Shipping", "Identity", "Inventory", "Pricing", "Reporting"];
 const LAYERS: &[&str] = &["Domain", "Application", "Infrastructure"];
 
 fn words(rng: &mut Rng, n: usize) -> String {
@@ -65,7 +87,12 @@ fn php_class(rng: &mut Rng, ns: &str, name: &str) -> String {
 fn ts_module(rng: &mut Rng, name: &str) -> String {
     let mut s = String::from("import { useState } from 'react';\n\n");
     for m in 0..(2 + rng.below(6)) {
-        let _ = write!(s, "export function {name}{m}(items: string[]): number {{\n  // {}\n  return items.filter((i) => i.includes('{}')).length;\n}}\n\n", words(rng, 6), WORDS[rng.below(WORDS.len() as u64) as usize]);
+        let _ = write!(
+            s,
+            "export function {name}{m}(items: string[]): number {{\n  // {}\n  return items.filter((i) => i.includes('{}')).length;\n}}\n\n",
+            words(rng, 6),
+            WORDS[rng.below(WORDS.len() as u64) as usize]
+        );
     }
     s
 }
@@ -73,15 +100,27 @@ fn ts_module(rng: &mut Rng, name: &str) -> String {
 fn go_file(rng: &mut Rng, pkg: &str) -> String {
     let mut s = format!("package {pkg}\n\nimport (\n\t\"context\"\n\t\"fmt\"\n)\n\n");
     for m in 0..(2 + rng.below(5)) {
-        let _ = write!(s, "// Handle{m} {}.\nfunc Handle{m}(ctx context.Context, id string) error {{\n\treturn fmt.Errorf(\"%s: {}\", id)\n}}\n\n", words(rng, 5), words(rng, 2));
+        let _ = write!(
+            s,
+            "// Handle{m} {}.\nfunc Handle{m}(ctx context.Context, id string) error {{\n\treturn fmt.Errorf(\"%s: {}\", id)\n}}\n\n",
+            words(rng, 5),
+            words(rng, 2)
+        );
     }
     s
 }
 
 fn translation(rng: &mut Rng) -> String {
-    let mut s = String::from("<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file source-language=\"en\" target-language=\"de\"><body>\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file source-language=\"en\" target-language=\"de\"><body>\n",
+    );
     for i in 0..(10 + rng.below(30)) {
-        let _ = writeln!(s, "<trans-unit id=\"{i}\"><source>{}</source><target>Bestellübersicht für Größe und Maß {}</target></trans-unit>", words(rng, 4), words(rng, 2));
+        let _ = writeln!(
+            s,
+            "<trans-unit id=\"{i}\"><source>{}</source><target>Bestellübersicht für Größe und Maß {}</target></trans-unit>",
+            words(rng, 4),
+            words(rng, 2)
+        );
     }
     s.push_str("</body></file></xliff>\n");
     s
@@ -118,7 +157,10 @@ fn tree() -> Vec<(String, String)> {
             let name = format!("{}{n}", WORDS[rng.below(WORDS.len() as u64) as usize].to_ascii_uppercase());
             (format!("src/{ctx}/{layer}/{}/{name}.php", n % 50), php_class(&mut rng, &format!("{ctx}\\{layer}"), &name))
         } else if kind < 75 {
-            (format!("web/src/components/group{}/Component{n}.tsx", n % 200), ts_module(&mut rng, &format!("component{n}")))
+            (
+                format!("web/src/components/group{}/Component{n}.tsx", n % 200),
+                ts_module(&mut rng, &format!("component{n}")),
+            )
         } else if kind < 88 {
             let svc = n % 120;
             (format!("services/svc{svc}/internal/handler{n}.go"), go_file(&mut rng, &format!("svc{svc}")))
@@ -149,7 +191,8 @@ fn generate(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     eprintln!("generating {FILES} files and {COMMITS} commits in {} (once)…", dir.display());
     run(Command::new("git").args(["init", "-q", "-b", "main"]).current_dir(dir));
-    let mut child = Command::new("git").args(["fast-import", "--quiet"]).current_dir(dir).stdin(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        Command::new("git").args(["fast-import", "--quiet"]).current_dir(dir).stdin(Stdio::piped()).spawn().unwrap();
     {
         let mut w = std::io::BufWriter::new(child.stdin.take().unwrap());
         let mut time = 1_600_000_000u64;
@@ -164,7 +207,11 @@ fn generate(dir: &Path) {
             let (path, _) = &files[rng.below(files.len() as u64) as usize];
             let content = format!("// change {c}\n{}\n", words(&mut rng, 12));
             let msg = if c % 10 == 0 { format!("Merge feature {c} (#{c})") } else { format!("Change {c}") };
-            let _ = writeln!(w, "commit refs/heads/main\ncommitter Bench <bench@example.com> {time} +0000\ndata {}\n{msg}", msg.len());
+            let _ = writeln!(
+                w,
+                "commit refs/heads/main\ncommitter Bench <bench@example.com> {time} +0000\ndata {}\n{msg}",
+                msg.len()
+            );
             let _ = write!(w, "M 100644 inline {path}.note\ndata {}\n{content}\n", content.len());
         }
     }
@@ -186,11 +233,19 @@ struct Sample {
 
 /// Runs a command under GNU time, discarding its output.
 fn measure(program: &str, args: &[&str]) -> Sample {
-    let out = Command::new("/usr/bin/time").args(["-f", "%e %M"]).arg(program).args(args).stdout(Stdio::null()).stderr(Stdio::piped()).output().expect("GNU time (apt-get install time)");
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%e %M"])
+        .arg(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("GNU time (apt-get install time)");
     let err = String::from_utf8_lossy(&out.stderr);
     let last = err.lines().last().unwrap_or("");
     let mut parts = last.split_whitespace();
-    let seconds = parts.next().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no timing from {program}: {err}"));
+    let seconds =
+        parts.next().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no timing from {program}: {err}"));
     let max_rss_kb = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
     Sample { seconds, max_rss_kb }
 }
@@ -204,8 +259,28 @@ fn compare(label: &str, repo: &Path, maturity: &str, patterns: &Path) {
     let repo_s = repo.to_str().unwrap();
     let audit_args = ["audit", repo_s, "--format", "json", "--no-progress"];
     let rg_args = [
-        "--hidden", "--no-messages", "--count-matches", "--max-filesize", "1M", "-g", "!.git", "-g", "!vendor/", "-g", "!node_modules/",
-        "-g", "!*.lock", "-g", "!package-lock.json", "-g", "!go.sum", "-g", "!*.min.js", "-f", patterns.to_str().unwrap(), repo_s,
+        "--hidden",
+        "--no-messages",
+        "--count-matches",
+        "--max-filesize",
+        "1M",
+        "-g",
+        "!.git",
+        "-g",
+        "!vendor/",
+        "-g",
+        "!node_modules/",
+        "-g",
+        "!*.lock",
+        "-g",
+        "!package-lock.json",
+        "-g",
+        "!go.sum",
+        "-g",
+        "!*.min.js",
+        "-f",
+        patterns.to_str().unwrap(),
+        repo_s,
     ];
     // warm the page cache once for both
     measure(maturity, &audit_args);
@@ -238,15 +313,32 @@ fn main() {
         std::process::exit(2);
     }
     let maturity = env!("CARGO_BIN_EXE_maturity");
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let dir = target.join("bench-repo");
     generate(&dir);
     let patterns = target.join("bench-patterns.txt");
     let out = Command::new(maturity).args(["checks", "patterns"]).output().unwrap();
     std::fs::write(&patterns, &out.stdout).unwrap();
-    let files = Command::new("git").args(["ls-files"]).current_dir(&dir).output().unwrap().stdout.iter().filter(|b| **b == b'\n').count();
-    let commits = String::from_utf8_lossy(&Command::new("git").args(["rev-list", "--count", "HEAD"]).current_dir(&dir).output().unwrap().stdout).trim().to_string();
-    println!("generated repository: {files} tracked files, {commits} commits, {} patterns", String::from_utf8_lossy(&out.stdout).lines().count());
+    let files = Command::new("git")
+        .args(["ls-files"])
+        .current_dir(&dir)
+        .output()
+        .unwrap()
+        .stdout
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count();
+    let commits = String::from_utf8_lossy(
+        &Command::new("git").args(["rev-list", "--count", "HEAD"]).current_dir(&dir).output().unwrap().stdout,
+    )
+    .trim()
+    .to_string();
+    println!(
+        "generated repository: {files} tracked files, {commits} commits, {} patterns",
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    );
     compare("generated", &dir, maturity, &patterns);
     if let Some(extra) = std::env::var_os("MATURITY_BENCH_REPOS") {
         for repo in std::env::split_paths(&extra) {

@@ -46,7 +46,8 @@ pub fn run(args: AccuracyArgs, colors: Colors) -> Result<u8, Failure> {
         if !checkout.is_dir() {
             return Err(Failure::input(format!("no checkout of {} at {}", labels.repository, checkout.display())));
         }
-        let card = maturity_core::audit(&checkout, &roadmap, &AuditOptions::default(), &NoProgress).map_err(|e| Failure::input(e.to_string()))?;
+        let card = maturity_core::audit(&checkout, &roadmap, &AuditOptions::default(), &NoProgress)
+            .map_err(|e| Failure::input(e.to_string()))?;
         if card.repository.commit.as_deref() != Some(labels.commit.as_str()) {
             warnings.push(format!(
                 "{}: the checkout is at {}, the labels describe {}",
@@ -66,7 +67,10 @@ pub fn run(args: AccuracyArgs, colors: Colors) -> Result<u8, Failure> {
         return Ok(if met { 0 } else { 1 });
     }
     let c = colors.stdout;
-    println!("{}\n", bold(&format!("Agreement with hand labels: {} repositories, {total} item labels", results.len()), c));
+    println!(
+        "{}\n",
+        bold(&format!("Agreement with hand labels: {} repositories, {total} item labels", results.len()), c)
+    );
     let mut t = new_table(c);
     t.set_header(vec!["repository", "commit", "agree", "", "pass where label is fail"]);
     for r in &results {
@@ -74,11 +78,18 @@ pub fn run(args: AccuracyArgs, colors: Colors) -> Result<u8, Failure> {
             Cell::new(r.repository.trim_start_matches("https://github.com/")),
             Cell::new(&r.commit[..r.commit.len().min(10)]),
             Cell::new(format!("{}/{}", r.agreed(), r.items.len())).set_alignment(CellAlignment::Right),
-            Cell::new(format!("{:.0} %", r.agreed() as f64 * 100.0 / r.items.len().max(1) as f64)).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.0} %", r.agreed() as f64 * 100.0 / r.items.len().max(1) as f64))
+                .set_alignment(CellAlignment::Right),
             Cell::new(r.pass_on_fail()).set_alignment(CellAlignment::Right),
         ]);
     }
-    t.add_row(vec![Cell::new("total"), Cell::new(""), Cell::new(format!("{agreed}/{total}")), Cell::new(format!("{share:.1} %")), Cell::new(pass_on_fail)]);
+    t.add_row(vec![
+        Cell::new("total"),
+        Cell::new(""),
+        Cell::new(format!("{agreed}/{total}")),
+        Cell::new(format!("{share:.1} %")),
+        Cell::new(pass_on_fail),
+    ]);
     println!("{t}\n");
     // per item
     let mut t = new_table(c);

@@ -6,6 +6,7 @@ mod accuracy;
 mod audit;
 mod catalog;
 mod progress;
+mod store;
 mod term;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -50,6 +51,12 @@ enum Command {
     Schema,
     /// Measure agreement with hand-labelled repositories (local checkouts).
     Accuracy(accuracy::AccuracyArgs),
+    /// List the stored audits of a repository, with the score trend.
+    History(store::HistoryArgs),
+    /// Show what changed between two stored runs (default: the last two of the repository).
+    Diff(store::DiffArgs),
+    /// Render a stored run: HTML readout, Markdown, JSON, SARIF or JUnit.
+    Report(store::ReportArgs),
 }
 
 #[derive(Subcommand)]
@@ -116,6 +123,9 @@ fn main() -> ExitCode {
             Ok(0)
         }
         Command::Accuracy(args) => accuracy::run(args, colors),
+        Command::History(args) => store::history(args, colors),
+        Command::Diff(args) => store::diff(args, colors),
+        Command::Report(args) => store::report(args),
         Command::Schema => {
             print!("{}", maturity_core::scorecard::JSON_SCHEMA);
             Ok(0)

@@ -87,7 +87,13 @@ pub fn compare(labels: &LabelFile, card: &Scorecard) -> RepoComparison {
         .iter()
         .map(|(id, l)| {
             let tool = card.item(id).map(|i| as_label(i.status)).unwrap_or("missing");
-            ItemComparison { item: id.clone(), label: l.label.clone(), tool: tool.to_string(), agree: tool == l.label, note: l.note.clone() }
+            ItemComparison {
+                item: id.clone(),
+                label: l.label.clone(),
+                tool: tool.to_string(),
+                agree: tool == l.label,
+                note: l.note.clone(),
+            }
         })
         .collect();
     RepoComparison { repository: labels.repository.clone(), commit: labels.commit.clone(), items }
@@ -110,14 +116,25 @@ mod tests {
 
     #[test]
     fn exact_agreement_and_pass_on_fail() {
-        let card = evaluate(&RepoFacts::from_memory(&[]), &Roadmap::default_roadmap(), &NoProgress);
+        let card = evaluate(
+            &RepoFacts::from_memory(&[]),
+            &Roadmap::default_roadmap(),
+            &crate::audit::Policy::default(),
+            &NoProgress,
+        );
         let mut text = String::from("repository = \"r\"\ncommit = \"c\"\nkind = \"library\"\n");
-        text.push_str("[items.\"6.1\"]\nlabel = \"fail\"\n[items.\"1.1\"]\nlabel = \"n/a\"\n[items.\"6.3\"]\nlabel = \"pass\"\n");
+        text.push_str(
+            "[items.\"6.1\"]\nlabel = \"fail\"\n[items.\"1.1\"]\nlabel = \"n/a\"\n[items.\"6.3\"]\nlabel = \"pass\"\n",
+        );
         let labels = LabelFile::parse(&text).unwrap();
         let c = compare(&labels, &card);
-        let got: Vec<(&str, &str, bool)> = c.items.iter().map(|i| (i.item.as_str(), i.tool.as_str(), i.agree)).collect();
+        let got: Vec<(&str, &str, bool)> =
+            c.items.iter().map(|i| (i.item.as_str(), i.tool.as_str(), i.agree)).collect();
         assert_eq!(got, vec![("1.1", "n/a", true), ("6.1", "fail", true), ("6.3", "fail", false)]);
         assert_eq!(c.pass_on_fail(), 0);
-        assert!(LabelFile::parse("repository = \"r\"\ncommit = \"c\"\nkind = \"x\"\n[items.\"1.1\"]\nlabel = \"maybe\"\n").is_err());
+        assert!(
+            LabelFile::parse("repository = \"r\"\ncommit = \"c\"\nkind = \"x\"\n[items.\"1.1\"]\nlabel = \"maybe\"\n")
+                .is_err()
+        );
     }
 }

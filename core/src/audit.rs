@@ -5,8 +5,12 @@
 //! remainder, usable on hand-built facts. A check that panics becomes an `unknown` finding naming
 //! the check, so one bug cannot take an audit (or its stored history) down.
 
+use crate::config::{RepoConfig, Waiver};
 use crate::roadmap::Roadmap;
-use crate::scorecard::{FactsSummary, RepositoryInfo, RoadmapInfo, SCHEMA, Scorecard, ToolInfo};
+use crate::scorecard::{
+    AdrInfo, DeliverableInfo, DeliverySummary, DocumentInfo, FactsSummary, Inventory, MustPass, PartInfo, PipelineInfo,
+    RepositoryInfo, RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo, WaiverState,
+};
 use crate::scoring;
 use maturity_checks::facts::git::{GitState, canonical_remote};
 use maturity_checks::facts::{self, CollectError, CollectOptions, EvidenceInput, Progress, RepoFacts};
@@ -22,6 +26,27 @@ pub struct AuditOptions {
     pub evidence: Vec<EvidenceInput>,
     /// Files larger than this are not read (default 8 MiB).
     pub max_file_size: Option<u64>,
+    pub policy: Policy,
+}
+
+/// What the repository's configuration asks of the verdicts: waivers and must-pass items, and
+/// the day they are judged on (waiver expiry, schedule).
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub waivers: Vec<Waiver>,
+    pub must_pass: Vec<String>,
+    /// Defaults to today (local time).
+    pub today: Option<jiff::civil::Date>,
+}
+
+impl Policy {
+    pub fn from_config(config: &RepoConfig) -> Policy {
+        Policy { waivers: config.waivers.clone(), must_pass: config.must_pass.clone(), today: None }
+    }
+
+    fn today(&self) -> jiff::civil::Date {
+        self.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +69,7 @@ pub fn audit(
     };
     let repo = facts::collect(root, &collect, progress)?;
     progress.stage("Running checks", Some(roadmap.items.len() as u64));
-    let mut card = evaluate(&repo, roadmap, progress);
+    let mut card = evaluate(&repo, roadmap, &opts.policy, progress);
     card.repository.path = root.display().to_string();
     card.facts.duration_ms = started.elapsed().as_millis() as u64;
     Ok(card)
@@ -67,8 +92,33 @@ fn run_check(check: &dyn Check, cx: &Context) -> Finding {
     })
 }
 
+/// Applies an active waiver to a finding of `check` in `item`; returns the waiver's index.
+fn waive(finding: &mut Finding, check: &str, item: &str, policy: &Policy, today: &str) -> Option<usize> {
+    let (n, w) = policy
+        .waivers
+        .iter()
+        .enumerate()
+        .find(|(_, w)| (w.target == check || w.target == item) && w.is_active(today))?;
+    if finding.status == maturity_checks::model::Status::Pass {
+        return None;
+    }
+    let found = finding.message.trim_end_matches('.').to_string();
+    finding.message = format!(
+        "Waived by {} until {}: {}. The check found: {found}.",
+        w.owner,
+        w.expires,
+        w.reason.trim_end_matches('.')
+    );
+    finding.status = maturity_checks::model::Status::Waived;
+    finding.score = 0.0;
+    Some(n)
+}
+
 /// Scores collected facts against the roadmap.
-pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, progress: &dyn Progress) -> Scorecard {
+pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: &dyn Progress) -> Scorecard {
+    let today = policy.today();
+    let today_text = today.to_string();
+    let mut applied: Vec<Vec<String>> = vec![Vec::new(); policy.waivers.len()];
     let targets = targets(roadmap);
     let cx = Context { repo, targets: &targets };
     // each check runs once, however many items name it
@@ -90,19 +140,30 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, progress: &dyn Progress) ->
         .items
         .iter()
         .map(|item| {
-            let evaluated: Vec<scoring::Evaluated> = item
+            // waivers are per item: the same check may be waived in one item and not another
+            let waived: Vec<(&'static dyn Check, Finding, f64)> = item
                 .checks
                 .iter()
                 .filter_map(|c| {
                     let (check, finding) = findings.get(c.id.as_str())?;
+                    let mut finding = finding.clone();
+                    if let Some(n) = waive(&mut finding, &c.id, &item.id, policy, &today_text) {
+                        applied[n].push(c.id.clone());
+                    }
+                    Some((*check, finding, c.weight))
+                })
+                .collect();
+            let evaluated: Vec<scoring::Evaluated> = waived
+                .iter()
+                .map(|(check, finding, weight)| {
                     let meta = check.meta();
-                    Some(scoring::Evaluated {
+                    scoring::Evaluated {
                         id: meta.id,
                         title: meta.title,
                         remediation: meta.remediation,
-                        weight: c.weight,
+                        weight: *weight,
                         finding,
-                    })
+                    }
                 })
                 .collect();
             scoring::item(item, &evaluated)
@@ -121,6 +182,33 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, progress: &dyn Progress) ->
     let phases = scoring::phases(roadmap, &items);
     let (score, coverage) = scoring::overall(&items);
     let (level, level_name) = scoring::level(&phases);
+    let schedule = crate::schedule::compute(roadmap, &items, today);
+    let must_pass = policy
+        .must_pass
+        .iter()
+        .filter_map(|id| items.iter().find(|i| &i.id == id))
+        .map(|i| MustPass { item: i.id.clone(), status: i.status, ok: scoring::is_done(i.status) })
+        .collect();
+    let waivers = policy
+        .waivers
+        .iter()
+        .zip(applied)
+        .map(|(w, applied)| WaiverState {
+            target: w.target.clone(),
+            reason: w.reason.clone(),
+            owner: w.owner.clone(),
+            expires: w.expires.clone(),
+            active: w.is_active(&today_text),
+            applied,
+        })
+        .collect::<Vec<_>>();
+    let mut notes = notes(repo);
+    for w in waivers.iter().filter(|w| !w.active) {
+        notes.push(format!(
+            "the waiver of {} expired on {} and no longer counts (owner: {})",
+            w.target, w.expires, w.owner
+        ));
+    }
     Scorecard {
         schema: SCHEMA.to_string(),
         tool: ToolInfo { name: "maturity".into(), version: env!("CARGO_PKG_VERSION").into() },
@@ -147,7 +235,121 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, progress: &dyn Progress) ->
         metrics: measured,
         facts: summary(repo),
         problems: repo.problems.clone(),
-        notes: notes(repo),
+        notes,
+        run_id: None,
+        schedule,
+        waivers,
+        must_pass,
+        change: None,
+        delivery: delivery_summary(repo),
+        inventory: inventory(repo),
+        deliverables: roadmap
+            .deliverables
+            .iter()
+            .map(|d| DeliverableInfo {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                parts: d
+                    .parts
+                    .iter()
+                    .map(|p| PartInfo { title: p.title.clone(), items: p.items.clone(), metrics: p.metrics.clone() })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn inventory(repo: &RepoFacts) -> Inventory {
+    use maturity_checks::facts::Location;
+    let own = |l: Location| matches!(l, Location::Project | Location::Test);
+    Inventory {
+        pipelines: repo
+            .ci
+            .pipelines
+            .iter()
+            .map(|p| PipelineInfo {
+                system: p.system.label().into(),
+                path: p.path.clone(),
+                jobs: p.jobs.len(),
+                pull_requests: p.pr.runs(),
+            })
+            .collect(),
+        scans: maturity_checks::repo::security::chosen_scans(repo)
+            .iter()
+            .map(|s| ScanInfo {
+                path: s.path.clone(),
+                tools: s.tools.clone(),
+                critical: s.counts.critical,
+                high: s.counts.high,
+                medium: s.counts.medium,
+                low: s.counts.low,
+            })
+            .collect(),
+        adrs: repo
+            .adr
+            .records
+            .iter()
+            .map(|r| AdrInfo {
+                path: r.path.clone(),
+                title: r.title.clone().unwrap_or_else(|| r.path.clone()),
+                status: r.status.clone().unwrap_or_else(|| "no status".into()),
+                date: r.date.clone(),
+            })
+            .collect(),
+        documents: repo
+            .docs
+            .docs
+            .iter()
+            .filter(|d| own(d.location))
+            .map(|d| DocumentInfo { kind: d.kind.label().into(), path: d.path.clone(), title: d.title.clone() })
+            .collect(),
+        diagrams: repo.docs.diagrams.iter().filter(|(_, l)| own(*l)).map(|(p, _)| p.clone()).collect(),
+        slos: maturity_checks::repo::slo::project_slos(repo)
+            .iter()
+            .map(|s| SloInfo {
+                name: s.name.clone(),
+                path: s.path.clone(),
+                format: s.format.label().into(),
+                objective: s.objective,
+                threshold_ms: s.threshold_ms,
+            })
+            .collect(),
+    }
+}
+
+fn delivery_summary(repo: &RepoFacts) -> DeliverySummary {
+    let d = metrics::delivery(repo);
+    let head = repo.git.commits.first().map(|c| c.commit_time).unwrap_or(0);
+    let since = head - d.window_days * 86_400;
+    let window: Vec<_> = repo.git.commits.iter().take_while(|c| c.commit_time >= since).collect();
+    let mut authors: Vec<&str> = window.iter().map(|c| c.author.as_str()).collect();
+    authors.sort_unstable();
+    authors.dedup();
+    let mut lines = metrics::describe_delivery(&d);
+    if !window.is_empty() {
+        lines.insert(
+            0,
+            format!(
+                "{} commits by {} people in the last {} days of history",
+                window.len(),
+                authors.len(),
+                d.window_days
+            ),
+        );
+    }
+    if repo.git.shallow {
+        lines.push("the clone is shallow, so history figures are lower bounds".into());
+    }
+    DeliverySummary {
+        window_days: d.window_days,
+        commits: window.len(),
+        contributors: authors.len(),
+        lead_time_days: d.lead_time_days.map(|(v, _)| (v * 100.0).round() / 100.0),
+        merged_changes: d.lead_time_days.map(|(_, n)| n).unwrap_or(repo.git.changes.len()),
+        releases: d.deploys_per_week.map(|(_, n)| n).unwrap_or(0),
+        releases_per_week: d.deploys_per_week.map(|(v, _)| (v * 100.0).round() / 100.0),
+        change_failure_rate: d.change_failure_rate.map(|(v, _)| (v * 1000.0).round() / 1000.0),
+        lines,
     }
 }
 
@@ -160,8 +362,13 @@ fn repository_info(repo: &RepoFacts) -> RepositoryInfo {
         .or_else(|| repo.root.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| repo.root.display().to_string());
     let name = remote.as_deref().and_then(|r| r.rsplit('/').next()).map(str::to_string).unwrap_or(dir_name);
+    let identity = remote.clone().unwrap_or_else(|| {
+        let abs = std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone());
+        format!("path:{}", abs.display())
+    });
     RepositoryInfo {
         path: repo.root.display().to_string(),
+        identity,
         name,
         remote,
         commit: git.head.clone(),
@@ -228,7 +435,7 @@ mod tests {
     #[test]
     fn an_empty_repository_scores_zero_without_failing_unassessable_items() {
         let repo = RepoFacts::from_memory(&[]);
-        let card = evaluate(&repo, &Roadmap::default_roadmap(), &NoProgress);
+        let card = evaluate(&repo, &Roadmap::default_roadmap(), &Policy::default(), &NoProgress);
         assert_eq!(card.items.len(), 22);
         assert_eq!(card.level, 0);
         assert_eq!(card.score, 0.0);
@@ -255,7 +462,7 @@ mod tests {
             ("composer.json", r#"{"require":{"symfony/framework-bundle":"^7"}}"#),
             (".github/dependabot.yml", "version: 2\nupdates:\n  - package-ecosystem: composer\n    directory: /\n"),
         ]);
-        let card = evaluate(&repo, &Roadmap::default_roadmap(), &NoProgress);
+        let card = evaluate(&repo, &Roadmap::default_roadmap(), &Policy::default(), &NoProgress);
         assert_eq!(card.item("6.1").unwrap().status, Status::Pass);
         assert_eq!(card.item("6.2").unwrap().status, Status::Pass);
         let security = card.item("4.2").unwrap();

@@ -6,11 +6,15 @@
 
 pub mod accuracy;
 pub mod audit;
+pub mod config;
+pub mod diff;
+pub mod history;
 pub mod report;
 pub mod roadmap;
+pub mod schedule;
 pub mod scorecard;
 pub mod scoring;
 
-pub use audit::{AuditOptions, audit};
+pub use audit::{AuditOptions, Policy, audit};
 pub use roadmap::Roadmap;
 pub use scorecard::Scorecard;

@@ -399,7 +399,7 @@ impl Diags<'_> {
 }
 
 /// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (u32, u32) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() as u32 + 1;

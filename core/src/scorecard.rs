@@ -37,6 +37,165 @@ pub struct Scorecard {
     /// Files that could not be read or parsed.
     pub problems: Vec<Problem>,
     pub notes: Vec<String>,
+    /// Id of the run in the history store, once stored.
+    #[serde(default)]
+    pub run_id: Option<i64>,
+    /// Progress against the roadmap's weeks, when it has a start date.
+    #[serde(default)]
+    pub schedule: Option<crate::schedule::Schedule>,
+    /// Waivers of `.maturity.toml`, active or expired.
+    #[serde(default)]
+    pub waivers: Vec<WaiverState>,
+    /// Items the repository requires to pass.
+    #[serde(default)]
+    pub must_pass: Vec<MustPass>,
+    /// What changed since the previous stored run of the same repository and roadmap.
+    #[serde(default)]
+    pub change: Option<Change>,
+    /// Delivery figures estimated from git history.
+    #[serde(default)]
+    pub delivery: DeliverySummary,
+    /// What the evidence consists of (pipelines, scan reports, decision records, documents, SLOs).
+    #[serde(default)]
+    pub inventory: Inventory,
+    /// The roadmap's demo deliverables, which structure the leadership readout.
+    #[serde(default)]
+    pub deliverables: Vec<DeliverableInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Inventory {
+    pub pipelines: Vec<PipelineInfo>,
+    pub scans: Vec<ScanInfo>,
+    pub adrs: Vec<AdrInfo>,
+    pub documents: Vec<DocumentInfo>,
+    pub diagrams: Vec<String>,
+    pub slos: Vec<SloInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PipelineInfo {
+    pub system: String,
+    pub path: String,
+    pub jobs: usize,
+    pub pull_requests: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScanInfo {
+    pub path: String,
+    pub tools: Vec<String>,
+    pub critical: u64,
+    pub high: u64,
+    pub medium: u64,
+    pub low: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AdrInfo {
+    pub path: String,
+    pub title: String,
+    pub status: String,
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DocumentInfo {
+    pub kind: String,
+    pub path: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SloInfo {
+    pub name: String,
+    pub path: String,
+    pub format: String,
+    pub objective: Option<f64>,
+    pub threshold_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeliverableInfo {
+    pub id: String,
+    pub title: String,
+    pub parts: Vec<PartInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PartInfo {
+    pub title: String,
+    pub items: Vec<String>,
+    pub metrics: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WaiverState {
+    pub target: String,
+    pub reason: String,
+    pub owner: String,
+    pub expires: String,
+    pub active: bool,
+    /// Checks the waiver was applied to.
+    pub applied: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MustPass {
+    pub item: String,
+    pub status: Status,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StatusChange {
+    pub id: String,
+    pub title: String,
+    pub from: Status,
+    pub to: Status,
+    /// The item's score before and after.
+    pub from_score: Option<f64>,
+    pub to_score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CheckChange {
+    pub item: String,
+    pub id: String,
+    pub from: Status,
+    pub to: Status,
+    /// The new finding.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Change {
+    pub previous_run: Option<i64>,
+    pub previous_at: String,
+    pub previous_commit: Option<String>,
+    pub score_delta: f64,
+    pub level_delta: i64,
+    pub coverage_delta: f64,
+    pub items: Vec<StatusChange>,
+    pub checks: Vec<CheckChange>,
+    /// Items that became open (fail or partial).
+    pub new_risks: Vec<String>,
+    /// Items that were open and now pass or are waived.
+    pub resolved_risks: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct DeliverySummary {
+    pub window_days: i64,
+    pub commits: usize,
+    pub contributors: usize,
+    pub lead_time_days: Option<f64>,
+    pub merged_changes: usize,
+    pub releases: usize,
+    pub releases_per_week: Option<f64>,
+    pub change_failure_rate: Option<f64>,
+    /// Human-readable lines, each noting it is an estimate.
+    pub lines: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -49,6 +208,10 @@ pub struct ToolInfo {
 pub struct RepositoryInfo {
     /// The audited path as given.
     pub path: String,
+    /// What identifies the repository across runs: its canonical remote, else `path:` and its
+    /// absolute path.
+    #[serde(default)]
+    pub identity: String,
     /// A short name: the remote's last segment or the directory name.
     pub name: String,
     /// Canonical remote (`github.com/owner/name`), when the repository has one.
@@ -92,6 +255,9 @@ pub struct PhaseResult {
     /// Share of the phase's items done, 0–1.
     pub completion: f64,
     pub complete: bool,
+    /// The phase's tasks and the items each delivers.
+    #[serde(default)]
+    pub tasks: Vec<PartInfo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -142,6 +308,9 @@ pub struct MetricResult {
     pub target: TargetInfo,
     pub message: String,
     pub evidence: Vec<Evidence>,
+    /// The built-in measure that read the figure.
+    #[serde(default)]
+    pub measure: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]

@@ -138,6 +138,15 @@ pub fn phases(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<PhaseResult> {
                 weeks: p.weeks,
                 complete: !ids.is_empty() && done == ids.len(),
                 items: ids,
+                tasks: p
+                    .tasks
+                    .iter()
+                    .map(|t| crate::scorecard::PartInfo {
+                        title: t.title.clone(),
+                        items: t.items.clone(),
+                        metrics: Vec::new(),
+                    })
+                    .collect(),
                 done,
                 completion: round3(completion),
             }
@@ -181,6 +190,7 @@ pub fn metric(m: &Metric, measurement: Option<&Measurement>) -> MetricResult {
         target: target.clone(),
         message,
         evidence,
+        measure: m.measure.clone(),
     };
     let unit = crate::roadmap::unit_suffix(&m.target.unit);
     match measurement {

@@ -86,7 +86,11 @@ fn lookup<'a>(node: &'a Node, path: &str) -> Option<(u32, &'a Node)> {
 
 fn framework_of(path: &str, name: &str) -> Option<Framework> {
     let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-    if yaml && (path.starts_with("config/packages/") || path.contains("/config/packages/") || path.starts_with("app/config/")) {
+    if yaml
+        && (path.starts_with("config/packages/")
+            || path.contains("/config/packages/")
+            || path.starts_with("app/config/"))
+    {
         return Some(Framework::Symfony);
     }
     let spring_name = name.starts_with("application") || name.starts_with("bootstrap");
@@ -140,8 +144,14 @@ mod tests {
     #[test]
     fn symfony_paths_and_environments() {
         let idx = FileIndex::from_memory(&[
-            ("config/packages/framework.yaml", "framework:\n    session:\n        handler_id: '%env(REDIS_URL)%'\n    cache:\n        app: cache.adapter.redis\nwhen@test:\n    framework:\n        session:\n            storage_factory_id: session.storage.factory.mock_file\n"),
-            ("config/packages/prod/monolog.yaml", "monolog:\n    handlers:\n        main:\n            type: stream\n            formatter: monolog.formatter.json\n"),
+            (
+                "config/packages/framework.yaml",
+                "framework:\n    session:\n        handler_id: '%env(REDIS_URL)%'\n    cache:\n        app: cache.adapter.redis\nwhen@test:\n    framework:\n        session:\n            storage_factory_id: session.storage.factory.mock_file\n",
+            ),
+            (
+                "config/packages/prod/monolog.yaml",
+                "monolog:\n    handlers:\n        main:\n            type: stream\n            formatter: monolog.formatter.json\n",
+            ),
             ("vendor/x/config/packages/evil.yaml", "framework:\n    session: {handler_id: x}\n"),
         ]);
         let c = collect(&idx);
@@ -155,8 +165,14 @@ mod tests {
     #[test]
     fn spring_yaml_and_properties() {
         let idx = FileIndex::from_memory(&[
-            ("src/main/resources/application.properties", "# comment\nspring.session.store-type=redis\nmanagement.endpoints.web.exposure.include = health,prometheus\n"),
-            ("src/main/resources/application-prod.yml", "spring:\n  datasource:\n    hikari:\n      maximum-pool-size: 20\n"),
+            (
+                "src/main/resources/application.properties",
+                "# comment\nspring.session.store-type=redis\nmanagement.endpoints.web.exposure.include = health,prometheus\n",
+            ),
+            (
+                "src/main/resources/application-prod.yml",
+                "spring:\n  datasource:\n    hikari:\n      maximum-pool-size: 20\n",
+            ),
         ]);
         let c = collect(&idx);
         assert_eq!(c.spring("spring.session.store-type")[0].node.as_str(), Some("redis"));

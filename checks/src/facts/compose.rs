@@ -102,7 +102,10 @@ mod tests {
     #[test]
     fn services_by_image() {
         let idx = FileIndex::from_memory(&[
-            ("compose.yaml", "services:\n  php:\n    build: .\n  database:\n    image: postgres:16-alpine\n  cache:\n    image: bitnami/redis:7.2\n    command: redis-server --appendonly yes\n  tracing:\n    image: jaegertracing/all-in-one@sha256:abc\n"),
+            (
+                "compose.yaml",
+                "services:\n  php:\n    build: .\n  database:\n    image: postgres:16-alpine\n  cache:\n    image: bitnami/redis:7.2\n    command: redis-server --appendonly yes\n  tracing:\n    image: jaegertracing/all-in-one@sha256:abc\n",
+            ),
             ("docker/docker-compose.override.yml", "services:\n  redis:\n    build: ./redis\n"),
             ("examples/compose.yml", "services:\n  loki:\n    image: grafana/loki\n"),
         ]);

@@ -90,10 +90,18 @@ fn kind_by_path(path: &str) -> Option<DocKind> {
     if p.contains("disaster") || p.contains("recovery") || name.contains("backup") || name == "dr.md" {
         return Some(DocKind::DisasterRecovery);
     }
-    if name.contains("deploy") || p.contains("/deployment/") || p.contains("/deploying/") || name.starts_with("production") {
+    if name.contains("deploy")
+        || p.contains("/deployment/")
+        || p.contains("/deploying/")
+        || name.starts_with("production")
+    {
         return Some(DocKind::DeploymentGuide);
     }
-    if name.contains("architecture") || p.contains("/architecture/") || name.starts_with("c4") || name.contains("system-design") {
+    if name.contains("architecture")
+        || p.contains("/architecture/")
+        || name.starts_with("c4")
+        || name.contains("system-design")
+    {
         return Some(DocKind::Architecture);
     }
     if (p.contains("docs/api/") || name == "api.md" || name.starts_with("api-")) && !p.contains("/adr/") {
@@ -104,13 +112,27 @@ fn kind_by_path(path: &str) -> Option<DocKind> {
 
 fn kind_by_heading(h: &str) -> Option<DocKind> {
     let h = h.to_ascii_lowercase();
-    if h.contains("runbook") || h.contains("incident response") || h.contains("on-call") || h.contains("operational procedure") || h.contains("operations guide") {
+    if h.contains("runbook")
+        || h.contains("incident response")
+        || h.contains("on-call")
+        || h.contains("operational procedure")
+        || h.contains("operations guide")
+    {
         return Some(DocKind::Runbook);
     }
-    if h.contains("disaster recovery") || h.contains("backup and restore") || h.contains("backup & restore") || h.contains("recovery procedure") {
+    if h.contains("disaster recovery")
+        || h.contains("backup and restore")
+        || h.contains("backup & restore")
+        || h.contains("recovery procedure")
+    {
         return Some(DocKind::DisasterRecovery);
     }
-    if h.starts_with("deploy") || h.contains("deployment") || h.contains("deploying") || h.contains("production setup") || h.contains("going to production") {
+    if h.starts_with("deploy")
+        || h.contains("deployment")
+        || h.contains("deploying")
+        || h.contains("production setup")
+        || h.contains("going to production")
+    {
         return Some(DocKind::DeploymentGuide);
     }
     if h.starts_with("architecture") || h.contains("system architecture") || h.contains("architecture overview") {
@@ -122,7 +144,8 @@ fn kind_by_heading(h: &str) -> Option<DocKind> {
     None
 }
 
-const DIAGRAM_EXT: &[&str] = &[".puml", ".plantuml", ".pu", ".mmd", ".mermaid", ".drawio", ".dsl", ".excalidraw", ".c4"];
+const DIAGRAM_EXT: &[&str] =
+    &[".puml", ".plantuml", ".pu", ".mmd", ".mermaid", ".drawio", ".dsl", ".excalidraw", ".c4"];
 
 static RTO: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(?:RTO|recovery[ -]time[ -]objective)\b[^0-9\n]{0,60}?(\d+(?:\.\d+)?)\s*(minutes?|mins?|hours?|hrs?|h|m|seconds?|secs?|s)\b").unwrap()
@@ -144,21 +167,34 @@ pub fn collect(files: &FileIndex) -> DocsFacts {
         }
         let lower = e.path.to_ascii_lowercase();
         let name = e.name();
-        if name.eq_ignore_ascii_case("SECURITY.md") && (e.dir().is_empty() || e.dir() == ".github" || e.dir() == "docs") {
+        if name.eq_ignore_ascii_case("SECURITY.md") && (e.dir().is_empty() || e.dir() == ".github" || e.dir() == "docs")
+        {
             out.security_policy = Some(e.path.clone());
         }
         if name == "CODEOWNERS" && matches!(e.dir(), "" | ".github" | "docs" | ".gitlab") {
             out.codeowners = Some(e.path.clone());
         }
         let image = [".png", ".svg", ".jpg", ".jpeg"].iter().any(|x| lower.ends_with(x));
-        let named_diagram = lower.rsplit('/').next().is_some_and(|n| n.contains("architecture") || n.contains("diagram"));
+        let named_diagram =
+            lower.rsplit('/').next().is_some_and(|n| n.contains("architecture") || n.contains("diagram"));
         if DIAGRAM_EXT.iter().any(|x| lower.ends_with(x)) || (image && named_diagram) {
             out.diagrams.push((e.path.clone(), e.location));
         }
-        let is_md = lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".rst") || lower.ends_with(".adoc");
+        let is_md = lower.ends_with(".md")
+            || lower.ends_with(".markdown")
+            || lower.ends_with(".rst")
+            || lower.ends_with(".adoc");
         if is_md {
-            if let Some(kind) = kind_by_path(&e.path).filter(|_| !lower.contains("/adr/") && !lower.contains("/decisions/")) {
-                out.docs.push(Doc { kind, path: e.path.clone(), line: 1, title: name.to_string(), location: e.location });
+            if let Some(kind) =
+                kind_by_path(&e.path).filter(|_| !lower.contains("/adr/") && !lower.contains("/decisions/"))
+            {
+                out.docs.push(Doc {
+                    kind,
+                    path: e.path.clone(),
+                    line: 1,
+                    title: name.to_string(),
+                    location: e.location,
+                });
             }
             if let Some(text) = files.text(i) {
                 read_markdown(&e.path, e.location, text, &mut out);
@@ -175,7 +211,8 @@ pub fn collect(files: &FileIndex) -> DocsFacts {
 
 fn read_markdown(path: &str, location: Location, text: &str, out: &mut DocsFacts) {
     let mut heading: Option<(HeadingLevel, String, usize)> = None;
-    let mut recovery_doc = kind_by_path(path).is_some_and(|k| matches!(k, DocKind::DisasterRecovery | DocKind::Runbook | DocKind::Architecture));
+    let mut recovery_doc = kind_by_path(path)
+        .is_some_and(|k| matches!(k, DocKind::DisasterRecovery | DocKind::Runbook | DocKind::Architecture));
     for (event, range) in Parser::new(text).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => heading = Some((level, String::new(), range.start)),
@@ -190,14 +227,22 @@ fn read_markdown(path: &str, location: Location, text: &str, out: &mut DocsFacts
                         if let Some(kind) = kind_by_heading(&h) {
                             let line = super::files::line_of_offset(text, start);
                             if !out.docs.iter().any(|d| d.path == path && d.kind == kind) {
-                                out.docs.push(Doc { kind, path: path.to_string(), line, title: h.trim().to_string(), location });
+                                out.docs.push(Doc {
+                                    kind,
+                                    path: path.to_string(),
+                                    line,
+                                    title: h.trim().to_string(),
+                                    location,
+                                });
                             }
                             recovery_doc |= matches!(kind, DocKind::DisasterRecovery | DocKind::Runbook);
                         }
                     }
                 }
             }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if lang.trim() == "mermaid" || lang.trim() == "plantuml" => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
+                if lang.trim() == "mermaid" || lang.trim() == "plantuml" =>
+            {
                 if !out.diagrams.iter().any(|(p, _)| p == path) {
                     out.diagrams.push((path.to_string(), location));
                 }
@@ -219,7 +264,8 @@ fn read_markdown(path: &str, location: Location, text: &str, out: &mut DocsFacts
     }
 }
 
-static VERSIONED: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"(^|/)v[0-9]+(\.[0-9]+)?(/|$)").unwrap());
+static VERSIONED: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"(^|/)v[0-9]+(\.[0-9]+)?(/|$)").unwrap());
 
 fn openapi(files: &FileIndex, i: usize) -> Option<OpenApi> {
     let e = files.entry(i);
@@ -236,7 +282,11 @@ fn openapi(files: &FileIndex, i: usize) -> Option<OpenApi> {
         let doc: Json = serde_json::from_str(text).ok()?;
         let version = doc.get("openapi").or_else(|| doc.get("swagger")).and_then(Json::as_str)?.to_string();
         let paths = doc.get("paths").and_then(Json::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
-        let servers = doc.get("servers").and_then(Json::as_array).map(|a| a.iter().filter_map(|s| s.get("url")?.as_str().map(str::to_string)).collect()).unwrap_or_default();
+        let servers = doc
+            .get("servers")
+            .and_then(Json::as_array)
+            .map(|a| a.iter().filter_map(|s| s.get("url")?.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
         (version, paths, servers)
     } else {
         let Some(Ok(docs)) = files.yaml(i) else { return None };
@@ -250,7 +300,8 @@ fn openapi(files: &FileIndex, i: usize) -> Option<OpenApi> {
         return None;
     }
     let base_path_versioned = servers.iter().filter(|s| VERSIONED.is_match(s)).cloned();
-    let versioned: Vec<String> = base_path_versioned.chain(paths.iter().filter(|p| VERSIONED.is_match(p)).cloned()).take(5).collect();
+    let versioned: Vec<String> =
+        base_path_versioned.chain(paths.iter().filter(|p| VERSIONED.is_match(p)).cloned()).take(5).collect();
     Some(OpenApi { path: e.path.clone(), version, paths: paths.len(), versioned, location: e.location })
 }
 
@@ -292,12 +343,19 @@ mod tests {
     #[test]
     fn openapi_documents() {
         let idx = FileIndex::from_memory(&[
-            ("openapi.yaml", "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths:\n  /v1/orders: {}\n  /health: {}\n"),
+            (
+                "openapi.yaml",
+                "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths:\n  /v1/orders: {}\n  /health: {}\n",
+            ),
             ("api/swagger.json", r#"{"swagger":"2.0","basePath":"/","paths":{"/pets":{}}}"#),
             ("config.yaml", "openapi_enabled: true\n"),
         ]);
         let f = collect(&idx);
-        let got: Vec<(&str, &str, usize, Vec<String>)> = f.openapi.iter().map(|o| (o.path.as_str(), o.version.as_str(), o.paths, o.versioned.clone())).collect();
-        assert_eq!(got, vec![("api/swagger.json", "2.0", 1, vec![]), ("openapi.yaml", "3.1.0", 2, vec!["/v1/orders".to_string()])]);
+        let got: Vec<(&str, &str, usize, Vec<String>)> =
+            f.openapi.iter().map(|o| (o.path.as_str(), o.version.as_str(), o.paths, o.versioned.clone())).collect();
+        assert_eq!(
+            got,
+            vec![("api/swagger.json", "2.0", 1, vec![]), ("openapi.yaml", "3.1.0", 2, vec!["/v1/orders".to_string()])]
+        );
     }
 }

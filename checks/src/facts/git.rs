@@ -278,7 +278,11 @@ fn read_changes(repo: &git2::Repository, commits: &[Commit]) -> Vec<Change> {
 
 /// `Fix login (#123)`: the subject GitHub gives a squash-merged pull request.
 pub fn is_squashed_pull_request(subject: &str) -> bool {
-    subject.trim_end().strip_suffix(')').and_then(|s| s.rsplit_once("(#")).is_some_and(|(_, n)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    subject
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|s| s.rsplit_once("(#"))
+        .is_some_and(|(_, n)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn branch_first_authored(repo: &git2::Repository, merge: &git2::Commit) -> Option<i64> {

@@ -137,7 +137,11 @@ fn chart(files: &FileIndex, chart_yaml: usize) -> HelmChart {
     let e = files.entry(chart_yaml);
     let dir = e.dir().to_string();
     let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-    let name = files.yaml(chart_yaml).and_then(|r| r.as_ref().ok()).and_then(|d| d.first()).and_then(|d| d.key("name").scalar());
+    let name = files
+        .yaml(chart_yaml)
+        .and_then(|r| r.as_ref().ok())
+        .and_then(|d| d.first())
+        .and_then(|d| d.key("name").scalar());
     let values = files
         .find(&format!("{prefix}values.yaml"))
         .and_then(|i| files.yaml(i))
@@ -170,14 +174,23 @@ mod tests {
         let idx = FileIndex::from_memory(&[
             ("helm/shop/Chart.yaml", "apiVersion: v2\nname: shop\n"),
             ("helm/shop/values.yaml", "autoscaling:\n  enabled: true\n  maxReplicas: 10\ningress:\n  tls: []\n"),
-            ("helm/shop/templates/hpa.yaml", "{{- if .Values.autoscaling.enabled }}\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n{{- end }}\n"),
-            ("helm/shop/templates/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"x\" . }}\n"),
+            (
+                "helm/shop/templates/hpa.yaml",
+                "{{- if .Values.autoscaling.enabled }}\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n{{- end }}\n",
+            ),
+            (
+                "helm/shop/templates/deployment.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"x\" . }}\n",
+            ),
         ]);
         let f = collect(&idx);
         assert!(f.objects.is_empty(), "templates are not manifests");
         let c = &f.charts[0];
         assert_eq!((c.dir.as_str(), c.name.as_deref()), ("helm/shop", Some("shop")));
-        assert_eq!(c.declares("HorizontalPodAutoscaler").map(|(_, p, l)| (p.as_str(), *l)), Some(("helm/shop/templates/hpa.yaml", 3)));
+        assert_eq!(
+            c.declares("HorizontalPodAutoscaler").map(|(_, p, l)| (p.as_str(), *l)),
+            Some(("helm/shop/templates/hpa.yaml", 3))
+        );
         assert_eq!(c.value("autoscaling.enabled").and_then(Node::as_bool), Some(true));
     }
 

@@ -104,8 +104,16 @@ pub fn collect(files: &FileIndex, scan: &ScanFacts, given: &[EvidenceInput], pro
             out.scripts.push(LoadScript { tool: "JMeter", path: e.path.clone(), line: 1, location: e.location });
         } else if lower.ends_with(".yml") || lower.ends_with(".yaml") {
             if let Some(Ok(docs)) = files.yaml(i) {
-                if let Some(d) = docs.first().filter(|d| d.key("config").get("target").is_some() && !d.key("scenarios").items().is_empty()) {
-                    out.scripts.push(LoadScript { tool: "Artillery", path: e.path.clone(), line: d.line.max(1), location: e.location });
+                if let Some(d) = docs
+                    .first()
+                    .filter(|d| d.key("config").get("target").is_some() && !d.key("scenarios").items().is_empty())
+                {
+                    out.scripts.push(LoadScript {
+                        tool: "Artillery",
+                        path: e.path.clone(),
+                        line: d.line.max(1),
+                        location: e.location,
+                    });
                 }
             }
         } else if lower.ends_with(".json") && e.location == Location::Project && looks_like_perf_report(&e.path) {
@@ -129,12 +137,12 @@ pub fn collect(files: &FileIndex, scan: &ScanFacts, given: &[EvidenceInput], pro
             }
         };
         let result = match input.kind {
-            EvidenceKind::K6 | EvidenceKind::Gatling | EvidenceKind::Lighthouse => {
-                parse_report(&shown, &text).map(|mut r| {
+            EvidenceKind::K6 | EvidenceKind::Gatling | EvidenceKind::Lighthouse => parse_report(&shown, &text)
+                .map(|mut r| {
                     r.given = true;
                     out.reports.push(r);
-                }).ok_or_else(|| "not a k6 summary, Gatling stats.json or Lighthouse report".to_string())
-            }
+                })
+                .ok_or_else(|| "not a k6 summary, Gatling stats.json or Lighthouse report".to_string()),
             EvidenceKind::Metrics => parse_metrics_file(&shown, &text).map(|m| out.metrics_file = Some(m)),
             _ => Ok(()),
         };
@@ -150,7 +158,11 @@ pub fn collect(files: &FileIndex, scan: &ScanFacts, given: &[EvidenceInput], pro
 fn looks_like_perf_report(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
     let name = p.rsplit('/').next().unwrap_or(&p);
-    name.contains("k6") || name.contains("lighthouse") || name.starts_with("lhr-") || (name == "stats.json" && p.contains("gatling")) || name == "global_stats.json"
+    name.contains("k6")
+        || name.contains("lighthouse")
+        || name.starts_with("lhr-")
+        || (name == "stats.json" && p.contains("gatling"))
+        || name == "global_stats.json"
         || (name.contains("summary") && (p.contains("load") || p.contains("perf") || p.contains("k6")))
 }
 
@@ -158,8 +170,18 @@ fn looks_like_perf_report(path: &str) -> bool {
 pub fn parse_report(path: &str, text: &str) -> Option<PerfReport> {
     let doc: Json = serde_json::from_str(text).ok()?;
     let num = |v: Option<&Json>| v.and_then(Json::as_f64).filter(|f| f.is_finite() && *f >= 0.0);
-    let mut r = PerfReport { path: path.to_string(), tool: "", avg_ms: None, p95_ms: None, max_users: None, lcp_s: None, given: false };
-    if let Some(metrics) = doc.get("metrics").filter(|m| m.get("http_req_duration").is_some() || m.get("vus_max").is_some()) {
+    let mut r = PerfReport {
+        path: path.to_string(),
+        tool: "",
+        avg_ms: None,
+        p95_ms: None,
+        max_users: None,
+        lcp_s: None,
+        given: false,
+    };
+    if let Some(metrics) =
+        doc.get("metrics").filter(|m| m.get("http_req_duration").is_some() || m.get("vus_max").is_some())
+    {
         // --summary-export puts figures on the metric; handleSummary nests them under `values`
         let field = |metric: &str, key: &str| {
             let m = metrics.get(metric)?;
@@ -217,7 +239,8 @@ mod tests {
         let export = r#"{"metrics":{"http_req_duration":{"avg":84.2,"p(95)":150.1,"max":900},"vus_max":{"value":500,"min":500,"max":500}}}"#;
         let handle = r#"{"metrics":{"http_req_duration":{"type":"trend","values":{"avg":120.5,"p(95)":300}},"vus_max":{"type":"gauge","values":{"value":2000}}}}"#;
         let gatling = r#"{"type":"GROUP","name":"All Requests","stats":{"meanResponseTime":{"total":95},"percentiles3":{"total":210}}}"#;
-        let lighthouse = r#"{"lighthouseVersion":"12.0.0","audits":{"largest-contentful-paint":{"numericValue":1850.4}}}"#;
+        let lighthouse =
+            r#"{"lighthouseVersion":"12.0.0","audits":{"largest-contentful-paint":{"numericValue":1850.4}}}"#;
         let r = parse_report("a", export).unwrap();
         assert_eq!((r.tool, r.avg_ms, r.p95_ms, r.max_users), ("k6", Some(84.2), Some(150.1), Some(500.0)));
         let r = parse_report("b", handle).unwrap();
@@ -233,10 +256,20 @@ mod tests {
 
     #[test]
     fn metrics_file() {
-        let m = parse_metrics_file("m.toml", "period = \"2026-10\"\n[metrics]\ncost_per_request_usd = 0.004\nmttr_min = 25\n").unwrap();
+        let m = parse_metrics_file(
+            "m.toml",
+            "period = \"2026-10\"\n[metrics]\ncost_per_request_usd = 0.004\nmttr_min = 25\n",
+        )
+        .unwrap();
         assert_eq!(m.get("mttr_min"), Some((25.0, 4)));
         assert_eq!(m.period.as_deref(), Some("2026-10"));
-        for bad in ["[metrics]\nlatency = 3\n", "x = 1\n", "[metrics]\nmttr_min = \"fast\"\n", "[metrics]\nmttr_min = -1\n", "[[["] {
+        for bad in [
+            "[metrics]\nlatency = 3\n",
+            "x = 1\n",
+            "[metrics]\nmttr_min = \"fast\"\n",
+            "[metrics]\nmttr_min = -1\n",
+            "[[[",
+        ] {
             assert!(parse_metrics_file("m", bad).is_err(), "{bad}");
         }
     }
@@ -253,6 +286,14 @@ mod tests {
         let mut problems = Vec::new();
         let f = collect(&idx, &scan, &[], &mut problems);
         let tools: Vec<(&str, &str)> = f.scripts.iter().map(|s| (s.tool, s.path.as_str())).collect();
-        assert_eq!(tools, vec![("k6", "load/smoke.js"), ("Locust", "loadgen/locustfile.py"), ("Artillery", "perf/artillery.yml"), ("JMeter", "perf/plan.jmx")]);
+        assert_eq!(
+            tools,
+            vec![
+                ("k6", "load/smoke.js"),
+                ("Locust", "loadgen/locustfile.py"),
+                ("Artillery", "perf/artillery.yml"),
+                ("JMeter", "perf/plan.jmx")
+            ]
+        );
     }
 }

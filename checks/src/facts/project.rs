@@ -59,7 +59,17 @@ const SERVICE_DEPS: &[(Ecosystem, &str)] = &[
     (Ecosystem::Go, "github.com/gofiber/fiber/v2"),
 ];
 
-const PLATFORM_FILES: &[&str] = &["Procfile", "app.yaml", "fly.toml", "vercel.json", "netlify.toml", "render.yaml", "serverless.yml", "app.json", "railway.json"];
+const PLATFORM_FILES: &[&str] = &[
+    "Procfile",
+    "app.yaml",
+    "fly.toml",
+    "vercel.json",
+    "netlify.toml",
+    "render.yaml",
+    "serverless.yml",
+    "app.json",
+    "railway.json",
+];
 
 pub fn detect(files: &FileIndex, manifests: &Manifests, compose: &ComposeFacts, k8s: &K8sFacts) -> Project {
     let app = |reason: String| Project { kind: ProjectKind::Application, reason };
@@ -79,19 +89,30 @@ pub fn detect(files: &FileIndex, manifests: &Manifests, compose: &ComposeFacts, 
     if let Some(s) = compose.services.iter().find(|s| s.location == Location::Project) {
         return app(format!("`{}` runs the project with docker compose", s.path));
     }
-    if let Some(o) = k8s.objects.iter().find(|o| o.location == Location::Project && matches!(o.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet" | "Service" | "Ingress")) {
+    if let Some(o) = k8s.objects.iter().find(|o| {
+        o.location == Location::Project
+            && matches!(o.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet" | "Service" | "Ingress")
+    }) {
         return app(format!("`{}` deploys it to Kubernetes", o.path));
     }
     if let Some(chart) = files.entries().iter().find(|e| e.name() == "Chart.yaml" && e.location == Location::Project) {
         return app(format!("`{}` is a Helm chart for it", chart.path));
     }
-    if let Some(f) = files.entries().iter().find(|e| e.location == Location::Project && e.dir().matches('/').count() < 2 && (e.name() == "Dockerfile" || PLATFORM_FILES.contains(&e.name()))) {
+    if let Some(f) = files.entries().iter().find(|e| {
+        e.location == Location::Project
+            && e.dir().matches('/').count() < 2
+            && (e.name() == "Dockerfile" || PLATFORM_FILES.contains(&e.name()))
+    }) {
         return app(format!("`{}` builds or deploys it as a service", f.path));
     }
     if files.exists("public/index.php") || files.exists("bin/console") && files.exists("config/bundles.php") {
         return app("a web front controller (`public/index.php`)".into());
     }
-    if let Some(d) = manifests.dependencies.iter().find(|d| d.kind == DepKind::Normal && SERVICE_DEPS.iter().any(|(e, n)| *e == d.ecosystem && d.name == *n) && !d.manifest.contains('/')) {
+    if let Some(d) = manifests.dependencies.iter().find(|d| {
+        d.kind == DepKind::Normal
+            && SERVICE_DEPS.iter().any(|(e, n)| *e == d.ecosystem && d.name == *n)
+            && !d.manifest.contains('/')
+    }) {
         return app(format!("depends on the web framework `{}` (`{}`)", d.name, d.manifest));
     }
     if let Some(m) = root(Ecosystem::Npm).filter(|m| m.package_type.as_deref() == Some("private")) {
@@ -119,13 +140,32 @@ mod tests {
         use ProjectKind::*;
         for (name, files, want) in [
             ("symfony project", vec![("composer.json", r#"{"type":"project"}"#)], Application),
-            ("symfony bundle", vec![("composer.json", r#"{"type":"symfony-bundle"}"#), ("Dockerfile", "FROM php")], Library),
-            ("compose", vec![("composer.json", "{}"), ("compose.yaml", "services:\n  app:\n    build: .\n")], Application),
+            (
+                "symfony bundle",
+                vec![("composer.json", r#"{"type":"symfony-bundle"}"#), ("Dockerfile", "FROM php")],
+                Library,
+            ),
+            (
+                "compose",
+                vec![("composer.json", "{}"), ("compose.yaml", "services:\n  app:\n    build: .\n")],
+                Application,
+            ),
             ("helm", vec![("helm/app/Chart.yaml", "apiVersion: v2\nname: app\n")], Application),
             ("rust cli", vec![("Cargo.toml", "[package]\nname = \"rg\"\n"), ("src/main.rs", "fn main(){}")], Library),
-            ("rust service", vec![("Cargo.toml", "[package]\nname = \"svc\"\n[dependencies]\naxum = \"0.7\"\n")], Application),
+            (
+                "rust service",
+                vec![("Cargo.toml", "[package]\nname = \"svc\"\n[dependencies]\naxum = \"0.7\"\n")],
+                Application,
+            ),
             ("python lib", vec![("pyproject.toml", "[project]\nname = \"flask\"\n")], Library),
-            ("spring boot", vec![("pom.xml", "<project><artifactId>a</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>")], Application),
+            (
+                "spring boot",
+                vec![(
+                    "pom.xml",
+                    "<project><artifactId>a</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>",
+                )],
+                Application,
+            ),
             ("empty", vec![], Library),
         ] {
             assert_eq!(kind(&files), want, "{name}");

@@ -10,9 +10,9 @@
 //! generated or minified), lockfiles (a lockfile mention is not use) and minified bundles. Each hit
 //! records whether its line is a comment, because commented-out code is not code.
 
+use super::Progress;
 use super::files::{FileIndex, Location};
 use super::signals::{SIGNALS, Signal};
-use super::Progress;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use regex::bytes::{Regex, RegexSet};
@@ -114,10 +114,24 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
 
 fn skip(path: &str, name: &str) -> bool {
     const LOCKFILES: &[&str] = &[
-        "composer.lock", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock", "go.sum", "poetry.lock",
-        "Pipfile.lock", "uv.lock", "Gemfile.lock", "gradle.lockfile", "npm-shrinkwrap.json",
+        "composer.lock",
+        "package-lock.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "Cargo.lock",
+        "go.sum",
+        "poetry.lock",
+        "Pipfile.lock",
+        "uv.lock",
+        "Gemfile.lock",
+        "gradle.lockfile",
+        "npm-shrinkwrap.json",
     ];
-    LOCKFILES.contains(&name) || name.ends_with(".min.js") || name.ends_with(".min.css") || name.ends_with(".map") || path.contains("/.terraform/")
+    LOCKFILES.contains(&name)
+        || name.ends_with(".min.js")
+        || name.ends_with(".min.css")
+        || name.ends_with(".map")
+        || path.contains("/.terraform/")
 }
 
 fn is_comment(line: &str) -> bool {
@@ -152,19 +166,20 @@ pub fn scan(files: &FileIndex, progress: &dyn Progress) -> ScanFacts {
             let result = if applicable.is_empty() {
                 (0, 0, Vec::new())
             } else {
-                files.with_bytes(i, |bytes| {
-                    let mut found = Vec::new();
-                    let matched = c.set.matches(bytes);
-                    if matched.matched_any() {
-                        for s in matched.iter().filter(|s| applicable.contains(s)) {
-                            for m in c.regexes[s].find_iter(bytes).take(HITS_PER_FILE) {
-                                found.push((s, hit(i, e, bytes, m.start())));
+                files
+                    .with_bytes(i, |bytes| {
+                        let mut found = Vec::new();
+                        let matched = c.set.matches(bytes);
+                        if matched.matched_any() {
+                            for s in matched.iter().filter(|s| applicable.contains(s)) {
+                                for m in c.regexes[s].find_iter(bytes).take(HITS_PER_FILE) {
+                                    found.push((s, hit(i, e, bytes, m.start())));
+                                }
                             }
                         }
-                    }
-                    (1, bytes.len() as u64, found)
-                })
-                .unwrap_or((0, 0, Vec::new()))
+                        (1, bytes.len() as u64, found)
+                    })
+                    .unwrap_or((0, 0, Vec::new()))
             };
             progress.advance(1);
             (result.0, result.1, result.2)
@@ -214,7 +229,10 @@ mod tests {
     #[test]
     fn hits_have_lines_and_comments_are_marked() {
         let idx = FileIndex::from_memory(&[
-            ("src/telemetry.ts", "import { x } from 'y';\n// import { NodeSDK } from '@opentelemetry/sdk-node';\nimport { NodeSDK } from '@opentelemetry/sdk-node';\n"),
+            (
+                "src/telemetry.ts",
+                "import { x } from 'y';\n// import { NodeSDK } from '@opentelemetry/sdk-node';\nimport { NodeSDK } from '@opentelemetry/sdk-node';\n",
+            ),
             ("vendor/lib/otel.ts", "import { NodeSDK } from '@opentelemetry/sdk-node';\n"),
             ("package-lock.json", "\"@opentelemetry/sdk-node\": {}\n"),
         ]);

@@ -6,8 +6,8 @@
 //! expression text otherwise (`var.retention`): nothing is evaluated. Provider `default_tags`
 //! are kept so cost checks can tell tagged infrastructure from untagged.
 
-use super::files::{FileIndex, Location, line_containing};
 use super::Problem;
+use super::files::{FileIndex, Location, line_containing};
 use hcl::{Body, Expression};
 use serde::Serialize;
 
@@ -104,19 +104,26 @@ pub struct TerraformFacts {
 impl TerraformFacts {
     /// Project resources of these types.
     pub fn resources<'a>(&'a self, types: &'a [&'a str]) -> impl Iterator<Item = &'a TfBlock> + 'a {
-        self.blocks.iter().filter(move |b| b.kind == TfKind::Resource && types.contains(&b.type_.as_str()) && b.location.is_project())
+        self.blocks
+            .iter()
+            .filter(move |b| b.kind == TfKind::Resource && types.contains(&b.type_.as_str()) && b.location.is_project())
     }
 
     /// Project modules whose source contains one of these fragments (`terraform-aws-modules/eks`).
     pub fn modules<'a>(&'a self, sources: &'a [&'a str]) -> impl Iterator<Item = &'a TfBlock> + 'a {
-        self.blocks.iter().filter(move |b| b.kind == TfKind::Module && sources.iter().any(|s| b.type_.contains(s)) && b.location.is_project())
+        self.blocks.iter().filter(move |b| {
+            b.kind == TfKind::Module && sources.iter().any(|s| b.type_.contains(s)) && b.location.is_project()
+        })
     }
 }
 
 pub fn collect(files: &FileIndex, problems: &mut Vec<Problem>) -> TerraformFacts {
     let mut out = TerraformFacts::default();
     for (i, e) in files.entries().iter().enumerate() {
-        if !e.path.ends_with(".tf") || matches!(e.location, Location::Vendored | Location::Fixture) || e.path.contains("/.terraform/") {
+        if !e.path.ends_with(".tf")
+            || matches!(e.location, Location::Vendored | Location::Fixture)
+            || e.path.contains("/.terraform/")
+        {
             continue;
         }
         let Some(text) = files.text(i) else { continue };
@@ -124,11 +131,19 @@ pub fn collect(files: &FileIndex, problems: &mut Vec<Problem>) -> TerraformFacts
         let body = match super::guard(|| hcl::parse(text)) {
             Ok(Ok(b)) => b,
             Ok(Err(err)) => {
-                problems.push(Problem { path: e.path.clone(), line: None, message: format!("invalid HCL: {}", first_line(&err.to_string())) });
+                problems.push(Problem {
+                    path: e.path.clone(),
+                    line: None,
+                    message: format!("invalid HCL: {}", first_line(&err.to_string())),
+                });
                 continue;
             }
             Err(panic) => {
-                problems.push(Problem { path: e.path.clone(), line: None, message: format!("the HCL parser failed: {panic}") });
+                problems.push(Problem {
+                    path: e.path.clone(),
+                    line: None,
+                    message: format!("the HCL parser failed: {panic}"),
+                });
                 continue;
             }
         };
@@ -148,7 +163,12 @@ fn read_body(path: &str, location: Location, text: &str, body: &Body, out: &mut 
             ("resource", [t, n]) => (TfKind::Resource, t.to_string(), n.to_string()),
             ("data", [t, n]) => (TfKind::Data, t.to_string(), n.to_string()),
             ("module", [n]) => {
-                let source = block.body().attributes().find(|a| a.key() == "source").map(|a| literal(a.expr()).text()).unwrap_or_default();
+                let source = block
+                    .body()
+                    .attributes()
+                    .find(|a| a.key() == "source")
+                    .map(|a| literal(a.expr()).text())
+                    .unwrap_or_default();
                 (TfKind::Module, source, n.to_string())
             }
             ("provider", [p]) => {
@@ -250,7 +270,11 @@ module "eks" {
   }
 }
 "#;
-        let idx = FileIndex::from_memory(&[("infra/main.tf", tf), ("infra/broken.tf", "resource \"x\" {"), ("examples/x/main.tf", "resource \"aws_eks_cluster\" \"e\" {}\n")]);
+        let idx = FileIndex::from_memory(&[
+            ("infra/main.tf", tf),
+            ("infra/broken.tf", "resource \"x\" {"),
+            ("examples/x/main.tf", "resource \"aws_eks_cluster\" \"e\" {}\n"),
+        ]);
         let mut problems = Vec::new();
         let f = collect(&idx, &mut problems);
         assert_eq!(problems.len(), 1);
@@ -262,7 +286,10 @@ module "eks" {
         assert_eq!(db.attr("storage_encrypted"), Some(&TfValue::Expr("var.encrypt".into())));
         assert_eq!(f.resources(&["aws_db_instance"]).count(), 1, "the commented-out block is not a resource");
         let cdn = f.resources(&["aws_cloudfront_distribution"]).next().unwrap();
-        assert_eq!(cdn.attr("default_cache_behavior.viewer_protocol_policy").map(TfValue::text).as_deref(), Some("redirect-to-https"));
+        assert_eq!(
+            cdn.attr("default_cache_behavior.viewer_protocol_policy").map(TfValue::text).as_deref(),
+            Some("redirect-to-https")
+        );
         assert!(cdn.has("tags"));
         let eks = f.modules(&["terraform-aws-modules/eks"]).next().unwrap();
         assert_eq!(eks.name, "eks");

@@ -15,6 +15,13 @@ pub fn md<T: Display>(value: T, _: &dyn askama::Values) -> askama::Result<String
     Ok(md_text(&value.to_string()))
 }
 
+/// Raw HTML, links, images and @-mentions are neutralised: text from a repository (file names,
+/// commit subjects) must not turn a pull-request comment into a link or a notification.
 pub(crate) fn md_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('@', "@\u{200B}")
 }

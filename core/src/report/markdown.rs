@@ -9,7 +9,14 @@ use askama::Template;
 #[template(path = "scorecard.md")]
 struct Page<'a> {
     card: &'a Scorecard,
+    /// Evidence lines shown per check.
+    max_evidence: usize,
+    /// Only open (fail, partial, unknown) checks in the details.
+    compact: bool,
 }
+
+/// GitHub refuses comments over 65,536 characters; stay well below.
+pub const LIMIT: usize = 60_000;
 
 impl Page<'_> {
     fn icon(&self, s: &maturity_checks::model::Status) -> &'static str {
@@ -42,8 +49,60 @@ impl Page<'_> {
     fn evidence(&self, e: &maturity_checks::model::Evidence) -> String {
         e.label()
     }
+    fn show(&self, c: &crate::scorecard::CheckResult) -> bool {
+        use maturity_checks::model::Status;
+        !self.compact || matches!(c.status, Status::Fail | Status::Partial | Status::Unknown)
+    }
+    fn schedule_line(&self) -> Option<String> {
+        let s = self.card.schedule.as_ref()?;
+        let week = if s.week > s.weeks as i64 {
+            format!("week {}, after the {}-week plan ended", s.week, s.weeks)
+        } else if s.week < 1 {
+            format!("the plan starts on {}", s.start)
+        } else {
+            format!("week {} of {}", s.week, s.weeks)
+        };
+        Some(format!("Schedule: {week}, {} (phase {} expected done).", s.pace.label(), s.expected_level))
+    }
+    fn change_line(&self) -> Option<String> {
+        let c = self.card.change.as_ref()?;
+        let mut line = format!(
+            "Since the previous audit ({}): score {:+}",
+            &c.previous_at[..c.previous_at.len().min(10)],
+            c.score_delta
+        );
+        if !c.new_risks.is_empty() {
+            line.push_str(&format!(", new risks {}", c.new_risks.join(", ")));
+        }
+        if !c.resolved_risks.is_empty() {
+            line.push_str(&format!(", resolved {}", c.resolved_risks.join(", ")));
+        }
+        line.push('.');
+        Some(line)
+    }
+    fn must_pass_line(&self) -> String {
+        let failing: Vec<&str> = self.card.must_pass.iter().filter(|m| !m.ok).map(|m| m.item.as_str()).collect();
+        if failing.is_empty() { String::new() } else { format!("Must-pass items not passing: {}.", failing.join(", ")) }
+    }
 }
 
+/// Renders the summary within [`LIMIT`]: with every check first, then only open checks with
+/// less evidence, then cut at a line with a pointer to the full report.
 pub fn render(card: &Scorecard) -> Result<String, super::RenderError> {
-    Page { card }.render().map_err(|e| super::RenderError(e.to_string()))
+    let attempt = |max_evidence, compact| {
+        Page { card, max_evidence, compact }.render().map_err(|e| super::RenderError(e.to_string()))
+    };
+    let full = attempt(5, false)?;
+    if full.len() <= LIMIT {
+        return Ok(full);
+    }
+    let compact = attempt(2, true)?;
+    if compact.len() <= LIMIT {
+        return Ok(compact);
+    }
+    let cut = compact[..LIMIT - 200].rfind('\n').unwrap_or(LIMIT - 200);
+    Ok(format!(
+        "{}\n\n… truncated to stay within comment limits; the JSON and HTML reports have everything.\n\n</details>\n",
+        &compact[..cut]
+    ))
 }

@@ -6,7 +6,11 @@
 //! [`filters`].
 
 mod filters;
+pub mod junit;
 pub mod markdown;
+pub mod readout;
+pub mod sarif;
+pub mod svg;
 pub mod view;
 
 use crate::scorecard::Scorecard;
@@ -15,6 +19,18 @@ use crate::scorecard::Scorecard;
 pub enum Format {
     Json,
     Markdown,
+    Html,
+    Sarif,
+    Junit,
+}
+
+/// Renders a scorecard in a machine or document format; `history` (earlier runs of the same
+/// repository, oldest first) feeds the readout's trend charts.
+pub fn render_with_history(card: &Scorecard, format: Format, history: &[svg::RunPoint]) -> Result<String, RenderError> {
+    match format {
+        Format::Html => readout::render(card, history),
+        other => render(card, other),
+    }
 }
 
 /// Renders a scorecard in a machine or document format.
@@ -26,9 +42,15 @@ pub fn render(card: &Scorecard, format: Format) -> Result<String, RenderError> {
             Ok(s)
         }
         Format::Markdown => markdown::render(card),
+        Format::Html => readout::render(card, &[]),
+        Format::Sarif => Ok(sarif::render(card)),
+        Format::Junit => junit::render(card),
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 #[error("could not render the report: {0}")]
 pub struct RenderError(pub String);
+
+#[cfg(test)]
+mod tests;

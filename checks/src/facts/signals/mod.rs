@@ -16,20 +16,52 @@ use std::sync::LazyLock;
 
 /// Source files of the languages the roadmap's stacks use.
 pub(crate) const CODE: &[&str] = &[
-    "*.php", "*.py", "*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx", "*.go", "*.rs", "*.java", "*.kt", "*.scala", "*.cs", "*.rb",
-    "*.ex", "*.exs",
+    "*.php", "*.py", "*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx", "*.go", "*.rs", "*.java", "*.kt", "*.scala",
+    "*.cs", "*.rb", "*.ex", "*.exs",
 ];
 pub(crate) const JS: &[&str] = &["*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx"];
 /// Configuration formats.
-pub(crate) const CONFIG: &[&str] = &["*.yaml", "*.yml", "*.json", "*.toml", "*.xml", "*.properties", "*.ini", "*.conf", "*.env", ".env*", "*.neon"];
+pub(crate) const CONFIG: &[&str] =
+    &["*.yaml", "*.yml", "*.json", "*.toml", "*.xml", "*.properties", "*.ini", "*.conf", "*.env", ".env*", "*.neon"];
 /// Code and configuration together.
 pub(crate) const ALL: &[&str] = &[
-    "*.php", "*.py", "*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx", "*.go", "*.rs", "*.java", "*.kt", "*.scala", "*.cs", "*.rb",
-    "*.yaml", "*.yml", "*.json", "*.toml", "*.xml", "*.properties", "*.ini", "*.conf", "*.env", ".env*", "*.neon", "Dockerfile*",
-    "*.tf", "*.vcl", "Caddyfile", "*.caddy", ".htaccess", "*.sh",
+    "*.php",
+    "*.py",
+    "*.js",
+    "*.mjs",
+    "*.cjs",
+    "*.jsx",
+    "*.ts",
+    "*.tsx",
+    "*.go",
+    "*.rs",
+    "*.java",
+    "*.kt",
+    "*.scala",
+    "*.cs",
+    "*.rb",
+    "*.yaml",
+    "*.yml",
+    "*.json",
+    "*.toml",
+    "*.xml",
+    "*.properties",
+    "*.ini",
+    "*.conf",
+    "*.env",
+    ".env*",
+    "*.neon",
+    "Dockerfile*",
+    "*.tf",
+    "*.vcl",
+    "Caddyfile",
+    "*.caddy",
+    ".htaccess",
+    "*.sh",
 ];
 /// Web server and proxy configuration.
-pub(crate) const SERVER: &[&str] = &["*.conf", "nginx*", "Caddyfile", "*.caddy", ".htaccess", "*.vcl", "*.yaml", "*.yml", "*.toml"];
+pub(crate) const SERVER: &[&str] =
+    &["*.conf", "nginx*", "Caddyfile", "*.caddy", ".htaccess", "*.vcl", "*.yaml", "*.yml", "*.toml"];
 
 pub struct Signal {
     pub id: &'static str,
@@ -42,7 +74,12 @@ pub struct Signal {
     pub files: &'static [&'static str],
 }
 
-pub(crate) const fn s(id: &'static str, means: &'static str, pattern: &'static str, files: &'static [&'static str]) -> Signal {
+pub(crate) const fn s(
+    id: &'static str,
+    means: &'static str,
+    pattern: &'static str,
+    files: &'static [&'static str],
+) -> Signal {
     Signal { id, means, pattern, files }
 }
 

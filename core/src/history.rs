@@ -1,0 +1,447 @@
+//! The history store: every audit, kept in SQLite, read by the CLI and the desktop app alike.
+//!
+//! One file (by default in the user's data directory, `MATURITY_STORE` or `--store` elsewhere)
+//! holds repositories, runs with their whole scorecard as JSON (so any past run can be rendered
+//! again), and per-item, per-check and per-metric rows for queries across runs and repositories.
+//!
+//! Safety rules: the database runs in WAL mode with a busy timeout, so two audits writing at once
+//! both land; every run is written in one transaction, so a process killed mid-write leaves the
+//! store as it was; the schema is versioned with `PRAGMA user_version` and migrated forward in a
+//! transaction; a store written by a newer version is refused, never rewritten.
+
+use crate::scorecard::{SCHEMA, Scorecard};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Migrations, in order; the store's `user_version` is the number applied.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE repositories (
+    id        INTEGER PRIMARY KEY,
+    identity  TEXT NOT NULL UNIQUE,
+    name      TEXT NOT NULL,
+    remote    TEXT,
+    path      TEXT
+);
+CREATE TABLE runs (
+    id            INTEGER PRIMARY KEY,
+    repository_id INTEGER NOT NULL REFERENCES repositories(id),
+    finished_at   TEXT NOT NULL,
+    commit_sha    TEXT,
+    branch        TEXT,
+    roadmap_id    TEXT NOT NULL,
+    roadmap_hash  TEXT NOT NULL,
+    score         REAL NOT NULL,
+    level         INTEGER NOT NULL,
+    coverage      REAL NOT NULL,
+    tool_version  TEXT NOT NULL,
+    scorecard     TEXT NOT NULL
+);
+CREATE INDEX runs_by_repository ON runs(repository_id, finished_at);
+CREATE TABLE item_results (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    item   TEXT NOT NULL,
+    status TEXT NOT NULL,
+    score  REAL,
+    PRIMARY KEY (run_id, item)
+);
+CREATE TABLE check_results (
+    run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    item     TEXT NOT NULL,
+    check_id TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    score    REAL NOT NULL,
+    message  TEXT NOT NULL,
+    PRIMARY KEY (run_id, item, check_id)
+);
+CREATE TABLE metric_results (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    metric TEXT NOT NULL,
+    status TEXT NOT NULL,
+    value  REAL,
+    PRIMARY KEY (run_id, metric)
+);
+"#];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the history store {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("cannot create the folder of the history store {path}: {source}")]
+    Folder { path: PathBuf, source: std::io::Error },
+    #[error(
+        "the history store {path} was written by a newer version of maturity (schema {found}, this version knows {known}); \
+         upgrade maturity, or use another store with --store"
+    )]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error(
+        "the history store {path} is not a maturity store (or is damaged): {detail}; use another store with --store"
+    )]
+    NotAStore { path: PathBuf, detail: String },
+    #[error("history store error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("run {0} holds a scorecard this version cannot read: {1}")]
+    Unreadable(i64, String),
+}
+
+/// One run, as listed by `maturity history`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunSummary {
+    pub id: i64,
+    pub identity: String,
+    pub name: String,
+    pub finished_at: String,
+    pub commit: Option<String>,
+    pub branch: Option<String>,
+    pub roadmap_id: String,
+    pub score: f64,
+    pub level: u32,
+    pub coverage: f64,
+}
+
+/// A repository with its latest run and its score trend (oldest first).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RepositorySummary {
+    pub identity: String,
+    pub name: String,
+    pub remote: Option<String>,
+    pub path: Option<String>,
+    pub runs: usize,
+    pub latest: RunSummary,
+    pub trend: Vec<f64>,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The store used when none is named: `MATURITY_STORE`, else `history.db` in the user's data
+/// directory (`~/.local/share/maturity` on Linux).
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("MATURITY_STORE").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("", "", "maturity").map(|d| d.data_dir().join("history.db"))
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the store at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder { path: dir.to_path_buf(), source })?;
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        // look before writing anything: a store we cannot own is refused untouched
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| StoreError::NotAStore { path: path.to_path_buf(), detail: e.to_string() })?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew { path: path.to_path_buf(), found: version, known });
+        }
+        let mut store = Store::configure(conn, path)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing store without ever changing it (for readers such as the dashboard
+    /// before the user agrees to an upgrade).
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        let store = Store::configure(conn, path)?;
+        let version = store.version()?;
+        if version > MIGRATIONS.len() as i64 {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: MIGRATIONS.len() as i64,
+            });
+        }
+        Ok(store)
+    }
+
+    fn configure(conn: Connection, path: &Path) -> Result<Store, StoreError> {
+        conn.busy_timeout(Duration::from_secs(30))?;
+        // reading a non-database file fails here, with a clear message rather than later
+        let mode: Result<String, _> = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0));
+        if let Err(e) = mode {
+            return Err(StoreError::NotAStore { path: path.to_path_buf(), detail: e.to_string() });
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(Store { conn, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        // IMMEDIATE takes the write lock first, so two processes never migrate at once
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew { path: self.path.clone(), found: version, known });
+        }
+        if version == 0 {
+            // an existing database that is not ours must not be written into
+            let tables: i64 =
+                tx.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+            if tables > 0 {
+                return Err(StoreError::NotAStore {
+                    path: self.path.clone(),
+                    detail: "it already holds other tables".into(),
+                });
+            }
+        }
+        for (n, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", n as i64 + 1)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores a run; returns its id.
+    pub fn save(&mut self, card: &Scorecard) -> Result<i64, StoreError> {
+        let json = serde_json::to_string(card).map_err(|e| StoreError::Unreadable(0, e.to_string()))?;
+        let repo = &card.repository;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let repository_id: i64 = tx.query_row(
+            "INSERT INTO repositories (identity, name, remote, path) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(identity) DO UPDATE SET name = excluded.name, remote = excluded.remote, path = excluded.path
+             RETURNING id",
+            params![repo.identity, repo.name, repo.remote, repo.path],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO runs (repository_id, finished_at, commit_sha, branch, roadmap_id, roadmap_hash, score, level, coverage, tool_version, scorecard)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                repository_id,
+                card.generated_at,
+                repo.commit,
+                repo.branch,
+                card.roadmap.id,
+                card.roadmap.hash,
+                card.score,
+                card.level,
+                card.coverage,
+                card.tool.version,
+                json
+            ],
+        )?;
+        let run_id = tx.last_insert_rowid();
+        {
+            let mut item =
+                tx.prepare("INSERT INTO item_results (run_id, item, status, score) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut check = tx.prepare(
+                "INSERT INTO check_results (run_id, item, check_id, status, score, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for i in &card.items {
+                item.execute(params![run_id, i.id, i.status.as_str(), i.score])?;
+                for c in &i.checks {
+                    check.execute(params![run_id, i.id, c.id, c.status.as_str(), c.score, c.message])?;
+                }
+            }
+            let mut metric =
+                tx.prepare("INSERT INTO metric_results (run_id, metric, status, value) VALUES (?1, ?2, ?3, ?4)")?;
+            for m in &card.metrics {
+                metric.execute(params![run_id, m.id, m.status.as_str(), m.value])?;
+            }
+        }
+        tx.commit()?;
+        Ok(run_id)
+    }
+
+    fn summary(row: &rusqlite::Row) -> rusqlite::Result<RunSummary> {
+        Ok(RunSummary {
+            id: row.get("id")?,
+            identity: row.get("identity")?,
+            name: row.get("name")?,
+            finished_at: row.get("finished_at")?,
+            commit: row.get("commit_sha")?,
+            branch: row.get("branch")?,
+            roadmap_id: row.get("roadmap_id")?,
+            score: row.get("score")?,
+            level: row.get("level")?,
+            coverage: row.get("coverage")?,
+        })
+    }
+
+    const SUMMARY: &'static str =
+        "SELECT runs.id, identity, name, finished_at, commit_sha, branch, roadmap_id, score, level, coverage
+         FROM runs JOIN repositories ON repositories.id = runs.repository_id";
+
+    /// Runs of one repository (or all), oldest first, at most `limit` of the newest.
+    pub fn runs(&self, identity: Option<&str>, limit: usize) -> Result<Vec<RunSummary>, StoreError> {
+        let sql = format!(
+            "SELECT * FROM ({} WHERE (?1 IS NULL OR identity = ?1) ORDER BY finished_at DESC, runs.id DESC LIMIT ?2) ORDER BY finished_at, id",
+            Store::SUMMARY
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![identity, limit as i64], Store::summary)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The stored scorecard of a run.
+    pub fn scorecard(&self, run_id: i64) -> Result<Option<Scorecard>, StoreError> {
+        let json: Option<String> =
+            self.conn.query_row("SELECT scorecard FROM runs WHERE id = ?1", [run_id], |r| r.get(0)).optional()?;
+        let Some(json) = json else { return Ok(None) };
+        let value: serde_json::Value =
+            serde_json::from_str(&json).map_err(|e| StoreError::Unreadable(run_id, e.to_string()))?;
+        if value.get("schema").and_then(|s| s.as_str()) != Some(SCHEMA) {
+            return Err(StoreError::Unreadable(
+                run_id,
+                format!("schema {} is not {SCHEMA}", value.get("schema").unwrap_or(&serde_json::Value::Null)),
+            ));
+        }
+        let mut card: Scorecard =
+            serde_json::from_value(value).map_err(|e| StoreError::Unreadable(run_id, e.to_string()))?;
+        card.run_id = Some(run_id);
+        Ok(Some(card))
+    }
+
+    /// The newest run of a repository with this roadmap, before `before` (a run id) if given.
+    pub fn latest(&self, identity: &str, roadmap_id: &str, before: Option<i64>) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT runs.id FROM runs JOIN repositories ON repositories.id = runs.repository_id
+                 WHERE identity = ?1 AND roadmap_id = ?2 AND (?3 IS NULL OR runs.id < ?3)
+                 ORDER BY finished_at DESC, runs.id DESC LIMIT 1",
+                params![identity, roadmap_id, before],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Score and items done for each run of a repository with this roadmap, oldest first (for the
+    /// readout's trend and burn-up charts).
+    pub fn points(
+        &self,
+        identity: &str,
+        roadmap_id: &str,
+        limit: usize,
+    ) -> Result<Vec<(i64, String, f64, usize)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT * FROM (
+                SELECT runs.id, finished_at, score,
+                       (SELECT count(*) FROM item_results WHERE run_id = runs.id AND status IN ('pass', 'waived')) AS done
+                FROM runs JOIN repositories ON repositories.id = runs.repository_id
+                WHERE identity = ?1 AND roadmap_id = ?2 ORDER BY finished_at DESC, runs.id DESC LIMIT ?3)
+             ORDER BY finished_at, id",
+        )?;
+        let rows = stmt.query_map(params![identity, roadmap_id, limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? as usize))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every repository with its latest run and score trend (up to `trend` newest runs).
+    pub fn repositories(&self, trend: usize) -> Result<Vec<RepositorySummary>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT repositories.id, identity, name, remote, path, (SELECT count(*) FROM runs WHERE repository_id = repositories.id)
+             FROM repositories ORDER BY name",
+        )?;
+        let repos: Vec<(i64, String, String, Option<String>, Option<String>, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        let mut scores = self
+            .conn
+            .prepare("SELECT score FROM runs WHERE repository_id = ?1 ORDER BY finished_at DESC, id DESC LIMIT ?2")?;
+        for (id, identity, name, remote, path, runs) in repos {
+            let mut trend_scores: Vec<f64> =
+                scores.query_map(params![id, trend as i64], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            trend_scores.reverse();
+            let latest = self.runs(Some(&identity), 1)?.pop();
+            if let Some(latest) = latest {
+                out.push(RepositorySummary {
+                    identity,
+                    name,
+                    remote,
+                    path,
+                    runs: runs as usize,
+                    latest,
+                    trend: trend_scores,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::evaluate;
+    use crate::roadmap::Roadmap;
+    use maturity_checks::facts::{NoProgress, RepoFacts};
+
+    fn card(identity: &str, score: f64) -> Scorecard {
+        let mut c = evaluate(
+            &RepoFacts::from_memory(&[]),
+            &Roadmap::default_roadmap(),
+            &crate::audit::Policy::default(),
+            &NoProgress,
+        );
+        c.repository.identity = identity.to_string();
+        c.score = score;
+        c
+    }
+
+    #[test]
+    fn save_list_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h/history.db")).unwrap();
+        let a1 = store.save(&card("github.com/acme/a", 10.0)).unwrap();
+        let a2 = store.save(&card("github.com/acme/a", 20.0)).unwrap();
+        store.save(&card("github.com/acme/b", 30.0)).unwrap();
+        let runs = store.runs(Some("github.com/acme/a"), 10).unwrap();
+        assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), vec![a1, a2]);
+        assert_eq!(store.runs(None, 2).unwrap().len(), 2);
+        let back = store.scorecard(a2).unwrap().unwrap();
+        assert_eq!((back.score, back.run_id), (20.0, Some(a2)));
+        assert_eq!(store.latest("github.com/acme/a", "enterprise-maturity", None).unwrap(), Some(a2));
+        assert_eq!(store.latest("github.com/acme/a", "enterprise-maturity", Some(a2)).unwrap(), Some(a1));
+        let repos = store.repositories(50).unwrap();
+        assert_eq!(repos.len(), 2);
+        assert_eq!(repos[0].trend, vec![10.0, 20.0]);
+        assert!(store.scorecard(9999).unwrap().is_none());
+    }
+
+    #[test]
+    fn newer_and_foreign_stores_are_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let newer = dir.path().join("newer.db");
+        {
+            let c = Connection::open(&newer).unwrap();
+            c.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;").unwrap();
+        }
+        assert!(matches!(Store::open(&newer), Err(StoreError::TooNew { found: 99, .. })));
+        assert!(matches!(Store::open_read_only(&newer), Err(StoreError::TooNew { .. })));
+        let foreign = dir.path().join("foreign.db");
+        {
+            let c = Connection::open(&foreign).unwrap();
+            c.execute_batch("CREATE TABLE accounts (id);").unwrap();
+        }
+        assert!(matches!(Store::open(&foreign), Err(StoreError::NotAStore { .. })));
+        let garbage = dir.path().join("garbage.db");
+        std::fs::write(&garbage, vec![0x42u8; 4096]).unwrap();
+        let err = Store::open(&garbage).err().expect("refused");
+        assert!(err.to_string().contains("not a maturity store"), "{err}");
+        assert_eq!(std::fs::read(&garbage).unwrap(), vec![0x42u8; 4096], "never rewritten");
+    }
+}
