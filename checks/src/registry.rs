@@ -1,21 +1,94 @@
 //! The one list of built-in checks. A check that is not listed here does not exist.
 
 use crate::check::Check;
-use crate::repo::{adr, ci, coverage, security, slo};
+use crate::repo::infra::{cache, db, edge, k8s};
+use crate::repo::{
+    adr, arch, auth, business, ci, coverage, docs, governance, hardening, obs, perf, quality, security, slo,
+};
 
 pub static CHECKS: &[&dyn Check] = &[
-    &ci::TestsRunOnPullRequests,
-    &ci::SecurityScanInPipeline,
-    &ci::DeploymentAutomated,
-    &coverage::CollectedInCi,
-    &coverage::MeetsTarget,
-    &security::ScannersConfigured,
-    &security::DependencyUpdatesAutomated,
-    &security::NoCriticalVulnerabilities,
-    &adr::DecisionsRecorded,
+    // 1.1 Kubernetes production cluster
+    &k8s::ClusterDeclared,
+    &k8s::WorkloadsDeclared,
+    &k8s::RbacDefined,
+    // 1.2 database architecture
+    &db::ManagedDatabaseDeclared,
+    &db::ReadReplicas,
+    &db::BackupsAutomated,
+    &db::ConnectionPooling,
+    // 1.3 caching and sessions
+    &cache::ServerDeclared,
+    &cache::SessionsInSharedStore,
+    &cache::QueryResultsCached,
+    // 1.4 load balancing and CDN
+    &edge::LoadBalancerTls,
+    &edge::CdnDeclared,
+    &edge::DnsManagedAsCode,
+    // 2.1 domain-driven design, 2.2 CQRS, 2.3 API
+    &arch::BoundedContexts,
+    &arch::DomainModelBuildingBlocks,
+    &arch::LayerRulesEnforced,
+    &arch::CommandQuerySeparation,
+    &arch::EventStoreOrReadModels,
+    &arch::ApiDocumented,
+    &arch::ApiVersioned,
+    &arch::ApiRateLimited,
+    // 3.1 tracing, 3.2 logging, 3.3 metrics and alerting
+    &obs::TracingInstrumented,
+    &obs::TraceBackend,
+    &obs::StructuredLogging,
+    &obs::LogShipping,
+    &obs::MetricsExported,
+    &obs::AlertingConfigured,
     &slo::ObjectivesDefined,
     &slo::AvailabilityObjectiveMeetsTarget,
     &slo::LatencyObjectiveMeetsTarget,
+    // 4.1 OAuth 2.0 and OpenID Connect
+    &auth::TokenAuthentication,
+    &auth::RefreshTokenRotation,
+    &auth::ScopedAuthorization,
+    // 4.2 security hardening
+    &security::ScannersConfigured,
+    &security::DependencyUpdatesAutomated,
+    &security::NoCriticalVulnerabilities,
+    &hardening::HeadersConfigured,
+    &hardening::DynamicTesting,
+    // 4.3 compliance and governance
+    &governance::SecurityPolicy,
+    &governance::CodeOwnership,
+    &governance::AuditLogging,
+    &governance::EncryptionAtRest,
+    // 5.1 database optimization, 5.2 caching strategy, 5.3 autoscaling and load testing
+    &perf::IndexesDeclared,
+    &perf::MultiLevelCaching,
+    &perf::WarmingAndInvalidation,
+    &perf::AutoscalingDeclared,
+    &perf::CustomMetrics,
+    &perf::LoadTestsPresent,
+    &perf::LoadTestsInCi,
+    // 6.1 CI/CD
+    &ci::TestsRunOnPullRequests,
+    &ci::SecurityScanInPipeline,
+    &ci::DeploymentAutomated,
+    // 6.2 code quality and testing
+    &quality::StaticAnalysis,
+    &quality::MutationTesting,
+    &quality::PropertyBasedTesting,
+    &coverage::CollectedInCi,
+    &coverage::MeetsTarget,
+    // 6.3 documentation
+    &adr::DecisionsRecorded,
+    &docs::DeploymentGuide,
+    &docs::Runbooks,
+    &docs::ArchitectureDescribed,
+    &docs::ApiReference,
+    // 7.1 feature flags, 7.2 business intelligence, 7.3 cost
+    &business::FeatureFlagSystem,
+    &business::GradualRolloutOrExperiments,
+    &business::DataPipelines,
+    &business::WarehouseOrDashboards,
+    &business::BudgetsAndAlerts,
+    &business::ResourceTaggingOrLimits,
 ];
 
 /// The check with this id.
@@ -33,7 +106,11 @@ mod tests {
         for c in CHECKS {
             let m = c.meta();
             assert!(m.id.starts_with("repo.") || m.id.starts_with("aws."), "{}", m.id);
-            assert!(m.id.chars().all(|ch| ch.is_ascii_lowercase() || ch == '.' || ch == '_'), "{}", m.id);
+            assert!(
+                m.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '.' || ch == '_'),
+                "{}",
+                m.id
+            );
             assert!(m.remediation.len() > 40, "{} needs remediation text", m.id);
             assert!(m.rationale.len() > 40, "{} needs a rationale", m.id);
             assert!(!m.title.ends_with('.'), "{} title is a label, not a sentence", m.id);

@@ -197,7 +197,10 @@ fn generate(dir: &Path) {
         let mut w = std::io::BufWriter::new(child.stdin.take().unwrap());
         let mut time = 1_600_000_000u64;
         let files = tree();
-        let _ = write!(w, "commit refs/heads/main\ncommitter Bench <bench@example.com> {time} +0000\ndata 14\ninitial import\n");
+        let _ = write!(
+            w,
+            "commit refs/heads/main\ncommitter Bench <bench@example.com> {time} +0000\ndata 14\ninitial import\n"
+        );
         for (path, content) in &files {
             let _ = write!(w, "M 100644 inline {path}\ndata {}\n{content}\n", content.len());
         }

@@ -100,10 +100,10 @@ fn load_config(root: &Path, colors: Colors) -> Result<RepoConfig, Failure> {
 }
 
 pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
-    if let Some(n) = args.fail_under {
-        if !(0.0..=100.0).contains(&n) {
-            return Err(Failure::input(format!("--fail-under must be between 0 and 100, not {n}")));
-        }
+    if let Some(n) = args.fail_under
+        && !(0.0..=100.0).contains(&n)
+    {
+        return Err(Failure::input(format!("--fail-under must be between 0 and 100, not {n}")));
     }
     let mut evidence: Vec<EvidenceInput> = args
         .evidence
@@ -204,11 +204,11 @@ fn finish(args: &AuditArgs, text: &str, card: &maturity_core::Scorecard, colors:
     let text = if table_to_file { term::scorecard(card, false) } else { text.to_string() };
     write_output(args.output.as_deref(), &text, card)?;
     let mut code = 0;
-    if let Some(n) = args.fail_under {
-        if card.score < n {
-            term::error(&format!("score {} is below --fail-under {n}", card.score), colors);
-            code = 1;
-        }
+    if let Some(n) = args.fail_under
+        && card.score < n
+    {
+        term::error(&format!("score {} is below --fail-under {n}", card.score), colors);
+        code = 1;
     }
     let failing: Vec<&str> = card.must_pass.iter().filter(|m| !m.ok).map(|m| m.item.as_str()).collect();
     if !failing.is_empty() {

@@ -110,10 +110,10 @@ pub fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
     }
     let full = root.join(p);
     // a symbolic link on the way must not lead out of the tree
-    if let (Ok(real), Ok(real_root)) = (std::fs::canonicalize(&full), std::fs::canonicalize(root)) {
-        if !real.starts_with(&real_root) {
-            return None;
-        }
+    if let (Ok(real), Ok(real_root)) = (std::fs::canonicalize(&full), std::fs::canonicalize(root))
+        && !real.starts_with(&real_root)
+    {
+        return None;
     }
     Some(full)
 }

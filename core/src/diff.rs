@@ -75,7 +75,14 @@ mod tests {
 
     #[test]
     fn changes_risks_and_deltas() {
-        let roadmap = Roadmap::default_roadmap();
+        let roadmap = Roadmap::parse(
+            "format = 1\n[roadmap]\nid = \"r\"\ntitle = \"R\"\nweeks = 4\n[[areas]]\nid = \"a\"\ntitle = \"A\"\n\
+             [[items]]\nid = \"1\"\narea = \"a\"\ntitle = \"Tests\"\nchecks = [{ id = \"repo.ci.tests_run_on_pull_requests\" }]\n\
+             [[items]]\nid = \"2\"\narea = \"a\"\ntitle = \"Decisions\"\nchecks = [{ id = \"repo.docs.architecture_decisions_recorded\" }]\n\
+             [[phases]]\nid = \"p\"\ntitle = \"P\"\nweeks = [1, 4]\ntasks = [{ title = \"t\", items = [\"1\", \"2\"] }]\n",
+            "r.toml",
+        )
+        .unwrap();
         let before = evaluate(&RepoFacts::from_memory(&[]), &roadmap, &Policy::default(), &NoProgress);
         let after = evaluate(
             &RepoFacts::from_memory(&[
@@ -87,12 +94,13 @@ mod tests {
             &NoProgress,
         );
         let d = diff(&before, &after);
-        assert!(d.score_delta > 0.0);
-        assert!(d.resolved_risks.contains(&"6.3".to_string()), "{:?}", d.resolved_risks);
+        assert_eq!(d.score_delta, 100.0);
+        assert_eq!(d.resolved_risks, vec!["1", "2"]);
+        assert_eq!(d.items.len(), 2);
         let tests = d.checks.iter().find(|c| c.id == "repo.ci.tests_run_on_pull_requests").unwrap();
         assert_eq!((tests.from, tests.to), (Status::Fail, Status::Pass));
         let back = diff(&after, &before);
-        assert!(back.new_risks.contains(&"6.3".to_string()));
+        assert_eq!(back.new_risks, vec!["1", "2"]);
         assert_eq!(diff(&after, &after).items, vec![]);
     }
 }

@@ -153,8 +153,10 @@ impl Store {
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
-        let store = Store::configure(conn, path)?;
-        let version = store.version()?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        let store = Store { conn, path: path.to_path_buf() };
+        let version =
+            store.version().map_err(|e| StoreError::NotAStore { path: path.to_path_buf(), detail: e.to_string() })?;
         if version > MIGRATIONS.len() as i64 {
             return Err(StoreError::TooNew {
                 path: path.to_path_buf(),
@@ -355,7 +357,9 @@ impl Store {
             "SELECT repositories.id, identity, name, remote, path, (SELECT count(*) FROM runs WHERE repository_id = repositories.id)
              FROM repositories ORDER BY name",
         )?;
-        let repos: Vec<(i64, String, String, Option<String>, Option<String>, i64)> = stmt
+        // id, identity, name, remote, path, run count
+        type Row = (i64, String, String, Option<String>, Option<String>, i64);
+        let repos: Vec<Row> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
             .collect::<Result<_, _>>()?;
         let mut out = Vec::new();

@@ -100,7 +100,7 @@ fn framework_of(path: &str, name: &str) -> Option<Framework> {
     None
 }
 
-pub fn collect(files: &FileIndex) -> AppConfig {
+pub fn collect(files: &FileIndex, problems: &mut Vec<super::Problem>) -> AppConfig {
     let mut out = AppConfig::default();
     for (i, e) in files.entries().iter().enumerate() {
         if !matches!(e.location, Location::Project | Location::Test) {
@@ -113,6 +113,14 @@ pub fn collect(files: &FileIndex) -> AppConfig {
         } else {
             match files.yaml(i) {
                 Some(Ok(docs)) if !docs.is_empty() => docs[0].clone(),
+                Some(Err(err)) => {
+                    problems.push(super::Problem {
+                        path: e.path.clone(),
+                        line: Some(err.line),
+                        message: format!("invalid YAML: {}", err.message),
+                    });
+                    continue;
+                }
                 _ => continue,
             }
         };
@@ -154,7 +162,7 @@ mod tests {
             ),
             ("vendor/x/config/packages/evil.yaml", "framework:\n    session: {handler_id: x}\n"),
         ]);
-        let c = collect(&idx);
+        let c = collect(&idx, &mut Vec::new());
         let found = c.symfony("framework.session.handler_id");
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].path, found[0].line), ("config/packages/framework.yaml", 3));
@@ -174,7 +182,7 @@ mod tests {
                 "spring:\n  datasource:\n    hikari:\n      maximum-pool-size: 20\n",
             ),
         ]);
-        let c = collect(&idx);
+        let c = collect(&idx, &mut Vec::new());
         assert_eq!(c.spring("spring.session.store-type")[0].node.as_str(), Some("redis"));
         assert_eq!(c.spring("spring.session.store-type")[0].line, 2);
         assert_eq!(c.spring("spring.datasource.hikari.maximum-pool-size")[0].node.as_f64(), Some(20.0));

@@ -62,13 +62,24 @@ fn is_compose(name: &str) -> bool {
     (n.starts_with("docker-compose") || n.starts_with("compose")) && (n.ends_with(".yml") || n.ends_with(".yaml"))
 }
 
-pub fn collect(files: &FileIndex) -> ComposeFacts {
+pub fn collect(files: &FileIndex, problems: &mut Vec<super::Problem>) -> ComposeFacts {
     let mut out = ComposeFacts::default();
     for (i, e) in files.entries().iter().enumerate() {
         if !is_compose(e.name()) || matches!(e.location, Location::Vendored | Location::Fixture) {
             continue;
         }
-        let Some(Ok(docs)) = files.yaml(i) else { continue };
+        let docs = match files.yaml(i) {
+            Some(Ok(docs)) => docs,
+            Some(Err(err)) => {
+                problems.push(super::Problem {
+                    path: e.path.clone(),
+                    line: Some(err.line),
+                    message: format!("invalid YAML: {}", err.message),
+                });
+                continue;
+            }
+            None => continue,
+        };
         let Some(doc) = docs.first() else { continue };
         out.files.push(e.path.clone());
         for svc in doc.key("services").entries() {
@@ -109,7 +120,7 @@ mod tests {
             ("docker/docker-compose.override.yml", "services:\n  redis:\n    build: ./redis\n"),
             ("examples/compose.yml", "services:\n  loki:\n    image: grafana/loki\n"),
         ]);
-        let f = collect(&idx);
+        let f = collect(&idx, &mut Vec::new());
         assert_eq!(f.files, vec!["compose.yaml", "docker/docker-compose.override.yml", "examples/compose.yml"]);
         let names = |p: &[&str]| f.running(p).map(|s| s.name.clone()).collect::<Vec<_>>();
         assert_eq!(names(&["redis"]), vec!["cache", "redis"]);

@@ -200,10 +200,10 @@ pub fn collect(files: &FileIndex) -> DocsFacts {
                 read_markdown(&e.path, e.location, text, &mut out);
             }
         }
-        if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
-            if let Some(api) = openapi(files, i) {
-                out.openapi.push(api);
-            }
+        if (lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json"))
+            && let Some(api) = openapi(files, i)
+        {
+            out.openapi.push(api);
         }
     }
     out
@@ -222,30 +222,28 @@ fn read_markdown(path: &str, location: Location, text: &str, out: &mut DocsFacts
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, h, start)) = heading.take() {
-                    if level <= HeadingLevel::H3 {
-                        if let Some(kind) = kind_by_heading(&h) {
-                            let line = super::files::line_of_offset(text, start);
-                            if !out.docs.iter().any(|d| d.path == path && d.kind == kind) {
-                                out.docs.push(Doc {
-                                    kind,
-                                    path: path.to_string(),
-                                    line,
-                                    title: h.trim().to_string(),
-                                    location,
-                                });
-                            }
-                            recovery_doc |= matches!(kind, DocKind::DisasterRecovery | DocKind::Runbook);
-                        }
+                if let Some((level, h, start)) = heading.take()
+                    && level <= HeadingLevel::H3
+                    && let Some(kind) = kind_by_heading(&h)
+                {
+                    let line = super::files::line_of_offset(text, start);
+                    if !out.docs.iter().any(|d| d.path == path && d.kind == kind) {
+                        out.docs.push(Doc {
+                            kind,
+                            path: path.to_string(),
+                            line,
+                            title: h.trim().to_string(),
+                            location,
+                        });
                     }
+                    recovery_doc |= matches!(kind, DocKind::DisasterRecovery | DocKind::Runbook);
                 }
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
-                if lang.trim() == "mermaid" || lang.trim() == "plantuml" =>
+                if (lang.trim() == "mermaid" || lang.trim() == "plantuml")
+                    && !out.diagrams.iter().any(|(p, _)| p == path) =>
             {
-                if !out.diagrams.iter().any(|(p, _)| p == path) {
-                    out.diagrams.push((path.to_string(), location));
-                }
+                out.diagrams.push((path.to_string(), location));
             }
             _ => {}
         }

@@ -47,14 +47,25 @@ impl Location {
     pub fn of(path: &str) -> Location {
         let mut found = Location::Project;
         let dirs = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        for seg in dirs.split('/') {
+        let segments: Vec<&str> = dirs.split('/').collect();
+        // below `src/main/java/` (and kotlin, scala, groovy) folders are package names such as
+        // `org/springframework/samples`, not a layout
+        let package_root = segments
+            .windows(3)
+            .position(|w| w[0] == "src" && matches!(w[2], "java" | "kotlin" | "scala" | "groovy") && !w[1].is_empty());
+        let segments = match package_root {
+            Some(p) => &segments[..p + 3],
+            None => &segments[..],
+        };
+        for seg in segments {
             let seg = seg.to_ascii_lowercase();
             let here = match seg.as_str() {
                 "vendor" | "vendors" | "node_modules" | "third_party" | "third-party" | "thirdparty"
                 | "bower_components" | "_vendor" | "godeps" | ".bundle" => Location::Vendored,
                 "fixtures" | "fixture" | "__fixtures__" | "testdata" | "test-data" | "test_data" | "__snapshots__"
                 | "test-fixtures" | "test_fixtures" => Location::Fixture,
-                "examples" | "example" | "samples" | "sample" | "demo" | "demos" | "_examples" => Location::Example,
+                // `demo/` is left out on purpose: demo applications name folders that way too
+                "examples" | "example" | "samples" | "sample" | "_examples" => Location::Example,
                 "tests" | "test" | "spec" | "specs" | "__tests__" | "e2e" | "it" => Location::Test,
                 _ => continue,
             };
@@ -463,9 +474,11 @@ mod tests {
             ("tests/fixtures/coverage/clover.xml", Location::Fixture),
             ("tests/Unit/FooTest.php", Location::Test),
             ("vendor/symfony/cache/Adapter.php", Location::Vendored),
-            ("docs/demo/slo.yaml", Location::Example),
+            ("docs/demo/slo.yaml", Location::Project),
             ("testdata/sample.sarif", Location::Fixture),
             ("contest/x.yaml", Location::Project),
+            ("src/main/java/org/springframework/samples/petclinic/Owner.java", Location::Project),
+            ("src/test/java/org/example/samples/OwnerTests.java", Location::Test),
             ("README.md", Location::Project),
         ] {
             assert_eq!(Location::of(path), want, "{path}");

@@ -68,7 +68,7 @@ impl K8sFacts {
     }
 }
 
-pub fn collect(files: &FileIndex) -> K8sFacts {
+pub fn collect(files: &FileIndex, problems: &mut Vec<super::Problem>) -> K8sFacts {
     let mut out = K8sFacts::default();
     for (i, e) in files.entries().iter().enumerate() {
         let n = e.name().to_ascii_lowercase();
@@ -84,8 +84,18 @@ pub fn collect(files: &FileIndex) -> K8sFacts {
             out.charts.push(chart(files, i));
             continue;
         }
-        let Some(Ok(docs)) = files.yaml(i) else {
-            continue;
+        let docs = match files.yaml(i) {
+            Some(Ok(docs)) => docs,
+            // a broken file that looks like a manifest is worth reporting; other YAML is not ours
+            Some(Err(err)) if files.text(i).is_some_and(|t| t.lines().any(|l| l.starts_with("apiVersion:"))) => {
+                problems.push(super::Problem {
+                    path: e.path.clone(),
+                    line: Some(err.line),
+                    message: format!("invalid YAML: {}", err.message),
+                });
+                continue;
+            }
+            _ => continue,
         };
         for doc in docs {
             push(&e.path, e.location, doc, &mut out.objects);
@@ -183,7 +193,7 @@ mod tests {
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"x\" . }}\n",
             ),
         ]);
-        let f = collect(&idx);
+        let f = collect(&idx, &mut Vec::new());
         assert!(f.objects.is_empty(), "templates are not manifests");
         let c = &f.charts[0];
         assert_eq!((c.dir.as_str(), c.name.as_deref()), ("helm/shop", Some("shop")));
@@ -208,7 +218,7 @@ mod tests {
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
             ),
         ]);
-        let f = collect(&idx);
+        let f = collect(&idx, &mut Vec::new());
         let got: Vec<(&str, &str, u32)> = f.objects.iter().map(|o| (o.kind.as_str(), o.group(), o.line)).collect();
         assert_eq!(got, vec![("Application", "argoproj.io", 1), ("Service", "", 9)]);
     }

@@ -226,11 +226,11 @@ fn assemble(
     let reports = reports::collect(&files, evidence, &mut problems);
     let adr = adr::collect(&files);
     let slo = slo::collect(&files);
-    let k8s = k8s::collect(&files);
+    let k8s = k8s::collect(&files, &mut problems);
     let tooling = tooling::collect(&files, &manifests, &mut problems);
     let terraform = terraform::collect(&files, &mut problems);
-    let compose = compose::collect(&files);
-    let config = appconfig::collect(&files);
+    let compose = compose::collect(&files, &mut problems);
+    let config = appconfig::collect(&files, &mut problems);
     let docs = docs::collect(&files);
     let project = project::detect(&files, &manifests, &compose, &k8s);
     // the scan reads what no collector read; it runs last so that nothing is read twice

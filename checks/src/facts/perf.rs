@@ -103,25 +103,25 @@ pub fn collect(files: &FileIndex, scan: &ScanFacts, given: &[EvidenceInput], pro
         if lower.ends_with(".jmx") {
             out.scripts.push(LoadScript { tool: "JMeter", path: e.path.clone(), line: 1, location: e.location });
         } else if lower.ends_with(".yml") || lower.ends_with(".yaml") {
-            if let Some(Ok(docs)) = files.yaml(i) {
-                if let Some(d) = docs
+            if let Some(Ok(docs)) = files.yaml(i)
+                && let Some(d) = docs
                     .first()
                     .filter(|d| d.key("config").get("target").is_some() && !d.key("scenarios").items().is_empty())
-                {
-                    out.scripts.push(LoadScript {
-                        tool: "Artillery",
-                        path: e.path.clone(),
-                        line: d.line.max(1),
-                        location: e.location,
-                    });
-                }
+            {
+                out.scripts.push(LoadScript {
+                    tool: "Artillery",
+                    path: e.path.clone(),
+                    line: d.line.max(1),
+                    location: e.location,
+                });
             }
-        } else if lower.ends_with(".json") && e.location == Location::Project && looks_like_perf_report(&e.path) {
-            if let Some(text) = files.text(i) {
-                if let Some(r) = parse_report(&e.path, text) {
-                    out.reports.push(r);
-                }
-            }
+        } else if lower.ends_with(".json")
+            && e.location == Location::Project
+            && looks_like_perf_report(&e.path)
+            && let Some(text) = files.text(i)
+            && let Some(r) = parse_report(&e.path, text)
+        {
+            out.reports.push(r);
         }
     }
     out.scripts.sort_by(|a, b| a.path.cmp(&b.path));

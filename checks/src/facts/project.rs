@@ -132,7 +132,13 @@ mod tests {
         let idx = FileIndex::from_memory(files);
         let mut problems = Vec::new();
         let m = super::super::manifests::collect(&idx, &mut problems);
-        detect(&idx, &m, &super::super::compose::collect(&idx), &super::super::k8s::collect(&idx)).kind
+        detect(
+            &idx,
+            &m,
+            &super::super::compose::collect(&idx, &mut Vec::new()),
+            &super::super::k8s::collect(&idx, &mut Vec::new()),
+        )
+        .kind
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub const MAX_SCAN_BYTES: u64 = 1024 * 1024;
 /// Hits kept per signal and file.
 const HITS_PER_FILE: usize = 5;
 
+/// One file's scan: files read, bytes read, and hits by signal index.
+type FileScan = (usize, u64, Vec<(usize, Hit)>);
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
     pub file: usize,
@@ -155,7 +158,7 @@ pub fn scan(files: &FileIndex, progress: &dyn Progress) -> ScanFacts {
         })
         .collect();
     progress.stage("Scanning sources", Some(eligible.len() as u64));
-    let per_file: Vec<(usize, u64, Vec<(usize, Hit)>)> = eligible
+    let per_file: Vec<FileScan> = eligible
         .par_iter()
         .map(|&i| {
             let e = files.entry(i);

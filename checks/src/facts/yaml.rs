@@ -153,9 +153,40 @@ pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     if text.len() > MAX_YAML_BYTES {
         return Err(YamlError { line: 0, column: 0, message: format!("file larger than {MAX_YAML_BYTES} bytes") });
     }
-    crate::facts::guard(|| parse_inner(text)).unwrap_or_else(|panic| {
-        Err(YamlError { line: 0, column: 0, message: format!("the YAML parser failed: {panic}") })
-    })
+    let parse = |t: &str| {
+        crate::facts::guard(|| parse_inner(t)).unwrap_or_else(|panic| {
+            Err(YamlError { line: 0, column: 0, message: format!("the YAML parser failed: {panic}") })
+        })
+    };
+    match parse(text) {
+        Ok(docs) => Ok(docs),
+        Err(e) => match lenient(text) {
+            // libyaml and Go's yaml (docker compose, kubectl) accept a flow collection closed at its
+            // key's indentation; YAML 1.2 does not. Read such files as those tools do.
+            Some(repaired) => parse(&repaired).map_err(|_| e),
+            None => Err(e),
+        },
+    }
+}
+
+/// The text with lines holding only closing brackets indented two more spaces (same line
+/// count, so positions stay right); `None` when there is no such line.
+fn lenient(text: &str) -> Option<String> {
+    let closing = |l: &str| {
+        let t = l.trim();
+        !t.is_empty() && t.chars().all(|c| matches!(c, ']' | '}' | ',' | ' '))
+    };
+    if !text.lines().any(closing) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        if closing(line) {
+            out.push_str("  ");
+        }
+        out.push_str(line);
+    }
+    Some(out)
 }
 
 fn parse_inner(text: &str) -> Result<Vec<Node>, YamlError> {
@@ -313,6 +344,16 @@ mod tests {
             text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
         }
         assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn flow_collections_closed_at_the_key_indentation_are_read_as_compose_does() {
+        let doc = one(
+            "services:\n  flagd:\n    command: [\n      \"start\",\n      \"--uri\"\n    ]\n    ports:\n      - \"8013\"\n",
+        );
+        let flagd = doc.at("services.flagd").unwrap();
+        assert_eq!(flagd.key("command").strings(), vec!["start", "--uri"]);
+        assert_eq!(flagd.get("ports").unwrap().line, 8);
     }
 
     #[test]

@@ -83,7 +83,7 @@ fn send(method: &str, url: &str, body: Option<Value>) -> Value {
         ("GET", _) => agent.get(url).call(),
         ("DELETE", _) => agent.delete(url).call(),
         (_, Some(b)) => agent.post(url).send_json(&b),
-        (_, None) => agent.post(url).send_json(&json!({})),
+        (_, None) => agent.post(url).send_json(json!({})),
     };
     let mut response = response.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
     let text = response.body_mut().read_to_string().unwrap_or_default();

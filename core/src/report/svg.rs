@@ -150,9 +150,7 @@ pub struct RunPoint {
 /// The score over the stored runs (oldest first).
 pub fn trend(points: &[RunPoint]) -> String {
     let (left, top, width, height) = (40.0, 10.0, 620.0, 140.0);
-    let mut s = format!(
-        r#"<svg class="chart" viewBox="0 0 700 180" width="700" height="180" role="img" aria-label="Score over the audits"><title>Score over the audits</title>"#
-    );
+    let mut s = r#"<svg class="chart" viewBox="0 0 700 180" width="700" height="180" role="img" aria-label="Score over the audits"><title>Score over the audits</title>"#.to_string();
     for v in [0.0, 50.0, 100.0] {
         let y = top + height - v / 100.0 * height;
         let _ = write!(
@@ -207,9 +205,7 @@ pub fn burnup(phases: &[PhaseResult], weeks: u32, points: &[RunPoint], total: us
     let total_f = total.max(1) as f64;
     let x = |w: f64| left + (w / weeks_f).clamp(0.0, 1.0) * width;
     let y = |n: f64| top + height - (n / total_f).clamp(0.0, 1.0) * height;
-    let mut s = format!(
-        r#"<svg class="chart" viewBox="0 0 700 180" width="700" height="180" role="img" aria-label="Items done against the plan"><title>Items done against the plan</title>"#
-    );
+    let mut s = r#"<svg class="chart" viewBox="0 0 700 180" width="700" height="180" role="img" aria-label="Items done against the plan"><title>Items done against the plan</title>"#.to_string();
     let _ =
         write!(s, r#"<line class="grid" x1="{left}" y1="{}" x2="{}" y2="{}"/>"#, y(total_f), left + width, y(total_f));
     let _ = write!(s, r#"<text class="tick" x="{}" y="{}">{total}</text>"#, left - 6.0, y(total_f) + 4.0);

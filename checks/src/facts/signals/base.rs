@@ -38,7 +38,7 @@ pub(super) static SIGNALS: &[Signal] = &[
     s(
         "log.json.python",
         "structured logging in Python (structlog, python-json-logger)",
-        r"^\s*(import|from)\s+(structlog|pythonjsonlogger|json_log_formatter)\b|jsonlogger\.JsonFormatter",
+        r"^[ \t]*(import|from)\s+(structlog|pythonjsonlogger|json_log_formatter)\b|jsonlogger\.JsonFormatter",
         &["*.py", "*.ini", "*.yaml", "*.yml", "*.cfg", "*.toml"],
     ),
     s(
@@ -138,7 +138,7 @@ pub(super) static SIGNALS: &[Signal] = &[
     s(
         "proxy.tls",
         "a web server or proxy terminates TLS",
-        r"^\s*listen\s+[^;]*443[^;]*ssl|^\s*ssl_certificate\s|^\s*tls\s+\S|SSLEngine\s+on|certResolver|entryPoints\.websecure|\bacme\b.*email",
+        r"^[ \t]*listen\s+[^;]*443[^;]*ssl|^[ \t]*ssl_certificate\s|^[ \t]*tls\s+\S|SSLEngine\s+on|certResolver|entryPoints\.websecure|\bacme\b.*email",
         SERVER,
     ),
     // 4.3 governance
@@ -170,7 +170,7 @@ pub(super) static SIGNALS: &[Signal] = &[
     s(
         "db.replicas",
         "reads are routed to database replicas",
-        r"^\s*replicas:|read_replica|replica_url|DATABASE_REPLICA|ReadReplica|DATABASE_ROUTERS|primary_read_replica|readReplica|AbstractRoutingDataSource|db_for_read|reader_endpoint|replicate_source_db",
+        r"^[ \t]*replicas:|read_replica|replica_url|DATABASE_REPLICA|ReadReplica|DATABASE_ROUTERS|primary_read_replica|readReplica|AbstractRoutingDataSource|db_for_read|reader_endpoint|replicate_source_db",
         ALL,
     ),
     // 1.3 / 5.2 caching
@@ -263,7 +263,7 @@ pub(super) static SIGNALS: &[Signal] = &[
     s(
         "api.rate_limit",
         "requests are rate limited",
-        r"RateLimiterFactory|^\s*rate_limiter:|#\[RateLimit|express-rate-limit|@nestjs/throttler|ThrottlerModule|django_ratelimit|@ratelimit\(|DEFAULT_THROTTLE_RATES|throttle_classes|\bslowapi\b|Bucket4j|RateLimiter\.of|@RateLimiter\(|tower_governor|actix_governor|GovernorLayer|limit_req_zone|^\s*limit_req\s|RateLimitPolicy|rateLimit:|ratelimit\.k8s|x-ratelimit",
+        r"RateLimiterFactory|^[ \t]*rate_limiter:|#\[RateLimit|express-rate-limit|@nestjs/throttler|ThrottlerModule|django_ratelimit|@ratelimit\(|DEFAULT_THROTTLE_RATES|throttle_classes|\bslowapi\b|Bucket4j|RateLimiter\.of|@RateLimiter\(|tower_governor|actix_governor|GovernorLayer|limit_req_zone|^[ \t]*limit_req\s|RateLimitPolicy|rateLimit:|ratelimit\.k8s|x-ratelimit",
         ALL,
     ),
     // 7.1 feature flags
@@ -284,7 +284,7 @@ pub(super) static SIGNALS: &[Signal] = &[
     ),
     // 5.3 load testing
     s("loadtest.k6", "a k6 load-test script", r#"from\s+['"]k6(/http|/metrics)?['"]|require\(['"]k6"#, JS),
-    s("loadtest.locust", "a Locust load-test script", r"^\s*(from locust import|import locust)\b", &["*.py"]),
+    s("loadtest.locust", "a Locust load-test script", r"^[ \t]*(from locust import|import locust)\b", &["*.py"]),
     s(
         "loadtest.gatling",
         "a Gatling simulation",
@@ -302,7 +302,7 @@ pub(super) static SIGNALS: &[Signal] = &[
     s(
         "bi.orchestration",
         "data pipelines (Airflow, Dagster, Prefect, Luigi)",
-        r"^\s*(from airflow( |\.)|import airflow\b|from dagster import|from prefect import|import luigi\b)",
+        r"^[ \t]*(from airflow( |\.)|import airflow\b|from dagster import|from prefect import|import luigi\b)",
         &["*.py"],
     ),
     // 1.1 infrastructure as code beyond Terraform

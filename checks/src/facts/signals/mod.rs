@@ -20,9 +20,6 @@ pub(crate) const CODE: &[&str] = &[
     "*.cs", "*.rb", "*.ex", "*.exs",
 ];
 pub(crate) const JS: &[&str] = &["*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx"];
-/// Configuration formats.
-pub(crate) const CONFIG: &[&str] =
-    &["*.yaml", "*.yml", "*.json", "*.toml", "*.xml", "*.properties", "*.ini", "*.conf", "*.env", ".env*", "*.neon"];
 /// Code and configuration together.
 pub(crate) const ALL: &[&str] = &[
     "*.php",
