@@ -58,8 +58,10 @@ pub static CHECKS: &[&dyn Check] = &[
     &governance::CodeOwnership,
     &governance::AuditLogging,
     &governance::EncryptionAtRest,
+    &governance::AccessControls,
     // 5.1 database optimization, 5.2 caching strategy, 5.3 autoscaling and load testing
     &perf::IndexesDeclared,
+    &perf::QueryMonitoring,
     &perf::MultiLevelCaching,
     &perf::WarmingAndInvalidation,
     &perf::AutoscalingDeclared,

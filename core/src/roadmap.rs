@@ -60,6 +60,10 @@ pub struct Item {
     pub tools: Vec<String>,
     pub justification: String,
     pub weight: f64,
+    /// The item passes once its score reaches this (0–100), even with some checks open; without
+    /// it, every assessed check must pass.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pass_at: Option<f64>,
     pub checks: Vec<CheckRef>,
 }
 
@@ -308,6 +312,7 @@ struct RawItem {
     justification: String,
     #[serde(default = "one")]
     weight: Spanned<f64>,
+    pass_at: Option<Spanned<f64>>,
     checks: Spanned<Vec<RawCheckRef>>,
 }
 
@@ -454,6 +459,12 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
             );
         }
         check_weight(&mut d, &item.weight, "item weight");
+        if let Some(p) = &item.pass_at {
+            let v = *p.get_ref();
+            if !(v > 0.0 && v <= 100.0) {
+                d.error(p.span(), format!("pass_at must be a score above 0 and at most 100, not {v}"));
+            }
+        }
         let mut check_ids = HashSet::new();
         for c in item.checks.get_ref() {
             if registry::find(c.id.get_ref()).is_none() {
@@ -596,6 +607,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
                 tools: i.tools,
                 justification: i.justification,
                 weight: i.weight.into_inner(),
+                pass_at: i.pass_at.map(Spanned::into_inner),
                 checks: i
                     .checks
                     .into_inner()
@@ -782,6 +794,12 @@ measure = "coverage.line_percent"
             ("bad op", "op = \">\"", "op = \"~\"", "r.toml:23:"),
             ("bad weeks", "weeks = [1, 4]", "weeks = [3, 2]", "r.toml:17:9: error: phase `p`: `weeks` must be"),
             ("bad weight", "weight = 2", "weight = -1", "r.toml:13:65: error: check weight must be a positive number"),
+            (
+                "bad pass_at",
+                "title = \"One\"",
+                "title = \"One\"\npass_at = 120",
+                "r.toml:13:11: error: pass_at must be a score above 0 and at most 100, not 120",
+            ),
             (
                 "unknown measure",
                 "coverage.line_percent",

@@ -4,7 +4,8 @@
 //! - a check's score is 1 (pass), 0 (fail) or its partial score; `unknown`, `not_assessed` and
 //!   `waived` checks are left out of the score (they lower coverage, not the score);
 //! - an item's score is the weighted mean of its assessed checks (0–100); the item passes when
-//!   every assessed check passes, fails when every one fails, and is partial otherwise; with no
+//!   every assessed check passes (or, when the roadmap gives the item a `pass_at` score, when its
+//!   score reaches it), fails when every one fails, and is partial otherwise; with no
 //!   assessed check it is `unknown` if a check could not tell, `waived` if all were waived, else
 //!   `not_assessed`;
 //! - an item's coverage is the share of its check weight that was assessed (waived counts);
@@ -61,7 +62,9 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
         } else {
             Status::NotAssessed
         }
-    } else if assessed.iter().all(|c| c.finding.status == Status::Pass) {
+    } else if assessed.iter().all(|c| c.finding.status == Status::Pass)
+        || item.pass_at.zip(score).is_some_and(|(at, s)| s >= at)
+    {
         Status::Pass
     } else if assessed.iter().all(|c| c.finding.status == Status::Fail) {
         Status::Fail
@@ -240,6 +243,10 @@ mod tests {
     }
 
     fn score_item(checks: &[(Status, f64, f64)]) -> ItemResult {
+        score_item_at(checks, None)
+    }
+
+    fn score_item_at(checks: &[(Status, f64, f64)], pass_at: Option<f64>) -> ItemResult {
         let findings: Vec<Finding> = checks.iter().map(|(s, sc, _)| finding(*s, *sc)).collect();
         let evaluated: Vec<Evaluated> = findings
             .iter()
@@ -253,8 +260,9 @@ mod tests {
                 finding: f,
             })
             .collect();
-        let roadmap = Roadmap::default_roadmap();
-        item(&roadmap.items[0], &evaluated)
+        let mut it = Roadmap::default_roadmap().items[0].clone();
+        it.pass_at = pass_at;
+        item(&it, &evaluated)
     }
 
     #[test]
@@ -278,6 +286,20 @@ mod tests {
         ] {
             let r = score_item(&checks);
             assert_eq!((r.status, r.score, r.coverage), (status, score, coverage), "{name}");
+        }
+    }
+
+    #[test]
+    fn pass_at_lets_an_item_pass_with_minor_checks_open() {
+        use Status::*;
+        for (name, checks, pass_at, status) in [
+            ("score reaches pass_at", vec![(Pass, 1.0, 3.0), (Fail, 0.0, 1.0)], Some(75.0), Pass),
+            ("score below pass_at", vec![(Pass, 1.0, 1.0), (Fail, 0.0, 1.0)], Some(75.0), Partial),
+            ("no pass_at: every check must pass", vec![(Pass, 1.0, 3.0), (Fail, 0.0, 1.0)], None, Partial),
+            ("all fail stays fail", vec![(Fail, 0.0, 1.0)], Some(50.0), Fail),
+            ("nothing assessed", vec![(NotAssessed, 0.0, 1.0)], Some(10.0), NotAssessed),
+        ] {
+            assert_eq!(score_item_at(&checks, pass_at).status, status, "{name}");
         }
     }
 

@@ -171,6 +171,14 @@ pub fn collect(files: &FileIndex) -> DocsFacts {
         {
             out.security_policy = Some(e.path.clone());
         }
+        // an OpenSSF Security Insights file with a vulnerability-reporting section is a policy too
+        if out.security_policy.is_none()
+            && matches!(lower.rsplit('/').next(), Some("security-insights.yml" | "security-insights.yaml"))
+            && (e.dir().is_empty() || e.dir() == ".github")
+            && files.text(i).is_some_and(|t| t.lines().any(|l| l.trim_start().starts_with("vulnerability-reporting:")))
+        {
+            out.security_policy = Some(e.path.clone());
+        }
         if name == "CODEOWNERS" && matches!(e.dir(), "" | ".github" | "docs" | ".gitlab") {
             out.codeowners = Some(e.path.clone());
         }
@@ -336,6 +344,29 @@ mod tests {
         assert_eq!(diagrams, vec!["docs/architecture.md", "docs/diagrams/context.puml"]);
         assert_eq!(f.security_policy.as_deref(), Some("SECURITY.md"));
         assert_eq!(f.codeowners.as_deref(), Some(".github/CODEOWNERS"));
+    }
+
+    #[test]
+    fn security_insights_is_a_policy_when_it_says_how_to_report() {
+        for (files, want) in [
+            (
+                vec![(
+                    ".github/security-insights.yml",
+                    "header:\n  schema-version: 2.0.0\nproject:\n  vulnerability-reporting:\n    reports-accepted: true\n",
+                )],
+                Some(".github/security-insights.yml"),
+            ),
+            (
+                vec![(
+                    "SECURITY-INSIGHTS.yml",
+                    "header:\n  schema-version: 1.0.0\nproject-lifecycle:\n  status: active\n",
+                )],
+                None,
+            ),
+            (vec![("docs/security-insights.yml", "vulnerability-reporting:\n")], None),
+        ] {
+            assert_eq!(collect(&FileIndex::from_memory(&files)).security_policy.as_deref(), want, "{files:?}");
+        }
     }
 
     #[test]

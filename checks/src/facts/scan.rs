@@ -105,7 +105,10 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             match glob_texts.iter().position(|t| *t == *g) {
                 Some(k) => glob_signals[k].push(i),
                 None => {
-                    builder.add(Glob::new(g).expect("signal glob compiles"));
+                    // a name glob (`Dockerfile*`, `.env*`) matches in every directory, like `*.php`
+                    let glob =
+                        if g.contains('/') || g.starts_with('*') { g.to_string() } else { format!("{{{g},*/{g}}}") };
+                    builder.add(Glob::new(&glob).expect("signal glob compiles"));
                     glob_texts.push(g);
                     glob_signals.push(vec![i]);
                 }

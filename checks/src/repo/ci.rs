@@ -87,14 +87,7 @@ impl Check for SecurityScanInPipeline {
             return no_pipeline(repo, "security scanning");
         }
         let mut all: Vec<Hit> = Vec::new();
-        for c in [
-            Category::DependencyScan,
-            Category::CodeScan,
-            Category::ContainerScan,
-            Category::IacScan,
-            Category::SecretScan,
-            Category::Dast,
-        ] {
+        for c in Category::SECURITY {
             all.extend(hits(repo, c));
         }
         let auto: Vec<&Hit> = automatic(&all).collect();
@@ -113,7 +106,7 @@ impl Check for SecurityScanInPipeline {
             .with(evidence_of(&refs));
         }
         Finding::fail(
-            "no CI step runs a security scanner (looked for dependency audits, CodeQL, Semgrep, SonarQube, Trivy, Grype, Snyk, OWASP ZAP, Gitleaks, Checkov and GitLab security templates)",
+            "no CI step runs a security scanner (looked for dependency audits, CodeQL, Semgrep, SonarQube, Trivy, Grype, Snyk, OWASP ZAP, Gitleaks, Checkov, zizmor, OpenSSF Scorecard and GitLab security templates)",
         )
     }
 }

@@ -1,8 +1,10 @@
 //! Compliance and governance checks (roadmap item 4.3): a security policy, code ownership, an
-//! audit trail, and encryption at rest of the storage the infrastructure code declares.
+//! audit trail, access controls, and encryption at rest of the storage the infrastructure code
+//! declares.
 //!
-//! The policy and ownership files apply to every repository. The audit trail and encryption at
-//! rest are about a running service: a library has neither users to audit nor storage to encrypt.
+//! The policy and ownership files apply to every repository. The audit trail, access controls and
+//! encryption at rest are about a running service: a library has no users to audit or to grant
+//! roles to, and no storage to encrypt.
 //! Encryption at rest is decided where storage is declared, so it is judged from Terraform (and
 //! Kubernetes storage classes) and not assessed when the repository declares no storage.
 
@@ -10,7 +12,7 @@ use super::{list, service_only};
 use crate::check::{Check, Context, Meta, Source};
 use crate::facts::files::Location;
 use crate::facts::terraform::{TfBlock, TfValue};
-use crate::model::{Evidence, Finding};
+use crate::model::{Evidence, Finding, clip};
 
 pub struct SecurityPolicy;
 
@@ -162,6 +164,101 @@ impl Check for AuditLogging {
         }
         Finding::fail(
             "no audit trail found (looked for audit libraries such as DH Auditor, django-simple-history, Envers and PaperTrail, a Monolog audit channel, CloudTrail, Cloud Audit Logs, EKS audit logs and Kubernetes audit policies)",
+        )
+    }
+}
+
+pub struct AccessControls;
+
+/// Kubernetes objects that grant or restrict access: RBAC roles, Istio authorisation policies,
+/// network policies.
+const K8S_ACCESS: &[(&str, &str)] = &[
+    ("rbac.authorization.k8s.io", "Role"),
+    ("rbac.authorization.k8s.io", "ClusterRole"),
+    ("security.istio.io", "AuthorizationPolicy"),
+    ("networking.k8s.io", "NetworkPolicy"),
+];
+
+/// Terraform resources that grant scoped permissions to identities.
+const TF_ACCESS: &[&str] = &[
+    "aws_iam_role_policy",
+    "aws_iam_policy",
+    "aws_iam_role_policy_attachment",
+    "google_project_iam_member",
+    "google_project_iam_binding",
+    "google_service_account_iam_member",
+    "google_storage_bucket_iam_member",
+    "azurerm_role_assignment",
+    "azurerm_role_definition",
+];
+
+impl Check for AccessControls {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.governance.access_controls",
+            title: "Access is granted by role, in code",
+            source: Source::Repository,
+            rationale: "Auditors ask who can do what: roles and permissions declared in code (application authorisation rules, Kubernetes RBAC, IAM policies, database grants) are reviewable, versioned and least-privilege by construction.",
+            remediation: "Declare access in code: role and permission rules in the application (Symfony `access_control` and voters, Spring Security `@PreAuthorize`, Django permissions), Kubernetes Roles and network or Istio authorisation policies, scoped IAM policies in Terraform, and database roles with explicit `GRANT`s.",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        if let Some(na) = service_only(repo) {
+            return na;
+        }
+        let mut found: Vec<(String, Evidence)> = Vec::new();
+        for path in ["security.access_control", "security.role_hierarchy"] {
+            if let Some(c) = repo.config.symfony(path).into_iter().next() {
+                let key = path.rsplit('.').next().unwrap_or(path);
+                found.push((format!("`{}` declares `{key}` rules", c.path), Evidence::file(c.path, Some(c.line))));
+                break;
+            }
+        }
+        for (id, what) in [
+            ("access.app_authz", "the application checks roles or permissions"),
+            ("access.keycloak_roles", "a Keycloak realm defines roles"),
+            ("access.sql_grant", "database roles are granted privileges"),
+        ] {
+            if let Some(h) = repo.scan.project_hits(id).next() {
+                found.push((
+                    format!("{what} (`{}` in `{}`)", clip(&h.text, 60), h.path),
+                    Evidence::file_snippet(h.path.clone(), h.line, h.text.clone()),
+                ));
+            }
+        }
+        if let Some(o) = repo.k8s.objects.iter().find(|o| {
+            o.location == Location::Project && K8S_ACCESS.iter().any(|(g, k)| o.group() == *g && o.kind == *k)
+        }) {
+            found.push((
+                format!("a Kubernetes {} is declared (`{}`)", o.kind, o.path),
+                Evidence::file(o.path.clone(), Some(o.line)),
+            ));
+        } else if let Some((kind, path, line)) = repo
+            .k8s
+            .charts
+            .iter()
+            .filter(|c| c.location == Location::Project)
+            .find_map(|c| K8S_ACCESS.iter().find_map(|(_, k)| c.declares(k)))
+        {
+            found.push((
+                format!("a Helm template declares a {kind} (`{path}`)"),
+                Evidence::file(path.clone(), Some(*line)),
+            ));
+        }
+        if let Some(b) = repo.terraform.resources(TF_ACCESS).next() {
+            found.push((
+                format!("`{}` grants scoped permissions (`{}`)", b.label(), b.path),
+                Evidence::file(b.path.clone(), Some(b.line)),
+            ));
+        }
+        if !found.is_empty() {
+            let names: Vec<String> = found.iter().map(|(n, _)| n.clone()).collect();
+            return Finding::pass(list(&names)).with(found.into_iter().map(|(_, e)| e));
+        }
+        Finding::fail(
+            "no access control is declared in code (looked for Symfony access_control and role hierarchies, authorisation attributes and voters, Spring Security, Django and Laravel permissions, Keycloak realm roles, Kubernetes Roles, NetworkPolicies and Istio AuthorizationPolicies, Terraform IAM policies and SQL grants)",
         )
     }
 }
@@ -364,6 +461,65 @@ mod tests {
 
     const APP: (&str, &str) = ("composer.json", r#"{"type": "project"}"#);
     const LIB: (&str, &str) = ("composer.json", r#"{"type": "library"}"#);
+
+    #[test]
+    fn access_controls() {
+        for (name, files, want) in [
+            (
+                "symfony access_control",
+                vec![
+                    APP,
+                    (
+                        "config/packages/security.yaml",
+                        "security:\n  access_control:\n    - { path: ^/admin, roles: ROLE_ADMIN }\n",
+                    ),
+                ],
+                Status::Pass,
+            ),
+            (
+                "voter",
+                vec![APP, ("src/Security/PostVoter.php", "<?php\nclass PostVoter extends Voter {}\n")],
+                Status::Pass,
+            ),
+            (
+                "kubernetes role",
+                vec![
+                    APP,
+                    (
+                        "k8s/role.yaml",
+                        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\nrules: []\n",
+                    ),
+                ],
+                Status::Pass,
+            ),
+            (
+                "iam policy",
+                vec![APP, ("infra/iam.tf", "resource \"aws_iam_role_policy\" \"app\" {\n  policy = \"{}\"\n}\n")],
+                Status::Pass,
+            ),
+            ("sql grant", vec![APP, ("db/init.sql", "GRANT SELECT ON orders TO reporting;\n")], Status::Pass),
+            ("commented grant", vec![APP, ("db/init.sql", "-- GRANT SELECT ON orders TO reporting;\n")], Status::Fail),
+            ("login only", vec![APP, ("src/Controller/Login.php", "<?php\n$this->getUser();\n")], Status::Fail),
+            (
+                "a role in an example",
+                vec![
+                    APP,
+                    (
+                        "examples/k8s/role.yaml",
+                        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n",
+                    ),
+                ],
+                Status::Fail,
+            ),
+            ("library", vec![LIB, ("src/Voter.php", "<?php\nclass V extends Voter {}\n")], Status::NotAssessed),
+        ] {
+            let f = run(&AccessControls, &files);
+            assert_eq!(f.status, want, "{name}: {}", f.message);
+            if want == Status::Pass {
+                assert!(!f.evidence.is_empty(), "{name}");
+            }
+        }
+    }
 
     #[test]
     fn security_policy_and_owners() {

@@ -640,10 +640,11 @@ impl Check for StructuredLogging {
         }
         if !plain.is_empty() {
             let p: Vec<&Seen> = plain.iter().collect();
-            return Finding::partial(
-                0.4,
-                format!("a logging framework is used ({}) but no JSON output is configured", describe(&p)),
-            )
+            // plain-text lines are what the item sets out to replace: a framework alone is not it
+            return Finding::fail(format!(
+                "logs are plain text: a logging framework is used ({}) but no JSON output is configured",
+                describe(&p)
+            ))
             .with(cite(&p));
         }
         if !other.is_empty() {
@@ -866,6 +867,16 @@ impl Check for MetricsExported {
                 ),
             )
             .with_one(s.evidence());
+        }
+        if let Some(h) = repo.scan.project_hits("metrics.server").next() {
+            return Finding::partial(
+                0.4,
+                format!(
+                    "the web server exports its request metrics (`{}`), but the application records no metrics of its own",
+                    h.path
+                ),
+            )
+            .with_one(Evidence::file_snippet(h.path.clone(), h.line, h.text.clone()));
         }
         let servers = in_stack(repo, &["prometheus", "grafana", "victoriametrics", "mimir", "thanos"]);
         let (servers, _) = own_and_other(&servers);
@@ -1218,7 +1229,7 @@ mod tests {
                         "config/packages/monolog.yaml",
                         "monolog:\n    handlers:\n        main:\n            type: stream\n            path: php://stderr\n",
                     )],
-                    Status::Partial,
+                    Status::Fail,
                 ),
                 ("pino", vec![("src/log.ts", "import pino from 'pino';\n")], Status::Pass),
                 (
@@ -1232,7 +1243,7 @@ mod tests {
                         ("Cargo.toml", "[package]\nname = \"svc\"\n[dependencies]\ntracing-subscriber = \"0.3\"\n"),
                         ("src/main.rs", "tracing_subscriber::fmt().init();\n"),
                     ],
-                    Status::Partial,
+                    Status::Fail,
                 ),
                 (
                     "rust tracing json",
@@ -1303,6 +1314,11 @@ mod tests {
                         "pom.xml",
                         "<project><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-actuator</artifactId></dependency></dependencies></project>",
                     )],
+                    Status::Partial,
+                ),
+                (
+                    "caddy server metrics only",
+                    vec![("frankenphp/Caddyfile", "{\n  servers {\n    metrics\n  }\n}\n")],
                     Status::Partial,
                 ),
                 (

@@ -187,6 +187,15 @@ impl Check for IndexesDeclared {
             ))
             .with(first_evidence(own.iter().map(|h| hit_evidence(h)), 3));
         }
+        let unique = hits_of(repo, &["db.unique_constraint"], &[Location::Project]);
+        if let Some(h) = unique.first() {
+            return Finding::fail(format!(
+                "only unique constraints are declared (such as `{}` in `{}`): they keep the data consistent, but no index is declared for the queries (looked for ORM index mappings, `CREATE INDEX`, inline SQL indexes and migration index calls)",
+                clip(&h.text, 80),
+                h.path
+            ))
+            .with(first_evidence(unique.iter().map(|h| hit_evidence(h)), 3));
+        }
         let Some(uses) = database_use(repo) else {
             return Finding::not_assessed(
                 "the project uses no database (no ORM or driver dependency, database service or datasource configuration)",
@@ -206,6 +215,45 @@ impl Check for IndexesDeclared {
         }
         Finding::fail(format!(
             "the project uses a database ({uses}) but declares no index (looked for ORM index mappings, `CREATE INDEX` and inline indexes in SQL, migration index calls and Liquibase changesets)"
+        ))
+    }
+}
+
+pub struct QueryMonitoring;
+
+impl Check for QueryMonitoring {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.db.query_monitoring",
+            title: "Slow and expensive queries are recorded",
+            source: Source::Repository,
+            rationale: "Query optimisation starts from evidence: pg_stat_statements, MySQL's performance schema or a slow query log show which queries cost the most, so indexes and rewrites go where they matter.",
+            remediation: "Enable query statistics on the database (`shared_preload_libraries = 'pg_stat_statements'`, `performance_schema = ON`, `slow_query_log` with `long_query_time`, or `log_min_duration_statement`), and scrape them with a database exporter or an APM such as pganalyze or Performance Insights (`performance_insights_enabled = true` on RDS).",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        if let Some(na) = service_only(repo) {
+            return na;
+        }
+        let (insights, _) = tf_resources(repo, &["aws_db_instance", "aws_rds_cluster", "aws_rds_cluster_instance"]);
+        if let Some(b) = insights.iter().find(|b| tf_text(b, "performance_insights_enabled").as_deref() == Some("true"))
+        {
+            return Finding::pass(format!("{} enables Performance Insights", tf_label(b))).with_one(tf_evidence(b));
+        }
+        let own = hits_of(repo, &["db.query_monitoring"], &[Location::Project]);
+        if let Some(h) = own.first() {
+            return Finding::pass(format!("`{}` records query statistics (`{}`)", h.path, clip(&h.text, 80)))
+                .with(first_evidence(own.iter().map(|h| hit_evidence(h)), 3));
+        }
+        let Some(uses) = database_use(repo) else {
+            return Finding::not_assessed(
+                "the project uses no database (no ORM or driver dependency, database service or datasource configuration)",
+            );
+        };
+        Finding::fail(format!(
+            "the project uses a database ({uses}) but nothing records slow or expensive queries (looked for pg_stat_statements, auto_explain, `log_min_duration_statement`, the MySQL performance schema and slow query log, Postgres and MySQL exporters, pganalyze and RDS Performance Insights)"
         ))
     }
 }
@@ -832,6 +880,19 @@ mod tests {
                 Status::Partial,
             ),
             (
+                "unique constraints are not an indexing strategy",
+                vec![
+                    ("composer.json", r#"{"require":{"doctrine/orm":"^3"}}"#),
+                    ("src/Entity/Tag.php", "<?php\n#[ORM\\Column(type: Types::STRING, unique: true)]\n"),
+                ],
+                Status::Fail,
+            ),
+            (
+                "a unique index in a migration is still an index",
+                vec![("migrations/V1.php", "$this->addSql('CREATE UNIQUE INDEX UNIQ_1 ON book (isbn)');\n")],
+                Status::Pass,
+            ),
+            (
                 "commented",
                 vec![
                     ("composer.json", r#"{"require":{"doctrine/orm":"^3"}}"#),
@@ -854,6 +915,41 @@ mod tests {
             ),
         ] {
             let f = run(&IndexesDeclared, &files);
+            assert_eq!(f.status, want, "{name}: {}", f.message);
+        }
+    }
+
+    #[test]
+    fn query_monitoring() {
+        let orm = ("composer.json", r#"{"require":{"doctrine/orm":"^3"}}"#);
+        for (name, files, want) in [
+            (
+                "pg_stat_statements",
+                vec![orm, ("docker/postgres/init.sql", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements;\n")],
+                Status::Pass,
+            ),
+            ("mysql slow log", vec![orm, ("docker/mysql/my.cnf", "[mysqld]\nslow_query_log = 1\n")], Status::Pass),
+            (
+                "performance insights",
+                vec![(
+                    "infra/rds.tf",
+                    "resource \"aws_db_instance\" \"db\" {\n  performance_insights_enabled = true\n}\n",
+                )],
+                Status::Pass,
+            ),
+            (
+                "insights off",
+                vec![(
+                    "infra/rds.tf",
+                    "resource \"aws_db_instance\" \"db\" {\n  performance_insights_enabled = false\n}\n",
+                )],
+                Status::Fail,
+            ),
+            ("a database, no monitoring", vec![orm], Status::Fail),
+            ("mentioned in docs only", vec![orm, ("docs/db.md", "enable pg_stat_statements\n")], Status::Fail),
+            ("no database", vec![("README.md", "hello\n")], Status::NotAssessed),
+        ] {
+            let f = run(&QueryMonitoring, &files);
             assert_eq!(f.status, want, "{name}: {}", f.message);
         }
     }

@@ -43,14 +43,7 @@ impl Check for ScannersConfigured {
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
         let mut in_ci: Vec<(Category, Vec<Evidence>, &'static str)> = Vec::new();
-        for c in [
-            Category::DependencyScan,
-            Category::CodeScan,
-            Category::ContainerScan,
-            Category::IacScan,
-            Category::SecretScan,
-            Category::Dast,
-        ] {
+        for c in Category::SECURITY {
             let found = hits(repo, c);
             let auto: Vec<&Hit> = automatic(&found).collect();
             if let Some(h) = auto.first() {
@@ -95,7 +88,7 @@ impl Check for ScannersConfigured {
             .with(evidence);
         }
         Finding::fail(
-            "no security scanner runs in CI or is configured (looked for dependency audits, Snyk, Trivy, Grype, CodeQL, Semgrep, SonarQube, Gitleaks, Checkov, OWASP ZAP and their configuration files)",
+            "no security scanner runs in CI or is configured (looked for dependency audits, Snyk, Trivy, Grype, CodeQL, Semgrep, SonarQube, Gitleaks, Checkov, zizmor, OpenSSF Scorecard, OWASP ZAP and their configuration files)",
         )
     }
 }

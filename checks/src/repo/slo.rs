@@ -29,6 +29,11 @@ pub fn availability_objective(repo: &RepoFacts) -> Option<(f64, &Slo)> {
         .max_by(|a, b| a.0.total_cmp(&b.0))
 }
 
+/// A library has no service to hold to an objective: `not_assessed`, unless it declares SLOs anyway.
+fn library_without_slos(repo: &RepoFacts) -> Option<Finding> {
+    if project_slos(repo).is_empty() { super::service_only(repo) } else { None }
+}
+
 pub struct ObjectivesDefined;
 
 impl Check for ObjectivesDefined {
@@ -43,6 +48,9 @@ impl Check for ObjectivesDefined {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
+        if let Some(na) = library_without_slos(cx.repo) {
+            return na;
+        }
         let slos = project_slos(cx.repo);
         let with_objective: Vec<&Slo> = slos.iter().copied().filter(|s| s.objective.is_some()).collect();
         let alerting: Vec<&Slo> = with_objective.iter().copied().filter(|s| s.alerting).collect();
@@ -97,6 +105,9 @@ impl Check for AvailabilityObjectiveMeetsTarget {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
+        if let Some(na) = library_without_slos(cx.repo) {
+            return na;
+        }
         let target = cx.targets.get(AVAILABILITY_MEASURE, AVAILABILITY_DEFAULT);
         let Some((objective, slo)) = availability_objective(cx.repo) else {
             return Finding::fail(format!(
@@ -143,6 +154,9 @@ impl Check for LatencyObjectiveMeetsTarget {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
+        if let Some(na) = library_without_slos(cx.repo) {
+            return na;
+        }
         let target = cx.targets.get(LATENCY_MEASURE, LATENCY_DEFAULT);
         let latency: Vec<&Slo> = project_slos(cx.repo).into_iter().filter(|s| s.latency).collect();
         let best = latency.iter().filter_map(|s| s.threshold_ms.map(|t| (t, *s))).min_by(|a, b| a.0.total_cmp(&b.0));
@@ -199,8 +213,14 @@ mod tests {
         for (name, files, want) in [
             ("sloth with alerting", vec![("slo/api.yml", SLOTH)], Status::Pass),
             ("openslo without alerting", vec![("slo/web.yaml", OPENSLO_995)], Status::Partial),
-            ("example only", vec![("examples/slo.yaml", OPENSLO_995)], Status::Partial),
-            ("none", vec![("README.md", "99.9% uptime SLO")], Status::Fail),
+            ("example only", vec![("examples/slo.yaml", OPENSLO_995), ("Dockerfile", "FROM php")], Status::Partial),
+            ("none", vec![("README.md", "99.9% uptime SLO"), ("Dockerfile", "FROM php")], Status::Fail),
+            (
+                "a library has no service to hold to an SLO",
+                vec![("README.md", "99.9% uptime SLO")],
+                Status::NotAssessed,
+            ),
+            ("a library that declares SLOs is judged", vec![("slo/api.yml", SLOTH)], Status::Pass),
         ] {
             assert_eq!(run(&ObjectivesDefined, &files).status, want, "{name}");
         }
@@ -220,7 +240,8 @@ mod tests {
                 Status::Fail,
                 Status::Pass,
             ),
-            ("none", vec![], Status::Fail, Status::Fail),
+            ("none", vec![("Dockerfile", "FROM php")], Status::Fail, Status::Fail),
+            ("none in a library", vec![], Status::NotAssessed, Status::NotAssessed),
         ] {
             assert_eq!(run(&AvailabilityObjectiveMeetsTarget, &files).status, avail, "{name} availability");
             assert_eq!(run(&LatencyObjectiveMeetsTarget, &files).status, latency, "{name} latency");

@@ -20,6 +20,8 @@ pub enum Category {
     ContainerScan,
     IacScan,
     SecretScan,
+    /// Scanners of the pipeline and the supply chain themselves (zizmor, OpenSSF Scorecard).
+    SupplyChainScan,
     Dast,
     Deploy,
     Publish,
@@ -35,22 +37,26 @@ impl Category {
             Category::ContainerScan => "container image scanning",
             Category::IacScan => "infrastructure-as-code scanning",
             Category::SecretScan => "secret scanning",
+            Category::SupplyChainScan => "CI and supply-chain security scanning",
             Category::Dast => "dynamic application security testing",
             Category::Deploy => "deployment",
             Category::Publish => "release publishing",
         }
     }
 
+    /// Every kind of security scanning, in the order findings list them.
+    pub const SECURITY: [Category; 7] = [
+        Category::DependencyScan,
+        Category::CodeScan,
+        Category::ContainerScan,
+        Category::IacScan,
+        Category::SecretScan,
+        Category::SupplyChainScan,
+        Category::Dast,
+    ];
+
     pub fn is_security(self) -> bool {
-        matches!(
-            self,
-            Category::DependencyScan
-                | Category::CodeScan
-                | Category::ContainerScan
-                | Category::IacScan
-                | Category::SecretScan
-                | Category::Dast
-        )
+        Self::SECURITY.contains(&self)
     }
 }
 
@@ -83,7 +89,7 @@ pub static TOOLS: &[Tool] = &[
     t("Gradle", Test, r"(^|[\s/])gradlew?(\s+\S+)*\s+(test|check|build)\b|task:Gradle@"),
     t("dotnet test", Test, r"\bdotnet\s+test\b|task:VSTest@|command=test"),
     t("RSpec", Test, r"\b(rspec|rake\s+(test|spec)|mix\s+test)\b"),
-    t("make test", Test, r"\bmake\s+(\S+\s+)*(test|tests|check|unit|unittest|test-[a-z-]+)(\s|$)"),
+    t("make test", Test, r"\bmake\s+(\S+\s+)*(test|tests|check|unit|unittest|test-[a-z-]+|[a-z-]+-tests?)(\s|$)"),
     t("CircleCI test orb", Test, r"^(node|python|go|php|ruby|maven|gradle)/test$"),
     // coverage
     t(
@@ -169,6 +175,13 @@ pub static TOOLS: &[Tool] = &[
         SecretScan,
         r"(?i)template:(Jobs|Security)/Secret-Detection|components/secret-detection",
     ),
+    // the pipeline and the supply chain
+    t(
+        "zizmor",
+        SupplyChainScan,
+        r"(?m)^\s*(uvx\s+|pipx\s+run\s+)?zizmor(\s|$)|zizmorcore/zizmor-action|woodruffw/zizmor",
+    ),
+    t("OpenSSF Scorecard", SupplyChainScan, r"ossf/scorecard-action"),
     // dynamic testing
     t(
         "OWASP ZAP",
@@ -294,6 +307,9 @@ mod tests {
             (Some("aquasecurity/trivy-action@0.28.0"), None, vec!["Trivy image"]),
             (None, Some("trivy fs --exit-code 1 ."), vec!["Trivy filesystem"]),
             (Some("github/codeql-action/analyze@v3"), None, vec!["CodeQL"]),
+            (Some("zizmorcore/zizmor-action@v0.2.0"), None, vec!["zizmor"]),
+            (None, Some("uvx zizmor --format sarif ."), vec!["zizmor"]),
+            (Some("ossf/scorecard-action@v2.4.0"), None, vec!["OpenSSF Scorecard"]),
             (None, Some("composer audit --locked"), vec!["composer audit"]),
             (None, Some("cargo deny check advisories"), vec!["cargo audit"]),
             (Some("zaproxy/action-baseline@v0.12.0"), None, vec!["OWASP ZAP"]),
@@ -302,6 +318,7 @@ mod tests {
             (None, Some("kubectl apply -f k8s/"), vec!["kubectl"]),
             (None, Some("docker push ghcr.io/acme/shop:1.0"), vec!["Container push"]),
             (None, Some("cargo publish"), vec!["Package publish"]),
+            (None, Some("make run-telemetry-tests"), vec!["make test"]),
             (None, Some("vendor/bin/dep deploy production"), vec!["PHP Deployer"]),
         ] {
             assert_eq!(names(uses, run), want, "{uses:?} {run:?}");
@@ -322,6 +339,8 @@ mod tests {
             "terraform plan",
             "git commit -m 'add trivyignore'",
             "docker build -t x .",
+            "make build-test-image",
+            "echo zizmor is great",
         ] {
             assert_eq!(names(None, Some(run)), Vec::<&str>::new(), "{run}");
         }

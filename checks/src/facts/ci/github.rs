@@ -2,6 +2,8 @@
 
 use super::{CiSystem, Cx, Job, Pipeline, PrTrigger, Step, clean_script, resolve_path};
 use crate::facts::yaml::{Node, Value};
+use regex::Regex;
+use std::sync::LazyLock;
 
 const DIR: &str = ".github/workflows";
 
@@ -48,6 +50,8 @@ fn workflow(cx: &mut Cx, path: &str, doc: &Node, depth: usize) -> Pipeline {
     p.scheduled = has("schedule").is_some();
     let manual_only =
         !events.is_empty() && events.iter().all(|(e, _)| e == "workflow_dispatch" || e == "repository_dispatch");
+    let mut workflow_env = Vec::new();
+    literal_env(doc, &mut workflow_env);
     for entry in doc.key("jobs").entries() {
         let (id, node) = (&entry.key, &entry.value);
         let mut job = Job::new(id, path, entry.line);
@@ -59,8 +63,12 @@ fn workflow(cx: &mut Cx, path: &str, doc: &Node, depth: usize) -> Pipeline {
             jobs_of_called_workflow(cx, path, &job, uses, depth, &mut p.jobs);
             continue;
         }
+        let mut job_env = workflow_env.clone();
+        literal_env(node, &mut job_env);
         for step_node in node.key("steps").items() {
-            let step = step(path, step_node);
+            let mut env = job_env.clone();
+            literal_env(step_node, &mut env);
+            let step = step(path, step_node, &env);
             let local = step.uses.as_deref().filter(|u| u.starts_with("./")).map(str::to_string);
             job.steps.push(step);
             if let Some(action_dir) = local {
@@ -76,11 +84,34 @@ fn environment(node: &Node) -> Option<String> {
     node.as_str().map(str::to_string).or_else(|| node.key("name").scalar())
 }
 
-fn step(path: &str, node: &Node) -> Step {
+/// Adds the literal values of a node's `env:` map (workflow, job or step; later ones win).
+fn literal_env(node: &Node, env: &mut Vec<(String, String)>) {
+    for e in node.key("env").entries() {
+        if let Some(v) = e.value.scalar().filter(|v| !v.contains("${{")) {
+            env.retain(|(k, _)| *k != e.key);
+            env.push((e.key.clone(), v));
+        }
+    }
+}
+
+static ENV_EXPR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}").expect("valid"));
+
+/// `${{ env.NAME }}` replaced by its literal value, so that `${{ env.CARGO }} test` with
+/// `CARGO: cargo` reads as the `cargo test` it runs; unknown names are left as written.
+fn expand_env(run: &str, env: &[(String, String)]) -> String {
+    ENV_EXPR
+        .replace_all(run, |c: &regex::Captures| {
+            env.iter().find(|(k, _)| *k == c[1]).map(|(_, v)| v.clone()).unwrap_or_else(|| c[0].to_string())
+        })
+        .into_owned()
+}
+
+fn step(path: &str, node: &Node, env: &[(String, String)]) -> Step {
     let mut s = Step::new(path, node.line);
     s.name = node.key("name").scalar();
     s.uses = node.key("uses").scalar();
-    s.run = node.key("run").scalar().map(|r| clean_script(&r));
+    s.run = node.key("run").scalar().map(|r| clean_script(&expand_env(&r, env)));
     s.inputs =
         node.key("with").entries().iter().filter_map(|e| e.value.scalar().map(|v| format!("{}={v}", e.key))).collect();
     s
@@ -123,7 +154,7 @@ fn composite_steps(cx: &mut Cx, dir: &str) -> Vec<Step> {
     for name in ["action.yml", "action.yaml"] {
         let path = format!("{dir}/{name}");
         if let Some(doc) = cx.yaml_at(&path).cloned() {
-            return doc.key("runs").key("steps").items().iter().map(|n| step(&path, n)).collect();
+            return doc.key("runs").key("steps").items().iter().map(|n| step(&path, n, &[])).collect();
         }
     }
     Vec::new()

@@ -15,6 +15,24 @@ fn runs(p: &Pipeline) -> Vec<(String, bool, Vec<String>)> {
 }
 
 #[test]
+fn github_env_values_are_expanded_in_commands() {
+    let (ci, _) = ci(&[(
+        ".github/workflows/ci.yml",
+        "on: pull_request\nenv:\n  RUNNER: vendor/bin/phpunit\njobs:\n  test:\n    env:\n      CARGO: cargo\n    steps:\n      - run: ${{ env.CARGO }} test --workspace\n      - run: ${{ env.RUNNER }} --testdox\n      - run: ${{ env.CARGO }} build\n        env:\n          CARGO: cross\n      - run: ${{ env.UNSET }} x\n      - run: ${{ env.FROM_EXPR }} y\n        env:\n          FROM_EXPR: ${{ matrix.tool }}\n",
+    )]);
+    assert_eq!(
+        runs(&ci.pipelines[0])[0].2,
+        vec![
+            "cargo test --workspace",
+            "vendor/bin/phpunit --testdox",
+            "cross build",
+            "${{ env.UNSET }} x",
+            "${{ env.FROM_EXPR }} y"
+        ]
+    );
+}
+
+#[test]
 fn github_triggers_jobs_and_conditions() {
     let (ci, problems) = ci(&[(
         ".github/workflows/ci.yml",

@@ -78,6 +78,12 @@ pub(super) static SIGNALS: &[Signal] = &[
         r#"Prometheus\\(CollectorRegistry|Counter|Histogram)|\bprom-client\b|from prometheus_client import|prometheus_client\.(Counter|Histogram|Gauge)|github\.com/prometheus/client_golang|prometheus::(Registry|Counter|IntCounter|Histogram|register_)|metrics_exporter_prometheus|\bmetrics::(counter|histogram|gauge)!|io\.micrometer|MeterRegistry|meter\.create(Counter|Histogram|UpDownCounter)|\.createCounter\(|otel\.Meter\(|global\.Meter\(|MeterProvider|statsd\.(increment|timing|gauge)\("#,
         CODE,
     ),
+    s(
+        "metrics.server",
+        "the web server exports its own request metrics (Caddy `servers { metrics }`, nginx `stub_status`)",
+        r"servers\s*\{[^}]{0,200}\bmetrics\b|^[ \t]*stub_status\s*(on\s*)?;",
+        &["Caddyfile*", "*.caddyfile", "*.yaml", "*.yml", "*.conf"],
+    ),
     // 4.1 authentication
     s(
         "auth.jwt",
@@ -150,6 +156,24 @@ pub(super) static SIGNALS: &[Signal] = &[
             "*.php", "*.py", "*.java", "*.kt", "*.rb", "*.ts", "*.js", "*.go", "*.rs", "*.cs", "*.yaml", "*.yml",
             "*.xml",
         ],
+    ),
+    s(
+        "access.app_authz",
+        "the application enforces roles or permissions",
+        r"#\[IsGranted\(|@IsGranted\(|->denyAccessUnlessGranted\(|\bextends\s+Voter\b|@PreAuthorize\(|@PostAuthorize\(|@Secured\(|@RolesAllowed\(|\.authorizeHttpRequests\(|\.authorizeRequests\(|\.hasAuthority\(|@permission_required\(|PermissionRequiredMixin|\bGate::define\(|\$this->authorize\(|\bcasbin\b|\boso\.authorize\(|\[Authorize\(\s*(Roles|Policy)\s*=|\.RequireRole\(",
+        &["*.php", "*.py", "*.java", "*.kt", "*.ts", "*.js", "*.go", "*.rs", "*.cs", "*.rb"],
+    ),
+    s(
+        "access.keycloak_roles",
+        "roles defined in a Keycloak realm export",
+        r#""clientRole"\s*:\s*(true|false)"#,
+        &["*.json"],
+    ),
+    s(
+        "access.sql_grant",
+        "database privileges granted to roles in SQL, privilege by privilege (`GRANT ALL` is not least privilege)",
+        r"(?i)^[ \t]*GRANT\s+(SELECT|INSERT|UPDATE|DELETE|USAGE|EXECUTE|CONNECT|REFERENCES|TRIGGER|TEMPORARY)\b[A-Z_, ]*\s+ON\s+",
+        &["*.sql"],
     ),
     // 5.1 database
     s(

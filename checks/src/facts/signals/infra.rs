@@ -24,9 +24,34 @@ pub(super) static SIGNALS: &[Signal] = &[
     ),
     s(
         "db.index_more",
-        "database indexes declared in Liquibase, Prisma, SQLAlchemy, Ecto, Mongoose, Knex or as unique constraints",
-        r"<createIndex\b|^\s*-?\s*createIndex:|@@(index|unique)\(|\bColumn\([^)]*\bindex\s*=\s*True|\bmapped_column\([^)]*\bindex\s*=\s*True|#\[ORM\\UniqueConstraint|ORM\\Column\([^)]*\bunique:\s*true|@(ORM\\)?Column\([^)]*\bunique\s*=\s*true|\bmodels\.\w+\([^)]*\bunique=True|@ORM\\UniqueConstraint|@UniqueConstraint\(|uniqueConstraints\s*=|\bcreate(_if_not_exists)?\(?\s*(unique_)?index\(|\b[sS]chema\.index\(\{|\bindexes:\s*\[|\btable\.(index|unique)\(",
+        "database indexes declared in Liquibase, Prisma, SQLAlchemy, Ecto, Mongoose or Knex",
+        r"<createIndex\b|^\s*-?\s*createIndex:|@@index\(|\bColumn\([^)]*\bindex\s*=\s*True|\bmapped_column\([^)]*\bindex\s*=\s*True|\bcreate(_if_not_exists)?\(?\s*(unique_)?index\(|\b[sS]chema\.index\(\{|\bindexes:\s*\[|\btable\.index\(",
         &["*.xml", "*.yaml", "*.yml", "*.prisma", "*.py", "*.php", "*.java", "*.kt", "*.exs", "*.js", "*.ts"],
+    ),
+    s(
+        "db.unique_constraint",
+        "unique constraints in an ORM mapping (they keep data consistent; they are not an indexing strategy)",
+        r"@@unique\(|#\[ORM\\UniqueConstraint|ORM\\Column\([^)]*\bunique:\s*true|@(ORM\\)?Column\([^)]*\bunique\s*=\s*true|\bmodels\.\w+\([^)]*\bunique=True|@ORM\\UniqueConstraint|@UniqueConstraint\(|uniqueConstraints\s*=|\btable\.unique\(",
+        &["*.xml", "*.yaml", "*.yml", "*.prisma", "*.py", "*.php", "*.java", "*.kt", "*.exs", "*.js", "*.ts"],
+    ),
+    s(
+        "db.query_monitoring",
+        "slow or expensive queries are recorded (pg_stat_statements, the performance schema, slow query logs, database exporters)",
+        r"\bpg_stat_statements\b|\bperformance_schema\s*=\s*(ON|1)\b|\bslow_query_log\b|\blog_min_duration_statement\b|\blong_query_time\b|\bauto_explain\b|postgres(ql)?[-_]exporter|mysqld[-_]exporter|\bpganalyze\b",
+        &[
+            "*.sql",
+            "*.conf",
+            "*.cnf",
+            "*.ini",
+            "*.yaml",
+            "*.yml",
+            "*.toml",
+            "*.json",
+            "*.env",
+            ".env*",
+            "Dockerfile*",
+            "*.tf",
+        ],
     ),
     s(
         "db.index_rails",
@@ -105,13 +130,11 @@ mod tests {
         assert_eq!(lines("db.index_sql", files), vec![("db/keys.sql".into(), 3), ("db/schema.sql".into(), 4)]);
         assert_eq!(
             lines("db.index_more", files),
-            vec![
-                ("app/models.py".into(), 1),
-                ("changelog.xml".into(), 1),
-                ("prisma/schema.prisma".into(), 3),
-                ("src/Entity/Tag.php".into(), 3),
-                ("src/Entity/User.php".into(), 1),
-            ]
+            vec![("app/models.py".into(), 1), ("changelog.xml".into(), 1), ("prisma/schema.prisma".into(), 3),]
+        );
+        assert_eq!(
+            lines("db.unique_constraint", files),
+            vec![("src/Entity/Tag.php".into(), 3), ("src/Entity/User.php".into(), 1)]
         );
         assert_eq!(lines("db.index_rails", files), vec![("db/migrate/1_create_users.rb".into(), 2)]);
     }

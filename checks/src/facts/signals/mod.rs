@@ -67,7 +67,9 @@ pub struct Signal {
     /// A regular expression, matched per line (`^`/`$` are line anchors, `\b` an ASCII word
     /// boundary).
     pub pattern: &'static str,
-    /// Globs on the relative path; empty means every scanned file.
+    /// Globs on the relative path (`*` crosses directories; a glob that starts with neither `*`
+    /// nor contains `/`, such as `Dockerfile*`, matches that file name in any directory); empty
+    /// means every scanned file.
     pub files: &'static [&'static str],
 }
 

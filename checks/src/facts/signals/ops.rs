@@ -196,6 +196,36 @@ mod tests {
     fn signals_hit_the_construct_and_not_the_decoy() {
         for (id, hit, miss) in [
             (
+                "metrics.server",
+                ("helm/values.yaml", "  caddyGlobalOptions: |\n    servers {\n      metrics\n    }\n"),
+                ("Caddyfile", "servers {\n  trusted_proxies static private_ranges\n}\nmetrics_path /m\n"),
+            ),
+            (
+                "access.app_authz",
+                ("src/Controller/Admin.php", "#[IsGranted('ROLE_ADMIN')]\n"),
+                ("src/Controller/Login.php", "$this->getUser();\n"),
+            ),
+            (
+                "access.app_authz",
+                ("Api.java", "@PreAuthorize(\"hasRole('ADMIN')\")\n"),
+                ("Api.java", "@GetMapping(\"/owners\")\n"),
+            ),
+            (
+                "access.keycloak_roles",
+                ("realm.json", "{\"name\": \"admin\", \"composite\": false, \"clientRole\": true}\n"),
+                ("package.json", "{\"name\": \"admin\", \"role\": \"x\"}\n"),
+            ),
+            (
+                "access.sql_grant",
+                ("init.sql", "GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA accounting TO otelu;\n"),
+                ("init.sql", "GRANT ALL PRIVILEGES ON petclinic.* TO 'petclinic'@'%';\n"),
+            ),
+            (
+                "db.query_monitoring",
+                ("init.sql", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements;\n"),
+                ("init.sql", "CREATE EXTENSION IF NOT EXISTS pgcrypto;\n"),
+            ),
+            (
                 "otel.sdk_init",
                 ("tracing.go", "tp := sdktrace.NewTracerProvider(\n"),
                 ("main.rs", "tracing_subscriber::fmt().init();\n"),
