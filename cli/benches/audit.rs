@@ -231,13 +231,15 @@ fn generate(dir: &Path) {
 
 struct Sample {
     seconds: f64,
+    /// User plus system CPU time: less sensitive than wall time to other load on the machine.
+    cpu: f64,
     max_rss_kb: u64,
 }
 
 /// Runs a command under GNU time, discarding its output.
 fn measure(program: &str, args: &[&str]) -> Sample {
     let out = Command::new("/usr/bin/time")
-        .args(["-f", "%e %M"])
+        .args(["-f", "%e %M %U %S"])
         .arg(program)
         .args(args)
         .stdout(Stdio::null())
@@ -250,7 +252,8 @@ fn measure(program: &str, args: &[&str]) -> Sample {
     let seconds =
         parts.next().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no timing from {program}: {err}"));
     let max_rss_kb = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-    Sample { seconds, max_rss_kb }
+    let cpu = parts.filter_map(|s| s.parse::<f64>().ok()).sum();
+    Sample { seconds, cpu, max_rss_kb }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -260,7 +263,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn compare(label: &str, repo: &Path, maturity: &str, patterns: &Path) {
     let repo_s = repo.to_str().unwrap();
-    let audit_args = ["audit", repo_s, "--format", "json", "--no-progress"];
+    let audit_args = ["audit", repo_s, "--format", "json", "--no-progress", "--no-store"];
     let rg_args = [
         "--hidden",
         "--no-messages",
@@ -288,22 +291,26 @@ fn compare(label: &str, repo: &Path, maturity: &str, patterns: &Path) {
     // warm the page cache once for both
     measure(maturity, &audit_args);
     measure("rg", &rg_args);
-    let (mut a, mut r) = (Vec::new(), Vec::new());
+    let (mut a, mut r, mut a_cpu, mut r_cpu) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut a_mem, mut r_mem) = (0, 0);
     for _ in 0..RUNS {
         let s = measure(maturity, &audit_args);
         a.push(s.seconds);
+        a_cpu.push(s.cpu);
         a_mem = a_mem.max(s.max_rss_kb);
         let s = measure("rg", &rg_args);
         r.push(s.seconds);
+        r_cpu.push(s.cpu);
         r_mem = r_mem.max(s.max_rss_kb);
     }
-    let (am, rm) = (median(a), median(r));
+    let (am, rm, ac, rc) = (median(a), median(r), median(a_cpu), median(r_cpu));
+    let ratio = |x: f64, y: f64| if y > 0.0 { x / y } else { f64::NAN };
     println!(
-        "{label}: maturity audit {am:.2} s (peak {} MiB) · ripgrep {rm:.2} s (peak {} MiB) · ratio {:.1}× (median of {RUNS} runs)",
+        "{label}: maturity audit {am:.2} s wall, {ac:.2} s CPU (peak {} MiB) · ripgrep {rm:.2} s wall, {rc:.2} s CPU (peak {} MiB) · ratio {:.1}× wall, {:.1}× CPU (median of {RUNS} runs)",
         a_mem / 1024,
         r_mem / 1024,
-        if rm > 0.0 { am / rm } else { f64::NAN }
+        ratio(am, rm),
+        ratio(ac, rc)
     );
 }
 

@@ -35,7 +35,8 @@ pub struct AuditArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// An evidence file: coverage=PATH, sarif=PATH or trivy=PATH (repeatable).
+    /// An evidence file KIND=PATH (repeatable); KIND is coverage, sarif, trivy, k6, gatling, lighthouse or
+    /// metrics (see the README).
     #[arg(short, long, value_name = "KIND=PATH")]
     evidence: Vec<String>,
     /// Exit with status 1 when the overall score is below N (0–100).
@@ -225,16 +226,27 @@ fn finish(args: &AuditArgs, text: &str, card: &maturity_core::Scorecard, colors:
 pub fn write_output(path: Option<&Path>, text: &str, card: &maturity_core::Scorecard) -> Result<u8, Failure> {
     match path {
         Some(path) => {
-            let tmp = path.with_extension("tmp-maturity");
-            std::fs::write(&tmp, text)
-                .and_then(|_| std::fs::rename(&tmp, path))
-                .map_err(|e| Failure::input(format!("cannot write {}: {e}", path.display())))?;
+            let fail = |e: std::io::Error| Failure::input(format!("cannot write {}: {e}", path.display()));
+            match std::fs::metadata(path) {
+                // a file (new or old) is replaced whole, so a reader never sees half a report
+                Err(_) => replace(path, text).map_err(fail)?,
+                Ok(m) if m.is_file() => replace(path, text).map_err(fail)?,
+                Ok(m) if m.is_dir() => return Err(Failure::input(format!("{} is a directory", path.display()))),
+                // a device, a pipe or a terminal (`/dev/stdout`, `/dev/null`) is written to, never replaced
+                Ok(_) => std::fs::write(path, text).map_err(fail)?,
+            }
             let run = card.run_id.map(|r| format!(", run {r}")).unwrap_or_default();
             eprintln!("Wrote {} (score {}/100, level {}{run}).", path.display(), card.score, card.level);
         }
         None => print!("{text}"),
     }
     Ok(0)
+}
+
+/// Writes `text` beside `path` and renames it over `path`.
+fn replace(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp-maturity");
+    std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, path))
 }
 
 trait KindName {

@@ -265,11 +265,14 @@ pub fn diff(args: DiffArgs, colors: Colors) -> Result<u8, Failure> {
             println!("  {} {}: {} → {}\n    {}", ch.item, ch.id, ch.from, ch.to, ch.message);
         }
     }
+    if !d.new_risks.is_empty() || !d.resolved_risks.is_empty() {
+        println!();
+    }
     if !d.new_risks.is_empty() {
-        println!("\nnew risks: {}", d.new_risks.join(", "));
+        println!("new risks: {}", d.new_risks.join(", "));
     }
     if !d.resolved_risks.is_empty() {
-        println!("resolved: {}", d.resolved_risks.join(", "));
+        println!("resolved risks: {}", d.resolved_risks.join(", "));
     }
     Ok(0)
 }

@@ -282,3 +282,18 @@ fn markdown_and_output_file() {
     assert!(md.contains("| ✅ | 6.1 CI/CD Pipeline | 100 |"), "{md}");
     assert!(md.contains("<details><summary>Checks and evidence</summary>"));
 }
+
+#[test]
+fn output_to_a_device_or_pipe_writes_through_it_and_never_replaces_it() {
+    let f = Fixture::repo(&[WELL_RUN]);
+    let p = f.path().to_str().unwrap();
+    // the child's standard output is a pipe here: the report must arrive through it
+    let out = maturity(&["audit", p, "--no-progress", "-f", "markdown", "-o", "/dev/stdout"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("# Maturity scorecard: "), "{}", stdout(&out));
+    assert!(std::fs::symlink_metadata("/dev/stdout").unwrap().file_type().is_symlink());
+    let dir = tempfile::tempdir().unwrap();
+    let out = maturity(&["audit", p, "--no-progress", "-o", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is a directory"), "{}", stderr(&out));
+}

@@ -81,7 +81,7 @@ pub(super) static SIGNALS: &[Signal] = &[
     s(
         "metrics.server",
         "the web server exports its own request metrics (Caddy `servers { metrics }`, nginx `stub_status`)",
-        r"servers\s*\{[^}]{0,200}\bmetrics\b|^[ \t]*stub_status\s*(on\s*)?;",
+        r"servers\s*\{[^}]*\bmetrics\b|^[ \t]*stub_status\s*(on\s*)?;",
         &["Caddyfile*", "*.caddyfile", "*.yaml", "*.yml", "*.conf"],
     ),
     // 4.1 authentication

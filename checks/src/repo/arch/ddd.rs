@@ -24,14 +24,23 @@ enum Layer {
 }
 
 impl Layer {
+    /// The layer a directory name stands for (any case). Called for every directory segment of
+    /// every source file, so it compares in place instead of allocating a lowercase copy.
     fn of(segment: &str) -> Option<Layer> {
-        match segment.to_ascii_lowercase().as_str() {
-            "domain" => Some(Layer::Domain),
-            "application" | "usecase" | "usecases" | "use_cases" | "use-cases" => Some(Layer::Application),
-            "infrastructure" | "infra" => Some(Layer::Infrastructure),
-            "presentation" | "userinterface" | "user_interface" => Some(Layer::Presentation),
-            _ => None,
-        }
+        const NAMES: &[(&str, Layer)] = &[
+            ("domain", Layer::Domain),
+            ("application", Layer::Application),
+            ("usecase", Layer::Application),
+            ("usecases", Layer::Application),
+            ("use_cases", Layer::Application),
+            ("use-cases", Layer::Application),
+            ("infrastructure", Layer::Infrastructure),
+            ("infra", Layer::Infrastructure),
+            ("presentation", Layer::Presentation),
+            ("userinterface", Layer::Presentation),
+            ("user_interface", Layer::Presentation),
+        ];
+        NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(segment)).map(|(_, l)| *l)
     }
 
     fn label(self) -> &'static str {
@@ -107,8 +116,9 @@ const TECHNICAL: &[&str] = &[
 /// One directory that holds layer folders: `src/Catalog` with `Domain/` and `Infrastructure/`.
 #[derive(Default)]
 struct Unit {
-    /// Per layer: the first source file seen, and the sub-folders under the layer.
-    layers: BTreeMap<Layer, (String, BTreeSet<String>)>,
+    /// Per layer: the first source file seen, and the sub-folders under the layer with the first
+    /// source file seen in each.
+    layers: BTreeMap<Layer, (String, BTreeMap<String, String>)>,
 }
 
 /// A layered context: its name, its layers and a file of its domain layer.
@@ -132,9 +142,9 @@ fn layout(repo: &RepoFacts) -> Layout {
             continue;
         };
         let unit = units.entry(segs[..k].join("/")).or_default();
-        let slot = unit.layers.entry(layer).or_insert_with(|| (e.path.clone(), BTreeSet::new()));
+        let slot = unit.layers.entry(layer).or_insert_with(|| (e.path.clone(), BTreeMap::new()));
         if let Some(child) = segs.get(k + 1) {
-            slot.1.insert(child.to_string());
+            slot.1.entry(child.to_string()).or_insert_with(|| e.path.clone());
         }
     }
     let mut out = Layout { contexts: Vec::new(), domain_only: Vec::new() };
@@ -146,26 +156,16 @@ fn layout(repo: &RepoFacts) -> Layout {
             continue;
         }
         // `src/Domain/Catalog` beside `src/Infrastructure/Catalog`: the contexts are below the layers
-        let shared: Vec<&String> = domain_children
+        let shared: Vec<(&String, &String)> = domain_children
             .iter()
-            .filter(|c| !TECHNICAL.contains(&c.to_ascii_lowercase().as_str()))
-            .filter(|c| others.iter().any(|l| unit.layers[l].1.contains(*c)))
+            .filter(|(c, _)| !TECHNICAL.iter().any(|t| t.eq_ignore_ascii_case(c)))
+            .filter(|(c, _)| others.iter().any(|l| unit.layers[l].1.contains_key(*c)))
             .collect();
         if shared.len() >= 2 {
-            for c in shared {
+            for (c, file) in shared {
                 let layers: Vec<Layer> =
-                    unit.layers.iter().filter(|(_, (_, children))| children.contains(c)).map(|(l, _)| *l).collect();
-                let file = repo
-                    .files
-                    .entries()
-                    .iter()
-                    .find(|e| {
-                        let segs = dirs(&e.path);
-                        segs.windows(2).any(|w| Layer::of(w[0]) == Some(Layer::Domain) && w[1] == c.as_str())
-                    })
-                    .map(|e| e.path.clone())
-                    .unwrap_or_else(|| domain_file.clone());
-                out.contexts.push(LayeredContext { name: c.clone(), layers, domain_file: file });
+                    unit.layers.iter().filter(|(_, (_, children))| children.contains_key(c)).map(|(l, _)| *l).collect();
+                out.contexts.push(LayeredContext { name: c.clone(), layers, domain_file: file.clone() });
             }
         } else {
             let name = if prefix.is_empty() { "(root)".to_string() } else { prefix.clone() };
