@@ -40,11 +40,11 @@ function row(r, ctx) {
     { class: "clickable", dataset: { identity: r.identity, run: String(r.latest_run) }, onclick: () => ctx.go(`#/repo/${r.latest_run}`) },
     h("td", {}, h("div", { class: "name" }, r.name), h("div", { class: "ident" }, r.identity)),
     h("td", { class: "num score" }, r.score_text, scoreBar(r.score)),
-    h("td", {}, `Level ${r.level}`, h("div", { class: "ident" }, r.level_name)),
+    h("td", { class: "level" }, `Level ${r.level}`, h("div", { class: "ident" }, r.level_name)),
     h("td", { class: "num" }, r.coverage_text),
     h("td", {}, badge(r.pace), h("div", { class: "ident" }, r.phase_text)),
     h("td", {}, sparkline(r.trend)),
-    h("td", { class: "small when" }, r.when, h("div", { class: "ident" }, `${r.runs} run${r.runs === 1 ? "" : "s"}`))
+    h("td", { class: "small when" }, r.when.slice(0, 10), h("div", {}, r.when.slice(11)), h("div", { class: "ident" }, `${r.runs} run${r.runs === 1 ? "" : "s"}`))
   );
   return tr;
 }
