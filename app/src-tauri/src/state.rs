@@ -123,3 +123,17 @@ impl AppState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_store_comes_from_the_command_line_first() {
+        let args = |a: &[&str]| Settings::from_env(a.iter().map(|s| s.to_string())).store;
+        assert_eq!(args(&["--store", "/tmp/a.db"]), Some(PathBuf::from("/tmp/a.db")));
+        assert_eq!(args(&["--store=/tmp/b.db"]), Some(PathBuf::from("/tmp/b.db")));
+        // otherwise the CLI's default (MATURITY_STORE, else the data directory)
+        assert_eq!(args(&[]), maturity_core::history::default_path());
+    }
+}
