@@ -224,6 +224,8 @@ pub struct ItemView {
     pub waivers: Vec<WaiverView>,
     /// The item's status in earlier runs of the repository (oldest first): run id, date, status.
     pub history: Vec<(i64, String, Tag)>,
+    /// Why evidence files cannot be opened for this run, when they cannot.
+    pub files_note: Option<String>,
 }
 
 fn evidence_view(index: usize, e: &Evidence, root: Option<&Path>) -> EvidenceView {
@@ -350,5 +352,14 @@ pub fn item(card: &Scorecard, id: &str, store: Option<&Store>) -> Option<ItemVie
             .collect(),
         waivers,
         history,
+        files_note: match &root {
+            Some(r) if r.is_dir() => None,
+            Some(r) => Some(format!("{} is no longer there, so evidence files cannot be opened.", r.display())),
+            None => Some(format!(
+                "This run recorded the relative path `{}`, so its files cannot be located; audit the repository \
+                 from the dashboard (or with an absolute path) to open its evidence.",
+                card.repository.path
+            )),
+        },
     })
 }

@@ -48,6 +48,7 @@ fn portfolio_scorecard_item_and_comparison_tell_one_story() {
     let (path, _) = evidence_file(&after, &check.id, ev.index).unwrap();
     assert_eq!(path, repo.join(CI.0));
     assert_eq!(item.history.iter().map(|h| h.0).collect::<Vec<_>>(), vec![a, b]);
+    assert_eq!(item.files_note, None);
 
     let cmp = compare(&before, &after);
     let changed = cmp.items.iter().find(|i| i.id == "6.1").expect("6.1 changed");
@@ -84,6 +85,7 @@ fn evidence_never_leads_out_of_the_repository() {
     assert!(view.checks.iter().flat_map(|c| &c.evidence).all(|e| !e.openable));
     c.repository.path = ".".into();
     assert!(evidence_file(&c, &id, 0).unwrap_err().contains("relative path"));
+    assert!(item(&c, "6.1", None).unwrap().files_note.is_some_and(|n| n.contains("relative path `.`")));
 }
 
 #[test]

@@ -71,7 +71,7 @@ export async function render(ctx, runId, itemId) {
       h("div", { class: w.active ? "callout warn waiver" : "callout bad waiver" }, h("b", {}, `Waiver of ${w.target}: `), `${w.state}. ${w.reason} (owner: ${w.owner})`, w.applied.length ? ` Applied to ${w.applied.join(", ")}.` : "")
     );
   }
-  view.appendChild(h("div", { class: "small muted", id: "evidence-status" }));
+  view.appendChild(h("div", { class: "small muted", id: "evidence-status" }, v.files_note || ""));
   view.appendChild(h("h2", {}, `Checks (${v.checks.length})`));
   for (const c of v.checks) {
     view.appendChild(
