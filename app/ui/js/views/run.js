@@ -39,8 +39,7 @@ export function render(ctx) {
   const bar = h("div", { class: "progress", id: "audit-progress" }, h("i"));
   const stages = h("ol", { class: "stages", id: "audit-stages" });
   const result = h("div", { id: "audit-result" });
-  const progressPanel = h("div", { class: "panel", hidden: true }, status, bar, stages, result);
-  view.appendChild(h("h2", {}, "Progress"));
+  const progressPanel = h("div", { hidden: true }, h("h2", {}, "Progress"), h("div", { class: "panel" }, status, bar, stages, result));
   view.appendChild(progressPanel);
 
   browse.addEventListener("click", async () => {
