@@ -4,10 +4,9 @@ use crate::term::{self, Colors};
 use crate::{Failure, progress};
 use clap::{Args, ValueEnum};
 use maturity_checks::facts::EvidenceInput;
-use maturity_core::config::{self, RepoConfig};
 use maturity_core::history::Store;
 use maturity_core::report::{self, Format};
-use maturity_core::{AuditOptions, Policy, Roadmap};
+use maturity_core::{Roadmap, prepare};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -60,44 +59,7 @@ pub struct AuditArgs {
 
 /// Loads the roadmap named on the command line, or the built-in one.
 pub fn load_roadmap(path: Option<&Path>, colors: Colors) -> Result<Roadmap, Failure> {
-    let Some(path) = path else {
-        return Ok(Roadmap::default_roadmap());
-    };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(format!("cannot read roadmap {}: {e}", path.display())))?;
-    let (roadmap, diagnostics) = maturity_core::roadmap::parse_with_warnings(&text, &path.display().to_string());
-    for d in &diagnostics {
-        if d.severity == maturity_core::roadmap::Severity::Warning {
-            term::warning(&d.to_string(), colors);
-        }
-    }
-    match roadmap {
-        Some(r) if diagnostics.iter().all(|d| d.severity == maturity_core::roadmap::Severity::Warning) => Ok(r),
-        _ => Err(Failure::input(maturity_core::roadmap::RoadmapError { diagnostics }.to_string())),
-    }
-}
-
-/// Reads `.maturity.toml`; its errors (with file, line and column) stop the audit.
-fn load_config(root: &Path, colors: Colors) -> Result<RepoConfig, Failure> {
-    let loaded = config::load(root);
-    let errors: Vec<String> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == maturity_core::roadmap::Severity::Error)
-        .map(|d| d.to_string())
-        .collect();
-    for d in loaded.diagnostics.iter().filter(|d| d.severity == maturity_core::roadmap::Severity::Warning) {
-        term::warning(&d.to_string(), colors);
-    }
-    match loaded.config {
-        Some(c) if errors.is_empty() => Ok(c),
-        _ => Err(Failure::input(format!(
-            "{} has {} error(s)\n  {}",
-            config::FILE_NAME,
-            errors.len(),
-            errors.join("\n  ")
-        ))),
-    }
+    maturity_core::prepare::load_roadmap(path, &mut |w| term::warning(w, colors)).map_err(|e| Failure::input(e.0))
 }
 
 pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
@@ -106,7 +68,7 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
     {
         return Err(Failure::input(format!("--fail-under must be between 0 and 100, not {n}")));
     }
-    let mut evidence: Vec<EvidenceInput> = args
+    let evidence: Vec<EvidenceInput> = args
         .evidence
         .iter()
         .map(|e| e.parse().map_err(|m: String| Failure::input(format!("--evidence {m}"))))
@@ -123,22 +85,13 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
         Some(d) => Some(d.parse::<jiff::civil::Date>().map_err(|e| Failure::input(format!("--today {d}: {e}")))?),
         None => None,
     };
-    let repo_config = load_config(&args.path, colors)?;
-    let roadmap_path = args.roadmap.clone().or_else(|| repo_config.roadmap.clone());
-    let mut roadmap = load_roadmap(roadmap_path.as_deref(), colors)?;
-    repo_config.apply_to(&mut roadmap);
-    let problems = repo_config.validate_against(&roadmap);
-    if !problems.is_empty() {
-        return Err(Failure::input(problems.join("\n")));
-    }
-    // evidence named in .maturity.toml that is missing is reported by the checks, not fatal
-    evidence.extend(repo_config.evidence.iter().cloned());
-    let mut policy = Policy::from_config(&repo_config);
-    policy.today = today;
+    let request =
+        prepare::Request { roadmap: args.roadmap.as_deref(), evidence, max_file_size: args.max_file_size, today };
+    let prepared =
+        prepare::prepare(&args.path, request, &mut |w| term::warning(w, colors)).map_err(|e| Failure::input(e.0))?;
 
     let bar = progress::Bar::new(!args.no_progress && std::io::stderr().is_terminal());
-    let options = AuditOptions { evidence, max_file_size: args.max_file_size, policy };
-    let result = maturity_core::audit(&args.path, &roadmap, &options, &bar);
+    let result = maturity_core::audit(&args.path, &prepared.roadmap, &prepared.options, &bar);
     bar.finish();
     let mut card = result.map_err(|e| Failure::input(e.to_string()))?;
 
@@ -170,15 +123,10 @@ fn open_store(args: &crate::store::StoreArgs, colors: Colors) -> Result<Option<S
     }
 }
 
-/// Stores the run and records what changed since the previous one.
+/// Stores the run (with what changed since the previous one); a failure is a warning.
 fn record(store: &mut Store, card: &mut maturity_core::Scorecard, colors: Colors) {
-    let previous = store.latest(&card.repository.identity, &card.roadmap.id, None).ok().flatten();
-    if let Some(prev) = previous.and_then(|id| store.scorecard(id).ok().flatten()) {
-        card.change = Some(maturity_core::diff::diff(&prev, card));
-    }
-    match store.save(card) {
-        Ok(id) => card.run_id = Some(id),
-        Err(e) => term::warning(&format!("{e}; this audit is not recorded"), colors),
+    if let Err(e) = store.record(card) {
+        term::warning(&format!("{e}; this audit is not recorded"), colors);
     }
 }
 
@@ -196,7 +144,7 @@ fn render(
         OutputFormat::Sarif => Format::Sarif,
         OutputFormat::Junit => Format::Junit,
     };
-    let history = store.map(|s| crate::store::points(s, card)).unwrap_or_default();
+    let history = store.map(|s| s.run_points(card)).unwrap_or_default();
     report::render_with_history(card, fmt, &history).map_err(|e| Failure::input(e.to_string()))
 }
 

@@ -7,7 +7,6 @@ use clap::{Args, ValueEnum};
 use comfy_table::{Cell, CellAlignment};
 use maturity_core::diff;
 use maturity_core::history::{self, Store};
-use maturity_core::report::svg::RunPoint;
 use maturity_core::report::{self, Format};
 use maturity_core::scorecard::Scorecard;
 use std::path::{Path, PathBuf};
@@ -61,23 +60,6 @@ fn identity_of(path: &Path) -> String {
         let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         format!("path:{}", abs.display())
     })
-}
-
-/// Run points for the readout's charts: earlier runs of the same repository and roadmap.
-pub fn points(store: &Store, card: &Scorecard) -> Vec<RunPoint> {
-    let start: Option<jiff::civil::Date> = card.schedule.as_ref().and_then(|s| s.start.parse().ok());
-    store
-        .points(&card.repository.identity, &card.roadmap.id, 60)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(id, ..)| card.run_id.is_none_or(|r| *id <= r))
-        .map(|(_, date, score, done)| {
-            let week = start
-                .zip(date.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok()))
-                .map(|(s, d)| maturity_core::schedule::week_of(s, d));
-            RunPoint { date, score, week, done }
-        })
-        .collect()
 }
 
 #[derive(Args)]
@@ -305,7 +287,7 @@ pub fn report(args: ReportArgs) -> Result<u8, Failure> {
             .map_err(|_| Failure::input(format!("--run must be a run id or `latest`, not `{}`", args.run)))?
     };
     let card = load(&store, id)?;
-    let history = points(&store, &card);
+    let history = store.run_points(&card);
     let text = report::render_with_history(&card, args.format.format(), &history)
         .map_err(|e| Failure::input(e.to_string()))?;
     crate::audit::write_output(args.output.as_deref(), &text, &card)

@@ -387,6 +387,133 @@ impl Store {
     }
 }
 
+/// The schedule of a run, in brief (for lists such as the dashboard's portfolio).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScheduleBrief {
+    pub week: i64,
+    pub weeks: u32,
+    pub current_phase: Option<u32>,
+    pub expected_level: u32,
+    pub pace: crate::schedule::Pace,
+}
+
+/// A repository as the portfolio lists it: its summary, and what the latest run says of the
+/// plan (read from the stored scorecard by SQLite, without loading it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RepositoryOverview {
+    #[serde(flatten)]
+    pub summary: RepositorySummary,
+    pub level_name: String,
+    pub phases: u32,
+    pub schedule: Option<ScheduleBrief>,
+}
+
+impl Store {
+    /// Records a finished audit as every shell does: notes what changed since the previous run
+    /// of the same repository and roadmap, then saves it and sets its run id.
+    pub fn record(&mut self, card: &mut Scorecard) -> Result<i64, StoreError> {
+        let previous = self.latest(&card.repository.identity, &card.roadmap.id, None).ok().flatten();
+        if let Some(prev) = previous.and_then(|id| self.scorecard(id).ok().flatten()) {
+            card.change = Some(crate::diff::diff(&prev, card));
+        }
+        let id = self.save(card)?;
+        card.run_id = Some(id);
+        Ok(id)
+    }
+
+    /// Run points for the readout's charts: this run and the earlier runs of the same repository
+    /// and roadmap.
+    pub fn run_points(&self, card: &Scorecard) -> Vec<crate::report::svg::RunPoint> {
+        let start: Option<jiff::civil::Date> = card.schedule.as_ref().and_then(|s| s.start.parse().ok());
+        self.points(&card.repository.identity, &card.roadmap.id, 60)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(id, ..)| card.run_id.is_none_or(|r| *id <= r))
+            .map(|(_, date, score, done)| {
+                let week = start
+                    .zip(date.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok()))
+                    .map(|(s, d)| crate::schedule::week_of(s, d));
+                crate::report::svg::RunPoint { date, score, week, done }
+            })
+            .collect()
+    }
+
+    /// A number that changes whenever a run is added, by this process or another (the CLI): lets
+    /// a reader notice new runs cheaply.
+    pub fn revision(&self) -> Result<(i64, i64), StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*), coalesce(max(id), 0) FROM runs", [], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    }
+
+    /// The status of one item in the newest `limit` runs of a repository with this roadmap, oldest
+    /// first: run id, time, status.
+    pub fn item_history(
+        &self,
+        identity: &str,
+        roadmap_id: &str,
+        item: &str,
+        limit: usize,
+    ) -> Result<Vec<(i64, String, maturity_checks::model::Status)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT * FROM (
+                SELECT runs.id, finished_at, item_results.status
+                FROM runs JOIN repositories ON repositories.id = runs.repository_id
+                JOIN item_results ON item_results.run_id = runs.id AND item_results.item = ?3
+                WHERE identity = ?1 AND roadmap_id = ?2 ORDER BY finished_at DESC, runs.id DESC LIMIT ?4)
+             ORDER BY finished_at, id",
+        )?;
+        let rows = stmt.query_map(params![identity, roadmap_id, item, limit as i64], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, at, status) = row?;
+            // a status this version does not know is left out rather than guessed
+            if let Ok(s) = serde_json::from_value(serde_json::Value::String(status)) {
+                out.push((id, at, s));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every repository with its latest run, trend (up to `trend` newest runs) and schedule.
+    pub fn overview(&self, trend: usize) -> Result<Vec<RepositoryOverview>, StoreError> {
+        let repos = self.repositories(trend)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT json_extract(scorecard, '$.level_name'), json_array_length(scorecard, '$.phases'),
+                    json_extract(scorecard, '$.schedule.week'), json_extract(scorecard, '$.schedule.weeks'),
+                    json_extract(scorecard, '$.schedule.current_phase'),
+                    json_extract(scorecard, '$.schedule.expected_level'), json_extract(scorecard, '$.schedule.pace')
+             FROM runs WHERE id = ?1",
+        )?;
+        let mut out = Vec::with_capacity(repos.len());
+        for summary in repos {
+            type Row =
+                (Option<String>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<String>);
+            let row: Row = stmt.query_row([summary.latest.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            })?;
+            let (level_name, phases, week, weeks, current, expected, pace) = row;
+            let pace = pace.and_then(|p| serde_json::from_value(serde_json::Value::String(p)).ok());
+            let schedule = week.zip(pace).map(|(week, pace)| ScheduleBrief {
+                week,
+                weeks: weeks.unwrap_or(0) as u32,
+                current_phase: current.map(|c| c as u32),
+                expected_level: expected.unwrap_or(0) as u32,
+                pace,
+            });
+            out.push(RepositoryOverview {
+                summary,
+                level_name: level_name.unwrap_or_default(),
+                phases: phases.unwrap_or(0) as u32,
+                schedule,
+            });
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,6 +551,35 @@ mod tests {
         assert_eq!(repos.len(), 2);
         assert_eq!(repos[0].trend, vec![10.0, 20.0]);
         assert!(store.scorecard(9999).unwrap().is_none());
+        let overview = store.overview(50).unwrap();
+        assert_eq!(overview[0].summary.latest.id, a2);
+        assert_eq!((overview[0].phases, overview[0].schedule.clone()), (4, None), "no start date: no schedule");
+        assert_eq!(store.revision().unwrap().0, 3);
+    }
+
+    #[test]
+    fn record_notes_the_change_and_overview_reads_the_schedule() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("history.db")).unwrap();
+        let mut first = card("github.com/acme/a", 10.0);
+        store.record(&mut first).unwrap();
+        assert!(first.change.is_none(), "nothing before the first run");
+        let mut roadmap = Roadmap::default_roadmap();
+        roadmap.start = Some("2026-01-05".into());
+        let policy = crate::audit::Policy { today: "2026-02-16".parse().ok(), ..Default::default() };
+        let mut second = evaluate(&RepoFacts::from_memory(&[]), &roadmap, &policy, &NoProgress);
+        second.repository.identity = "github.com/acme/a".into();
+        second.score = 25.0;
+        let id = store.record(&mut second).unwrap();
+        assert_eq!(second.run_id, Some(id));
+        assert_eq!(second.change.as_ref().map(|c| c.score_delta), Some(15.0));
+        let stored = store.scorecard(id).unwrap().unwrap();
+        assert_eq!(stored.change, second.change, "the change is stored with the run");
+        let o = &store.overview(10).unwrap()[0];
+        let s = o.schedule.as_ref().expect("a start date gives a schedule");
+        assert_eq!((s.week, s.weeks, s.current_phase, s.expected_level), (7, 16, Some(2), 1));
+        assert_eq!(s.pace, crate::schedule::Pace::Behind);
+        assert_eq!(store.run_points(&second).len(), 2);
     }
 
     #[test]

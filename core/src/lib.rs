@@ -7,8 +7,10 @@
 pub mod accuracy;
 pub mod audit;
 pub mod config;
+pub mod dashboard;
 pub mod diff;
 pub mod history;
+pub mod prepare;
 pub mod report;
 pub mod roadmap;
 pub mod schedule;

@@ -125,6 +125,11 @@ pub trait Progress: Sync {
     /// A new stage starts; `total` is the number of units it will report, when known.
     fn stage(&self, _name: &str, _total: Option<u64>) {}
     fn advance(&self, _n: u64) {}
+    /// Whether the caller wants the work abandoned; polled between stages and files, so a cancel
+    /// takes effect within one file's read. The CLI never cancels.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// A [`Progress`] that ignores everything.
@@ -167,6 +172,8 @@ impl RepoFacts {
 pub enum CollectError {
     #[error("cannot audit {0}")]
     Walk(#[from] files::WalkError),
+    #[error("the audit was cancelled")]
+    Cancelled,
 }
 
 /// Files worth reading before the collectors run, so that reading happens in parallel.
@@ -197,9 +204,15 @@ pub fn collect(root: &Path, opts: &CollectOptions, progress: &dyn Progress) -> R
     progress.stage("Walking the tree and reading git history", None);
     let (files, git) = rayon::join(|| FileIndex::walk(root, opts.max_file_size), || git::collect(root));
     let files = files?;
+    if progress.cancelled() {
+        return Err(CollectError::Cancelled);
+    }
     let wanted: Vec<usize> = (0..files.len()).filter(|&i| wanted(files.entry(i))).collect();
     progress.stage("Reading configuration files", Some(wanted.len() as u64));
     wanted.par_iter().for_each(|&i| {
+        if progress.cancelled() {
+            return;
+        }
         let name = files.entry(i).name();
         if name.ends_with(".yml") || name.ends_with(".yaml") {
             let _ = files.yaml(i);
@@ -208,8 +221,15 @@ pub fn collect(root: &Path, opts: &CollectOptions, progress: &dyn Progress) -> R
         }
         progress.advance(1);
     });
+    if progress.cancelled() {
+        return Err(CollectError::Cancelled);
+    }
     progress.stage("Parsing pipelines, reports and records", None);
-    Ok(assemble(root.to_path_buf(), files, git, &opts.evidence, progress))
+    let facts = assemble(root.to_path_buf(), files, git, &opts.evidence, progress);
+    if progress.cancelled() {
+        return Err(CollectError::Cancelled);
+    }
+    Ok(facts)
 }
 
 /// Runs the collectors over an index whose interesting files are (or will lazily be) read.
@@ -282,6 +302,22 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct Cancelled;
+    impl Progress for Cancelled {
+        fn cancelled(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_cancelled_collection_stops_with_cancelled() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("README.md"), "# x\n").unwrap();
+        let result = collect(dir.path(), &CollectOptions::default(), &Cancelled);
+        assert!(matches!(result, Err(CollectError::Cancelled)));
+        assert!(collect(dir.path(), &CollectOptions::default(), &NoProgress).is_ok(), "the default never cancels");
+    }
 
     #[test]
     fn evidence_inputs_parse() {

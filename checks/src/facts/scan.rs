@@ -176,7 +176,7 @@ pub fn scan(files: &FileIndex, progress: &dyn Progress) -> ScanFacts {
             for g in c.globs.matches(&e.path) {
                 applicable.extend(&c.glob_signals[g]);
             }
-            let result = if applicable.is_empty() {
+            let result = if applicable.is_empty() || progress.cancelled() {
                 (0, 0, Vec::new())
             } else {
                 files
