@@ -356,18 +356,17 @@ fn delivery_summary(repo: &RepoFacts) -> DeliverySummary {
 fn repository_info(repo: &RepoFacts) -> RepositoryInfo {
     let git = &repo.git;
     let remote = git.main_remote().and_then(|r| canonical_remote(&r.url));
-    let dir_name = std::fs::canonicalize(&repo.root)
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .or_else(|| repo.root.file_name().map(|n| n.to_string_lossy().into_owned()))
+    // absolute, so a stored run can locate its evidence whatever directory it was audited from
+    let abs = std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone());
+    let dir_name = abs
+        .file_name()
+        .or_else(|| repo.root.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| repo.root.display().to_string());
     let name = remote.as_deref().and_then(|r| r.rsplit('/').next()).map(str::to_string).unwrap_or(dir_name);
-    let identity = remote.clone().unwrap_or_else(|| {
-        let abs = std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone());
-        format!("path:{}", abs.display())
-    });
+    let identity = remote.clone().unwrap_or_else(|| format!("path:{}", abs.display()));
     RepositoryInfo {
-        path: repo.root.display().to_string(),
+        path: abs.display().to_string(),
         identity,
         name,
         remote,

@@ -127,7 +127,8 @@ fn the_csp_allows_exactly_the_embedded_stylesheet() {
 
 #[test]
 fn sarif_validates_against_the_official_schema() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/schemas/sarif-schema-2.1.0.json");
+    // the OASIS SARIF 2.1.0 schema (errata 01), kept beside the tests
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
     let schema_text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the SARIF schema is required at {}: {e}", path.display()));
     let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
