@@ -117,8 +117,17 @@ fn portfolio_audit_item_evidence_comparison_and_export() {
     shot(&s, "item");
     s.click(&format!("{check} .open-evidence"));
     s.wait_for("document.querySelector('#evidence-status').textContent.startsWith('Opened')", "the evidence", WAIT);
-    let opened = std::fs::read_to_string(&opened_log).unwrap_or_default();
+    // the opener runs as its own process: its record appears shortly after the app reports it
     let expected = std::fs::canonicalize(&shop_root).unwrap().join(CI.0);
+    let start = std::time::Instant::now();
+    let mut opened = String::new();
+    while start.elapsed() < WAIT {
+        opened = std::fs::read_to_string(&opened_log).unwrap_or_default();
+        if !opened.trim().is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     assert_eq!(opened.trim(), expected.display().to_string());
 
     // history and the comparison of the two runs: what changed, and why

@@ -1,7 +1,8 @@
-//! A minimal W3C WebDriver client over blocking HTTP, for end-to-end tests with ChromeDriver.
-//!
-//! Only what the tests need: start a driver, open a session, navigate, run a script, read the
-//! browser and performance logs (ChromeDriver's `goog:loggingPrefs`), take a screenshot.
+//! A minimal W3C WebDriver client over blocking HTTP, for end-to-end tests: the readout in
+//! ChromeDriver (this crate's tests) and the desktop dashboard through tauri-driver and
+//! WebKitWebDriver (the app's tests include this file). Only what the tests need: start a driver,
+//! open a session, navigate, click, type, wait for a condition, run a script, read text,
+//! attributes and logs, take a screenshot.
 
 #![allow(dead_code)]
 
@@ -17,9 +18,16 @@ pub struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // SIGTERM first so the driver can stop its browser; then make sure
+        // SIGTERM, so that tauri-driver stops its WebKitWebDriver child too (a SIGKILL would leave
+        // that child running); SIGKILL only if it has not gone after a few seconds
         unsafe_terminate(&self.child);
-        std::thread::sleep(Duration::from_millis(200));
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -38,13 +46,27 @@ pub fn required() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// Starts `program --port=N` (chromedriver, tauri-driver) and waits until it answers.
+/// Starts `program --port=N` (chromedriver) and waits until it answers.
 /// `None` when the program is not installed and the tests are not in CI.
 pub fn start(program: &str, extra: &[&str]) -> Option<Driver> {
     let port = free_port();
+    let mut args = vec![format!("--port={port}")];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    spawn(program, &args, port, &[])
+}
+
+/// Starts tauri-driver on free ports (its own and its WebKitWebDriver's, so that tests can run
+/// side by side), with extra environment variables for it and the app it launches.
+pub fn start_tauri_driver(program: &std::path::Path, env: &[(&str, &std::path::Path)]) -> Option<Driver> {
+    let (port, native) = (free_port(), free_port());
+    let args = ["--port".to_string(), port.to_string(), "--native-port".to_string(), native.to_string()];
+    spawn(&program.display().to_string(), &args, port, env)
+}
+
+fn spawn(program: &str, args: &[String], port: u16, env: &[(&str, &std::path::Path)]) -> Option<Driver> {
     let spawned = Command::new(program)
-        .arg(format!("--port={port}"))
-        .args(extra)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v.as_os_str())))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn();
@@ -133,16 +155,49 @@ impl Session<'_> {
         std::fs::write(path, png).unwrap();
     }
 
-    pub fn find_text(&self, css: &str) -> String {
+    fn element(&self, css: &str) -> String {
         let el = send("POST", &self.url("/element"), Some(json!({"using": "css selector", "value": css})));
-        let id = el.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect("element").to_string();
+        el.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect("element").to_string()
+    }
+
+    pub fn find_text(&self, css: &str) -> String {
+        let id = self.element(css);
         send("GET", &self.url(&format!("/element/{id}/text")), None).as_str().unwrap_or_default().to_string()
     }
 
     pub fn click(&self, css: &str) {
-        let el = send("POST", &self.url("/element"), Some(json!({"using": "css selector", "value": css})));
-        let id = el.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect("element").to_string();
+        let id = self.element(css);
         send("POST", &self.url(&format!("/element/{id}/click")), Some(json!({})));
+    }
+
+    /// Replaces the text of an input, keystroke by keystroke.
+    pub fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css);
+        send("POST", &self.url(&format!("/element/{id}/clear")), Some(json!({})));
+        if text.is_empty() {
+            // clearing fires no input event; the page listens for one
+            let css = serde_json::to_string(css).unwrap();
+            self.execute(&format!("document.querySelector({css}).dispatchEvent(new Event('input')); return 1;"));
+        } else {
+            send("POST", &self.url(&format!("/element/{id}/value")), Some(json!({"text": text})));
+        }
+    }
+
+    /// Waits until `expression` (JavaScript) is truthy; returns its value. Panics with `what` and
+    /// the page's text after `timeout`.
+    pub fn wait_for(&self, expression: &str, what: &str, timeout: Duration) -> Value {
+        let start = Instant::now();
+        loop {
+            let v = self.execute(&format!("return ({expression}) || null;"));
+            if !v.is_null() && v != Value::Bool(false) {
+                return v;
+            }
+            if start.elapsed() > timeout {
+                let page = self.execute("return document.body.innerText;");
+                panic!("timed out waiting for {what}; the page shows:\n{}", page.as_str().unwrap_or_default());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 

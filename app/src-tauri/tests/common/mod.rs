@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+/// The WebDriver client is shared with the CLI's browser tests.
+#[path = "../../../../cli/tests/common/webdriver.rs"]
 pub mod webdriver;
 
 use maturity_checks::facts::NoProgress;
