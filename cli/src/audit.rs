@@ -52,6 +52,8 @@ pub struct AuditArgs {
     no_store: bool,
     #[command(flatten)]
     store: crate::store::StoreArgs,
+    #[command(flatten)]
+    live: crate::live::LiveArgs,
     /// Judge as of this day (YYYY-MM-DD): schedule and waiver expiry. Default: today.
     #[arg(long, value_name = "DATE", hide = true)]
     today: Option<String>,
@@ -137,9 +139,11 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
 
     let bar = progress::Bar::new(!args.no_progress && std::io::stderr().is_terminal());
     let options = AuditOptions { evidence, max_file_size: args.max_file_size, policy };
-    let result = maturity_core::audit(&args.path, &roadmap, &options, &bar);
+    let live = args.live.options()?;
+    let result = maturity_core::audit_with(&args.path, &roadmap, &options, &live, &bar);
     bar.finish();
     let mut card = result.map_err(|e| Failure::input(e.to_string()))?;
+    crate::live::warnings(&card, colors);
 
     let mut store = if args.no_store { None } else { open_store(&args.store, colors)? };
     if let Some(s) = store.as_mut() {

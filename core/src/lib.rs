@@ -9,12 +9,14 @@ pub mod audit;
 pub mod config;
 pub mod diff;
 pub mod history;
+pub mod live;
 pub mod report;
 pub mod roadmap;
 pub mod schedule;
 pub mod scorecard;
 pub mod scoring;
 
-pub use audit::{AuditOptions, Policy, audit};
+pub use audit::{AuditOptions, Policy, audit, audit_with};
+pub use live::LiveOptions;
 pub use roadmap::Roadmap;
 pub use scorecard::Scorecard;
