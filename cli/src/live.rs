@@ -87,16 +87,35 @@ pub fn warnings(card: &Scorecard, colors: crate::term::Colors) {
         crate::term::warning(&format!("the AWS account could not be read: {e}; its checks are unknown"), colors);
         return;
     }
-    if !c.failed_calls.is_empty() {
-        let denied = c.failed_calls.iter().filter(|f| f.outcome == "denied").count();
-        let hint = if denied > 0 { "; `maturity aws policy` prints the permissions the audit needs" } else { "" };
+    let ops = |outcome: &str| {
+        let mut v: Vec<&str> =
+            c.failed_calls.iter().filter(|f| f.outcome == outcome).map(|f| f.operation.as_str()).collect();
+        v.dedup();
+        v
+    };
+    let denied = ops("denied");
+    if !denied.is_empty() {
         crate::term::warning(
             &format!(
-                "{} AWS call(s) gave no answer, so the checks that needed them are unknown{hint}",
-                c.failed_calls.len()
+                "AWS denied {}: the checks that need them are unknown (`maturity aws policy` prints the read-only policy the audit needs)",
+                denied.join(", ")
             ),
             colors,
         );
+    }
+    let failed = ops("failed");
+    if !failed.is_empty() {
+        crate::term::warning(
+            &format!(
+                "AWS calls gave no answer after retries: {}; the checks that need them are unknown",
+                failed.join(", ")
+            ),
+            colors,
+        );
+    }
+    let unsupported = ops("unsupported");
+    if !unsupported.is_empty() {
+        crate::term::warning(&format!("the endpoint does not support {}", unsupported.join(", ")), colors);
     }
 }
 

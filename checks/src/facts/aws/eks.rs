@@ -67,7 +67,7 @@ pub async fn collect(ctx: &Arc<Ctx>, region: &str) -> EksFacts {
         .call(
             &ops::EKS_DESCRIBE_CLUSTER_VERSIONS,
             region,
-            client.describe_cluster_versions().into_paginator().items().send().try_collect(),
+            client.describe_cluster_versions().include_all(true).into_paginator().items().send().try_collect(),
         )
         .await
         .unwrap_or_default()
@@ -75,7 +75,10 @@ pub async fn collect(ctx: &Arc<Ctx>, region: &str) -> EksFacts {
         .map(|v| Version {
             version: v.cluster_version().unwrap_or_default().to_string(),
             status: v.version_status().map(|s| s.as_str().to_string()).unwrap_or_default(),
-            end_of_standard_support: v.end_of_standard_support_date().map(|d| d.to_string()),
+            // a day is enough: `2025-03-23`
+            end_of_standard_support: v
+                .end_of_standard_support_date()
+                .map(|d| d.to_string().split('T').next().unwrap_or_default().to_string()),
         })
         .collect();
     let clusters = each(names, |name| {

@@ -469,3 +469,74 @@ pub fn explain(call: &Call) -> String {
         None => format!("`{}` answered{region}", call.operation.iam),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn res(region: &str, name: &str, arn: &str) -> Res {
+        Res::new(region, name, Some(arn))
+    }
+
+    #[test]
+    fn a_multi_region_trail_seen_in_every_region_is_kept_once() {
+        let trail = |region: &str| cloudtrail::Trail {
+            res: res("us-east-1", "org", "arn:aws:cloudtrail:us-east-1:1:trail/org"),
+            home_region: "us-east-1".into(),
+            multi_region: true,
+            logging: Some(region == "us-east-1"),
+            ..cloudtrail::Trail::default()
+        };
+        let mut f = AwsFacts { trails: vec![trail("eu-west-1"), trail("us-east-1")], ..AwsFacts::default() };
+        f.sort();
+        assert_eq!(f.trails.len(), 1);
+    }
+
+    #[test]
+    fn resources_are_listed_across_services() {
+        let key = |manager: &str, id: &str| kms::Key {
+            res: res("eu-west-1", id, &format!("arn:aws:kms:eu-west-1:1:key/{id}")),
+            manager: manager.into(),
+            description: "orders".into(),
+            ..kms::Key::default()
+        };
+        let f = AwsFacts {
+            keys: vec![key("AWS", "aws-rds"), key("CUSTOMER", "k1")],
+            log_groups: vec![logs::LogGroup {
+                res: res("eu-west-1", "/app", "arn:aws:logs:eu-west-1:1:log-group:/app"),
+                ..logs::LogGroup::default()
+            }],
+            ..AwsFacts::default()
+        };
+        let all = f.resources();
+        let kinds: Vec<(&str, &str)> = all.iter().map(|r| (r.kind, r.res.name.as_str())).collect();
+        assert_eq!(kinds, vec![("log group", "/app"), ("KMS key", "k1")], "AWS-managed keys are not the project's");
+        assert_eq!(all[1].aka, Some("orders"));
+    }
+
+    #[test]
+    fn failures_explain_themselves() {
+        let call = |failure, region: &str| Call {
+            operation: &ops::RDS_DESCRIBE_DB_INSTANCES,
+            region: region.into(),
+            ms: 3,
+            failure: Some(failure),
+        };
+        assert_eq!(
+            explain(&call(Failure::Denied { message: String::new() }, "eu-west-1")),
+            "`rds:DescribeDBInstances` was denied in eu-west-1: the credentials lack this IAM action"
+        );
+        assert_eq!(
+            explain(&call(Failure::Unsupported, GLOBAL)),
+            "`rds:DescribeDBInstances` is unsupported by the endpoint"
+        );
+        assert_eq!(
+            explain(&call(Failure::Failed { message: "timed out, also after the retries".into() }, "us-east-1")),
+            "`rds:DescribeDBInstances` failed in us-east-1: timed out, also after the retries"
+        );
+        let f = AwsFacts { calls: vec![call(Failure::Unsupported, "us-east-1")], ..AwsFacts::default() };
+        assert_eq!(f.failures(&[&ops::RDS_DESCRIBE_DB_INSTANCES]).count(), 1);
+        assert_eq!(f.failures(&[&ops::RDS_DESCRIBE_DB_CLUSTERS]).count(), 0);
+        assert!(!f.answered(&ops::RDS_DESCRIBE_DB_INSTANCES));
+    }
+}
