@@ -16,6 +16,8 @@ use std::collections::HashMap;
 pub enum Source {
     Repository,
     Aws,
+    /// Deployed endpoints probed over HTTP (`--url`).
+    Url,
 }
 
 #[derive(Debug, Serialize)]

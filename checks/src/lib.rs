@@ -7,6 +7,7 @@
 //! figures from the same facts.
 
 pub mod check;
+pub mod cloud;
 pub mod facts;
 pub mod metrics;
 pub mod model;

@@ -40,7 +40,7 @@ pub static MEASURES: &[Measure] = &[
         id: "http.response_time_ms",
         title: "Average response time under load",
         unit: "ms",
-        sources: "metrics file `response_time_ms`; k6 summary or Gatling stats (--evidence k6=PATH, gatling=PATH)",
+        sources: "metrics file `response_time_ms`; k6 summary or Gatling stats (--evidence k6=PATH, gatling=PATH); a sample of the deployed endpoint (--url URL)",
         measure: response_time,
     },
     Measure {
@@ -180,6 +180,7 @@ fn perf_figure(
 fn response_time(repo: &RepoFacts) -> Measurement {
     from_metrics_file(repo, "response_time_ms", "ms")
         .or_else(|| perf_figure(repo, |r| r.avg_ms, "average response time", "ms"))
+        .or_else(|| crate::cloud::http::measured(repo.live.urls.as_ref()))
         .or_else(|| metrics_file_broken(repo))
         .unwrap_or_else(|| Measurement::Missing(format!("no load-test report found; run k6 with --summary-export and pass --evidence k6=PATH (or gatling=PATH), or {METRICS_FILE_HOW} with `response_time_ms`")))
 }

@@ -79,8 +79,16 @@ pub enum Evidence {
         #[serde(skip_serializing_if = "Option::is_none", default)]
         unit: Option<String>,
     },
-    /// A resource of a cloud account.
-    Cloud { service: String, region: String, id: String, call: String },
+    /// A resource of a cloud account: its service, region (`global` for global services), ARN
+    /// or identifier, the API call that read it, and what was seen.
+    Cloud {
+        service: String,
+        region: String,
+        id: String,
+        call: String,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        detail: Option<String>,
+    },
     /// A web address.
     Url {
         url: String,
@@ -118,7 +126,8 @@ impl Evidence {
             Evidence::Report { path, metric, value, unit } => {
                 format!("{path}: {metric} = {}{}", fmt_num(*value), unit.as_deref().unwrap_or(""))
             }
-            Evidence::Cloud { service, region, id, .. } => format!("{service} {region} {id}"),
+            Evidence::Cloud { service, region, id, detail: None, .. } => format!("{service} {region} {id}"),
+            Evidence::Cloud { service, region, id, detail: Some(d), .. } => format!("{service} {region} {id} ({d})"),
             Evidence::Url { url, .. } => url.clone(),
         }
     }

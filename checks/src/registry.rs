@@ -1,6 +1,10 @@
 //! The one list of built-in checks. A check that is not listed here does not exist.
 
 use crate::check::Check;
+use crate::cloud::aws::{
+    cost, edge as aws_edge, eks, elasticache, governance as aws_governance, obs as aws_obs, rds, scaling,
+};
+use crate::cloud::{drift, http as live};
 use crate::repo::infra::{cache, db, edge, k8s};
 use crate::repo::{
     adr, arch, auth, business, ci, coverage, docs, governance, hardening, obs, perf, quality, security, slo,
@@ -91,6 +95,45 @@ pub static CHECKS: &[&dyn Check] = &[
     &business::WarehouseOrDashboards,
     &business::BudgetsAndAlerts,
     &business::ResourceTaggingOrLimits,
+    // the AWS account (`--aws`), by roadmap item: 1.1, 1.2, 1.3, 1.4, 3.2, 3.3, 4.3, 5.3, 7.3
+    &eks::ClustersActive,
+    &eks::VersionSupported,
+    &eks::ManagedNodeGroups,
+    &eks::PublicEndpointRestricted,
+    &eks::ControlPlaneLogging,
+    &eks::SecretsEncrypted,
+    &drift::DeployedMatchesDeclared,
+    &rds::MysqlOrAuroraAvailable,
+    &rds::ReadReplicaPresent,
+    &rds::BackupRetention7Days,
+    &rds::MultiAz,
+    &rds::StorageEncrypted,
+    &rds::DeletionProtection,
+    &rds::ProxyInUse,
+    &elasticache::ReplicationGroupAvailable,
+    &elasticache::AutomaticFailover,
+    &elasticache::SnapshotRetention,
+    &elasticache::EncryptionInTransitAndAtRest,
+    &aws_edge::HttpsListenerCurrentTls,
+    &aws_edge::HttpRedirectsToHttps,
+    &aws_edge::CloudfrontHttpsOnlyViewers,
+    &aws_edge::HostedZonePresent,
+    &aws_obs::LogRetentionSet,
+    &aws_obs::AlarmsWithActions,
+    &aws_governance::CloudtrailMultiRegionLogging,
+    &aws_governance::CustomerKeysRotated,
+    &aws_governance::PasswordPolicyStrong,
+    &aws_governance::RootMfaEnabled,
+    &aws_governance::BackupPlansDefined,
+    &scaling::CapacityScales,
+    &cost::BudgetNotifications,
+    &cost::ResourcesTagged,
+    // deployed endpoints (`--url`): 1.4, 4.2, 5.3
+    &live::HttpsEnforced,
+    &live::CertificateValid,
+    &live::SecurityHeaders,
+    &live::ContentSecurityPolicy,
+    &live::ResponseTimeWithinTarget,
 ];
 
 /// The check with this id.
@@ -107,7 +150,13 @@ mod tests {
         let mut ids: Vec<&str> = CHECKS.iter().map(|c| c.meta().id).collect();
         for c in CHECKS {
             let m = c.meta();
-            assert!(m.id.starts_with("repo.") || m.id.starts_with("aws."), "{}", m.id);
+            assert!(m.id.starts_with("repo.") || m.id.starts_with("aws.") || m.id.starts_with("live."), "{}", m.id);
+            let source = match m.id.split('.').next() {
+                Some("aws") => crate::check::Source::Aws,
+                Some("live") => crate::check::Source::Url,
+                _ => crate::check::Source::Repository,
+            };
+            assert_eq!(m.source, source, "{}: the id's prefix names its source", m.id);
             assert!(
                 m.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '.' || ch == '_'),
                 "{}",

@@ -52,6 +52,8 @@ pub struct AuditArgs {
     no_store: bool,
     #[command(flatten)]
     store: crate::store::StoreArgs,
+    #[command(flatten)]
+    live: crate::live::LiveArgs,
     /// Judge as of this day (YYYY-MM-DD): schedule and waiver expiry. Default: today.
     #[arg(long, value_name = "DATE", hide = true)]
     today: Option<String>,
@@ -91,9 +93,11 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
         prepare::prepare(&args.path, request, &mut |w| term::warning(w, colors)).map_err(|e| Failure::input(e.0))?;
 
     let bar = progress::Bar::new(!args.no_progress && std::io::stderr().is_terminal());
-    let result = maturity_core::audit(&args.path, &prepared.roadmap, &prepared.options, &bar);
+    let live = args.live.options()?;
+    let result = maturity_core::audit_with(&args.path, &prepared.roadmap, &prepared.options, &live, &bar);
     bar.finish();
     let mut card = result.map_err(|e| Failure::input(e.to_string()))?;
+    crate::live::warnings(&card, colors);
 
     let mut store = if args.no_store { None } else { open_store(&args.store, colors)? };
     if let Some(s) = store.as_mut() {

@@ -5,6 +5,7 @@
 mod accuracy;
 mod audit;
 mod catalog;
+mod live;
 mod progress;
 mod store;
 mod term;
@@ -57,6 +58,17 @@ enum Command {
     Diff(store::DiffArgs),
     /// Render a stored run: HTML readout, Markdown, JSON, SARIF or JUnit.
     Report(store::ReportArgs),
+    /// What the AWS audit needs from an account.
+    Aws {
+        #[command(subcommand)]
+        command: AwsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AwsCommand {
+    /// Print the minimal read-only IAM policy that `maturity audit --aws` needs.
+    Policy,
 }
 
 #[derive(Subcommand)]
@@ -126,6 +138,7 @@ fn main() -> ExitCode {
         Command::History(args) => store::history(args, colors),
         Command::Diff(args) => store::diff(args, colors),
         Command::Report(args) => store::report(args),
+        Command::Aws { command: AwsCommand::Policy } => live::policy(),
         Command::Schema => {
             print!("{}", maturity_core::scorecard::JSON_SCHEMA);
             Ok(0)

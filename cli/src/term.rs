@@ -154,6 +154,7 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
     };
     out.push_str(&format!("{} · {}\n", bold(&origin, color), commit));
     out.push_str(&dim(&format!("Roadmap: {} ({})\n", card.roadmap.title, card.roadmap.source), color));
+    out.push_str(&crate::live::header(card, color));
     out.push('\n');
     let score = bold(&format!("Score {}/100", score_text(Some(card.score))), color);
     let level = bold(&format!("Level {}", card.level), color);
@@ -217,6 +218,10 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
     }
     out.push_str(&t.to_string());
     out.push('\n');
+    if card.cloud.is_some() {
+        out.push('\n');
+        out.push_str(&crate::live::details(card, color));
+    }
     if !card.problems.is_empty() || !card.notes.is_empty() {
         out.push('\n');
         for p in card.problems.iter().take(10) {

@@ -62,12 +62,24 @@ pub fn audit(
     opts: &AuditOptions,
     progress: &dyn Progress,
 ) -> Result<Scorecard, AuditError> {
+    audit_with(root, roadmap, opts, &crate::live::LiveOptions::default(), progress)
+}
+
+/// Audits the repository at `root` and, as `live` asks, the AWS account and deployed endpoints.
+pub fn audit_with(
+    root: &Path,
+    roadmap: &Roadmap,
+    opts: &AuditOptions,
+    live: &crate::live::LiveOptions,
+    progress: &dyn Progress,
+) -> Result<Scorecard, AuditError> {
     let started = Instant::now();
     let collect = CollectOptions {
         max_file_size: opts.max_file_size.unwrap_or(facts::files::DEFAULT_MAX_FILE_SIZE),
         evidence: opts.evidence.clone(),
     };
-    let repo = facts::collect(root, &collect, progress)?;
+    let mut repo = facts::collect(root, &collect, progress)?;
+    crate::live::collect(&mut repo, live, progress);
     progress.stage("Running checks", Some(roadmap.items.len() as u64));
     let mut card = evaluate(&repo, roadmap, &opts.policy, progress);
     card.repository.path = root.display().to_string();
@@ -256,6 +268,8 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
                     .collect(),
             })
             .collect(),
+        cloud: crate::live::cloud_info(repo, roadmap),
+        endpoints: crate::live::endpoints(repo),
     }
 }
 

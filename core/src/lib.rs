@@ -10,6 +10,7 @@ pub mod config;
 pub mod dashboard;
 pub mod diff;
 pub mod history;
+pub mod live;
 pub mod prepare;
 pub mod report;
 pub mod roadmap;
@@ -17,6 +18,7 @@ pub mod schedule;
 pub mod scorecard;
 pub mod scoring;
 
-pub use audit::{AuditOptions, Policy, audit};
+pub use audit::{AuditOptions, Policy, audit, audit_with};
+pub use live::LiveOptions;
 pub use roadmap::Roadmap;
 pub use scorecard::Scorecard;

@@ -61,6 +61,68 @@ pub struct Scorecard {
     /// The roadmap's demo deliverables, which structure the leadership readout.
     #[serde(default)]
     pub deliverables: Vec<DeliverableInfo>,
+    /// The AWS account read with `--aws`: who the audit ran as, where it looked, the calls that
+    /// failed, and declared versus deployed resources per item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<CloudInfo>,
+    /// Deployed endpoints probed with `--url`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<EndpointInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CloudInfo {
+    /// `aws`.
+    pub provider: String,
+    /// The account audited and the identity the calls were made as (`sts:GetCallerIdentity`).
+    pub account: Option<String>,
+    pub arn: Option<String>,
+    pub regions: Vec<String>,
+    /// The endpoint every call went to, when one was set (an emulator, a VPC endpoint).
+    pub endpoint: Option<String>,
+    /// Why the account could not be read at all, if so.
+    pub error: Option<String>,
+    /// Resources read.
+    pub resources: usize,
+    /// Calls made (all pages of a list count as one), and the sum of their durations.
+    pub calls: usize,
+    pub calls_ms: u64,
+    /// Wall time of the inventory: less than `calls_ms` when calls overlapped.
+    pub duration_ms: u64,
+    pub failed_calls: Vec<FailedCall>,
+    /// Declared (Terraform) versus deployed, per roadmap item.
+    pub drift: Vec<ItemDrift>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FailedCall {
+    /// The IAM action (`rds:DescribeDBInstances`).
+    pub operation: String,
+    pub region: String,
+    /// `denied`, `unsupported` or `failed`.
+    pub outcome: String,
+    /// What happened, as a sentence.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ItemDrift {
+    pub item: String,
+    pub kinds: Vec<maturity_checks::cloud::drift::KindDrift>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EndpointInfo {
+    pub url: String,
+    /// The address that answered after redirects.
+    pub final_url: String,
+    pub status: Option<u16>,
+    pub https: bool,
+    pub error: Option<String>,
+    /// Average and 95th percentile of the timed requests, in milliseconds.
+    pub avg_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub samples: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]

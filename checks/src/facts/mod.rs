@@ -9,6 +9,7 @@
 
 pub mod adr;
 pub mod appconfig;
+pub mod aws;
 pub mod ci;
 pub mod compose;
 pub mod docs;
@@ -17,6 +18,7 @@ pub mod git;
 pub mod k8s;
 pub mod manifests;
 pub mod perf;
+pub mod probe;
 pub mod project;
 pub mod reports;
 pub mod scan;
@@ -158,6 +160,16 @@ pub struct RepoFacts {
     pub perf: perf::PerfFacts,
     /// Files that could not be read or parsed, sorted by path.
     pub problems: Vec<Problem>,
+    /// The running system, when the audit was asked to look at it (`--aws`, `--url`).
+    pub live: LiveFacts,
+}
+
+/// What the audit saw of the running system: `None` for a source that was not asked for, so its
+/// checks answer `not_assessed`.
+#[derive(Debug, Default)]
+pub struct LiveFacts {
+    pub aws: Option<aws::AwsFacts>,
+    pub urls: Option<probe::ProbeFacts>,
 }
 
 impl RepoFacts {
@@ -277,6 +289,7 @@ fn assemble(
         scan,
         perf,
         problems,
+        live: LiveFacts::default(),
     }
 }
 

@@ -99,6 +99,10 @@ pub struct TerraformFacts {
     /// `provider` blocks with `default_tags`, by provider name and file.
     pub default_tags: Vec<(String, String, u32)>,
     pub files: usize,
+    /// Default values of `variable` blocks, and `locals`, so names like `var.cluster_name` can
+    /// be matched with what is deployed (nothing else is evaluated).
+    pub variables: Vec<(String, TfValue)>,
+    pub locals: Vec<(String, TfValue)>,
 }
 
 impl TerraformFacts {
@@ -176,6 +180,22 @@ fn read_body(path: &str, location: Location, text: &str, body: &Body, out: &mut 
                     let line = line_containing(text, "default_tags").unwrap_or(1);
                     out.default_tags.push((p.to_string(), path.to_string(), line));
                 }
+                continue;
+            }
+            ("variable", [n]) => {
+                if !location.is_project() {
+                    continue;
+                }
+                if let Some(d) = block.body().attributes().find(|a| a.key() == "default") {
+                    out.variables.push((n.to_string(), literal(d.expr())));
+                }
+                continue;
+            }
+            ("locals", []) => {
+                if !location.is_project() {
+                    continue;
+                }
+                out.locals.extend(block.body().attributes().map(|a| (a.key().to_string(), literal(a.expr()))));
                 continue;
             }
             _ => continue,
@@ -296,5 +316,16 @@ module "eks" {
         assert!(eks.has("eks_managed_node_groups"));
         assert_eq!(eks.attr("eks_managed_node_groups.default.max_size").and_then(TfValue::as_f64), Some(6.0));
         assert_eq!(f.resources(&["aws_eks_cluster"]).count(), 0, "examples are not the project's infrastructure");
+    }
+
+    #[test]
+    fn variable_defaults_and_locals() {
+        let tf = "variable \"env\" {\n  default = \"prod\"\n}\nvariable \"size\" {}\nlocals {\n  name = \"shop-${var.env}\"\n  zone = \"example.com\"\n}\n";
+        let mut problems = Vec::new();
+        let f = collect(&FileIndex::from_memory(&[("infra/vars.tf", tf)]), &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(f.variables, vec![("env".to_string(), TfValue::String("prod".into()))]);
+        assert_eq!(f.locals.iter().find(|(k, _)| k == "zone").map(|(_, v)| v.text()).as_deref(), Some("example.com"));
+        assert!(f.locals.iter().any(|(k, v)| k == "name" && v.text().contains("${var.env}")));
     }
 }

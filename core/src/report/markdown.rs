@@ -80,6 +80,18 @@ impl Page<'_> {
         line.push('.');
         Some(line)
     }
+    fn cloud_line(&self) -> Option<String> {
+        super::live::cloud_headline(self.card).map(|l| format!("{l}."))
+    }
+    fn failed_calls(&self) -> Vec<String> {
+        super::live::failed_calls(self.card)
+    }
+    fn drift(&self) -> Vec<super::live::DriftRow> {
+        super::live::drift_rows(self.card, if self.compact { 3 } else { 8 })
+    }
+    fn endpoints(&self) -> Vec<super::live::EndpointRow> {
+        super::live::endpoint_rows(self.card)
+    }
     fn must_pass_line(&self) -> String {
         let failing: Vec<&str> = self.card.must_pass.iter().filter(|m| !m.ok).map(|m| m.item.as_str()).collect();
         if failing.is_empty() { String::new() } else { format!("Must-pass items not passing: {}.", failing.join(", ")) }

@@ -7,6 +7,7 @@
 
 mod filters;
 pub mod junit;
+pub mod live;
 pub mod markdown;
 pub mod readout;
 pub mod sarif;

@@ -137,6 +137,24 @@ pub struct AppendixItem {
     pub checks: Vec<CheckLine>,
 }
 
+/// The running system: the AWS account and the deployed endpoints.
+pub struct LiveView {
+    pub headline: Option<String>,
+    pub failed_calls: Vec<String>,
+    pub drift: Vec<super::live::DriftRow>,
+    pub endpoints: Vec<super::live::EndpointRow>,
+}
+
+fn live(card: &Scorecard) -> Option<LiveView> {
+    let view = LiveView {
+        headline: super::live::cloud_headline(card),
+        failed_calls: super::live::failed_calls(card),
+        drift: super::live::drift_rows(card, 12),
+        endpoints: super::live::endpoint_rows(card),
+    };
+    (view.headline.is_some() || !view.endpoints.is_empty()).then_some(view)
+}
+
 #[derive(Template)]
 #[template(path = "readout/readout.html")]
 struct Page<'a> {
@@ -151,6 +169,7 @@ struct Page<'a> {
     charts: Charts,
     sections: Vec<SectionView>,
     remaining: Vec<RemainingPhase>,
+    live: Option<LiveView>,
     appendix: Vec<AppendixItem>,
     waivers: Vec<(String, String, String, String, String)>,
     notes: Vec<String>,
@@ -553,6 +572,7 @@ pub fn render(card: &Scorecard, history: &[RunPoint]) -> Result<String, super::R
         charts,
         sections: sections(card),
         remaining: remaining(card),
+        live: live(card),
         appendix: appendix(card),
         waivers: card
             .waivers
