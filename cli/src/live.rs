@@ -82,40 +82,8 @@ pub fn policy() -> Result<u8, Failure> {
 
 /// Warnings on standard error when the account could not be read, or some calls failed.
 pub fn warnings(card: &Scorecard, colors: crate::term::Colors) {
-    let Some(c) = &card.cloud else { return };
-    if let Some(e) = &c.error {
-        crate::term::warning(&format!("the AWS account could not be read: {e}; its checks are unknown"), colors);
-        return;
-    }
-    let ops = |outcome: &str| {
-        let mut v: Vec<&str> =
-            c.failed_calls.iter().filter(|f| f.outcome == outcome).map(|f| f.operation.as_str()).collect();
-        v.dedup();
-        v
-    };
-    let denied = ops("denied");
-    if !denied.is_empty() {
-        crate::term::warning(
-            &format!(
-                "AWS denied {}: the checks that need them are unknown (`maturity aws policy` prints the read-only policy the audit needs)",
-                denied.join(", ")
-            ),
-            colors,
-        );
-    }
-    let failed = ops("failed");
-    if !failed.is_empty() {
-        crate::term::warning(
-            &format!(
-                "AWS calls gave no answer after retries: {}; the checks that need them are unknown",
-                failed.join(", ")
-            ),
-            colors,
-        );
-    }
-    let unsupported = ops("unsupported");
-    if !unsupported.is_empty() {
-        crate::term::warning(&format!("the endpoint does not support {}", unsupported.join(", ")), colors);
+    for w in live::warnings(card) {
+        crate::term::warning(&w, colors);
     }
 }
 

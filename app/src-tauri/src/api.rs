@@ -6,6 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::progress::{AuditEvent, Reporter, Sink};
 use crate::state::{AppState, Slot, open_slot};
 use maturity_checks::facts::CollectError;
+use maturity_checks::facts::aws::AwsOptions;
 use maturity_core::audit::AuditError;
 use maturity_core::dashboard::{self, Comparison, HistoryView, ItemView, PortfolioRow, ScorecardView};
 use maturity_core::history::Store;
@@ -161,14 +162,17 @@ impl Drop for Running<'_> {
 }
 
 /// Audits the folder at `path` as `maturity audit` does (its `.maturity.toml`, the roadmap it
-/// names or the built-in one) and records the run in the store. One audit at a time.
+/// names or the built-in one) and records the run in the store. One audit at a time. With an AWS
+/// profile, the account it names is read too, as `maturity audit --aws --profile P` does (its
+/// default region); the account's warnings (denied calls, no credentials) come back as warnings.
 pub fn run_audit(state: &AppState, path: &str, aws_profile: Option<&str>, sink: Sink) -> ApiResult<AuditDone> {
-    if aws_profile.is_some_and(|p| !p.trim().is_empty()) {
-        return Err(ApiError::new(
-            "aws_unsupported",
-            "this version audits repositories only; AWS accounts are not read yet, so the profile cannot be used",
-        ));
-    }
+    let live = match aws_profile.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => maturity_core::LiveOptions {
+            aws: Some(AwsOptions { profile: Some(p.to_string()), ..AwsOptions::default() }),
+            urls: None,
+        },
+        None => maturity_core::LiveOptions::default(),
+    };
     state.with_store_mut(|_| Ok(()))?;
     let root =
         std::fs::canonicalize(path.trim()).map_err(|e| ApiError::new("bad_input", format!("{}: {e}", path.trim())))?;
@@ -191,13 +195,18 @@ pub fn run_audit(state: &AppState, path: &str, aws_profile: Option<&str>, sink: 
     })
     .map_err(|e| ApiError::new("bad_configuration", e.0))?;
     let reporter = Reporter::new(sink, &cancel);
-    let mut card =
-        maturity_core::audit(&root, &prepared.roadmap, &prepared.options, &reporter).map_err(|e| match e {
+    let mut card = maturity_core::audit_with(&root, &prepared.roadmap, &prepared.options, &live, &reporter).map_err(
+        |e| match e {
             AuditError::Collect(CollectError::Cancelled) => ApiError::new("cancelled", "the audit was cancelled"),
             other => ApiError::new("audit_failed", other.to_string()),
-        })?;
+        },
+    )?;
     if cancel.load(Ordering::Relaxed) {
         return Err(ApiError::new("cancelled", "the audit was cancelled"));
+    }
+    for w in report::live::warnings(&card) {
+        sink(AuditEvent::Warning { message: w.clone() });
+        warnings.push(w);
     }
     let run_id = state.with_store_mut(|s| Ok(s.record(&mut card)?))?;
     Ok(AuditDone {

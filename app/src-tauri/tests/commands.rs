@@ -102,7 +102,20 @@ fn an_audit_reports_progress_is_recorded_and_can_be_cancelled() {
     assert!(api::portfolio(&st).unwrap().iter().any(|r| r.latest_run == done.run_id));
     assert_ne!(api::store_revision(&st).unwrap(), before);
 
-    assert_eq!(api::run_audit(&st, fresh.to_str().unwrap(), Some("prod"), &sink).unwrap_err().code, "aws_unsupported");
+    // an AWS profile reads that account too; one that gives no credentials is a warning, and its
+    // checks are unknown, not failed
+    let profile = "maturity-test-no-such-profile";
+    let with_aws = api::run_audit(&st, fresh.to_str().unwrap(), Some(profile), &sink).unwrap();
+    assert!(
+        with_aws.warnings.iter().any(|w| w.contains("could not be read") && w.contains(profile)),
+        "{:?}",
+        with_aws.warnings
+    );
+    let card = api::scorecard(&st, with_aws.run_id).unwrap();
+    assert!(card.run.live.iter().any(|l| l.contains("could not be read")), "{:?}", card.run.live);
+    let rds = api::item_detail(&st, with_aws.run_id, "1.2").unwrap();
+    let aws: Vec<_> = rds.checks.iter().filter(|c| c.id.starts_with("aws.")).collect();
+    assert!(!aws.is_empty() && aws.iter().all(|c| c.status.label == "unknown"), "{aws:?}");
     assert_eq!(api::run_audit(&st, "/no/such/folder", None, &sink).unwrap_err().code, "bad_input");
     write(&fresh, ".maturity.toml", "must_pass = [\"99.9\"]\n");
     assert_eq!(api::run_audit(&st, fresh.to_str().unwrap(), None, &sink).unwrap_err().code, "bad_configuration");

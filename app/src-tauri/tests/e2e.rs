@@ -168,7 +168,7 @@ fn portfolio_audit_item_evidence_comparison_and_export() {
     // run an audit from the window: progress events, then the run everywhere
     s.click("#nav-run");
     s.wait_for("document.querySelector('#audit-path')", "the Run view", WAIT);
-    assert_eq!(s.execute("return document.querySelector('#aws-profile').disabled;"), json!(true));
+    assert_eq!(s.execute("return document.querySelector('#aws-profile').disabled;"), json!(false));
     s.type_into("#audit-path", &fresh_root.display().to_string());
     s.click("#start-audit");
     let run = s.wait_for(

@@ -264,7 +264,7 @@ fn assemble(
     let compose = compose::collect(&files, &mut problems);
     let config = appconfig::collect(&files, &mut problems);
     let docs = docs::collect(&files);
-    let project = project::detect(&files, &manifests, &compose, &k8s);
+    let project = project::detect(&files, &manifests, &compose, &k8s, &terraform);
     // the scan reads what no collector read; it runs last so that nothing is read twice
     let scan = scan::scan(&files, progress);
     let perf = perf::collect(&files, &scan, evidence, &mut problems);

@@ -11,6 +11,7 @@ use super::compose::ComposeFacts;
 use super::files::{FileIndex, Location};
 use super::k8s::K8sFacts;
 use super::manifests::{DepKind, Ecosystem, Manifests};
+use super::terraform::{TerraformFacts, TfKind};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -71,7 +72,41 @@ const PLATFORM_FILES: &[&str] = &[
     "railway.json",
 ];
 
-pub fn detect(files: &FileIndex, manifests: &Manifests, compose: &ComposeFacts, k8s: &K8sFacts) -> Project {
+/// Terraform resource types that run or serve something: infrastructure code declaring one
+/// provisions a service, whatever else the repository holds.
+const SERVICE_RESOURCES: &[&str] = &[
+    "aws_eks_cluster",
+    "aws_ecs_service",
+    "aws_lambda_function",
+    "aws_instance",
+    "aws_autoscaling_group",
+    "aws_lb",
+    "aws_alb",
+    "aws_elb",
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_elasticache_replication_group",
+    "aws_apprunner_service",
+    "aws_elastic_beanstalk_environment",
+    "google_container_cluster",
+    "google_cloud_run_service",
+    "google_cloud_run_v2_service",
+    "google_sql_database_instance",
+    "google_compute_instance",
+    "azurerm_kubernetes_cluster",
+    "azurerm_linux_web_app",
+    "azurerm_container_app",
+    "azurerm_mysql_flexible_server",
+    "azurerm_postgresql_flexible_server",
+];
+
+pub fn detect(
+    files: &FileIndex,
+    manifests: &Manifests,
+    compose: &ComposeFacts,
+    k8s: &K8sFacts,
+    terraform: &TerraformFacts,
+) -> Project {
     let app = |reason: String| Project { kind: ProjectKind::Application, reason };
     let lib = |reason: String| Project { kind: ProjectKind::Library, reason };
     // what the root manifest declares
@@ -94,6 +129,11 @@ pub fn detect(files: &FileIndex, manifests: &Manifests, compose: &ComposeFacts, 
             && matches!(o.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet" | "Service" | "Ingress")
     }) {
         return app(format!("`{}` deploys it to Kubernetes", o.path));
+    }
+    if let Some(b) = terraform.blocks.iter().find(|b| {
+        b.location == Location::Project && b.kind == TfKind::Resource && SERVICE_RESOURCES.contains(&b.type_.as_str())
+    }) {
+        return app(format!("`{}` provisions it (`{}.{}`)", b.path, b.type_, b.name));
     }
     if let Some(chart) = files.entries().iter().find(|e| e.name() == "Chart.yaml" && e.location == Location::Project) {
         return app(format!("`{}` is a Helm chart for it", chart.path));
@@ -137,6 +177,7 @@ mod tests {
             &m,
             &super::super::compose::collect(&idx, &mut Vec::new()),
             &super::super::k8s::collect(&idx, &mut Vec::new()),
+            &super::super::terraform::collect(&idx, &mut Vec::new()),
         )
         .kind
     }
@@ -171,6 +212,19 @@ mod tests {
                     "<project><artifactId>a</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>",
                 )],
                 Application,
+            ),
+            (
+                "terraform service",
+                vec![("infra/main.tf", "resource \"aws_db_instance\" \"orders\" {\n  engine = \"mysql\"\n}\n")],
+                Application,
+            ),
+            (
+                "terraform state bucket only",
+                vec![
+                    ("Cargo.toml", "[package]\nname = \"rg\"\n"),
+                    ("ci/main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n"),
+                ],
+                Library,
             ),
             ("empty", vec![], Library),
         ] {

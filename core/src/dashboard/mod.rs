@@ -80,6 +80,9 @@ pub struct RunHeader {
     pub pace: Option<Tag>,
     /// `week 6 of 16`, when the roadmap has a start date.
     pub week_text: Option<String>,
+    /// The running system, when the audit looked at it: the AWS account and identity read, then
+    /// one line per probed endpoint.
+    pub live: Vec<String>,
 }
 
 pub fn header(card: &Scorecard) -> RunHeader {
@@ -104,6 +107,14 @@ pub fn header(card: &Scorecard) -> RunHeader {
         change_text: card.change.as_ref().map(|c| format!("{:+.1}", c.score_delta)),
         pace: card.schedule.as_ref().map(|s| pace_tag(s.pace)),
         week_text: card.schedule.as_ref().map(|s| format!("week {} of {}", s.week, s.weeks)),
+        live: crate::report::live::cloud_headline(card)
+            .into_iter()
+            .chain(
+                crate::report::live::endpoint_rows(card)
+                    .into_iter()
+                    .map(|e| format!("{}: {} · {}", e.url, e.answer, e.latency)),
+            )
+            .collect(),
     }
 }
 

@@ -38,6 +38,38 @@ pub fn failed_calls(card: &Scorecard) -> Vec<String> {
     card.cloud.as_ref().map(|c| c.failed_calls.iter().map(|f| f.message.clone()).collect()).unwrap_or_default()
 }
 
+/// Warnings for whoever ran the audit: the account could not be read, or calls were denied,
+/// failed after the retries or are not implemented by the endpoint. Each names the IAM actions.
+pub fn warnings(card: &Scorecard) -> Vec<String> {
+    let Some(c) = &card.cloud else { return Vec::new() };
+    if let Some(e) = &c.error {
+        return vec![format!("the AWS account could not be read: {e}; its checks are unknown")];
+    }
+    let ops = |outcome: &str| {
+        let mut v: Vec<&str> =
+            c.failed_calls.iter().filter(|f| f.outcome == outcome).map(|f| f.operation.as_str()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.join(", ")
+    };
+    let mut out = Vec::new();
+    let denied = ops("denied");
+    if !denied.is_empty() {
+        out.push(format!(
+            "AWS denied {denied}: the checks that need them are unknown (`maturity aws policy` prints the read-only policy the audit needs)"
+        ));
+    }
+    let failed = ops("failed");
+    if !failed.is_empty() {
+        out.push(format!("AWS calls gave no answer after retries: {failed}; the checks that need them are unknown"));
+    }
+    let unsupported = ops("unsupported");
+    if !unsupported.is_empty() {
+        out.push(format!("the endpoint does not support {unsupported}; the checks that need them are unknown"));
+    }
+    out
+}
+
 /// Declared versus deployed for one kind of resource of one item.
 pub struct DriftRow {
     /// The item's id and title.

@@ -118,6 +118,80 @@ fn the_readout_escapes_repository_text_and_loads_nothing() {
     }
 }
 
+/// A scorecard whose AWS account answered with hostile text (tags, names and error messages come
+/// from the account, which is as untrusted as the repository).
+fn card_with_cloud(error: Option<&str>, failed: &[(&str, &str)]) -> crate::scorecard::Scorecard {
+    let mut c = card();
+    c.cloud = Some(crate::scorecard::CloudInfo {
+        provider: "aws".into(),
+        account: Some("123456789012".into()),
+        arn: Some(format!("arn:aws:iam::123456789012:user/{HOSTILE}")),
+        regions: vec!["eu-west-1".into()],
+        endpoint: None,
+        error: error.map(str::to_string),
+        resources: 3,
+        calls: 2,
+        calls_ms: 40,
+        duration_ms: 25,
+        failed_calls: failed
+            .iter()
+            .map(|(op, outcome)| crate::scorecard::FailedCall {
+                operation: op.to_string(),
+                region: "eu-west-1".into(),
+                outcome: outcome.to_string(),
+                message: format!("`{op}` {outcome} in eu-west-1: {HOSTILE}"),
+            })
+            .collect(),
+        drift: Vec::new(),
+    });
+    c
+}
+
+#[test]
+fn cloud_text_is_escaped_in_the_readout_and_markdown() {
+    let card = card_with_cloud(None, &[("rds:DescribeDBInstances", "denied")]);
+    let html = readout::render(&card, &[]).unwrap();
+    assert!(html.contains("The running system"));
+    assert!(html.contains("AWS account 123456789012 as arn:aws:iam::123456789012:user/"));
+    assert!(html.contains("rds:DescribeDBInstances"));
+    assert!(!html.contains("<script"), "AWS text reaches the page escaped");
+    let md = render(&card, Format::Markdown).unwrap();
+    assert!(md.contains("AWS account 123456789012"));
+    assert!(!md.contains("<script>"), "AWS text is escaped in Markdown too");
+}
+
+#[test]
+fn cloud_warnings_name_the_actions_once_each() {
+    type Case<'a> = (Option<&'a str>, &'a [(&'a str, &'a str)], &'a [&'a str]);
+    let cases: &[Case] = &[
+        (None, &[], &[]),
+        (
+            Some("no AWS credentials"),
+            &[("sts:GetCallerIdentity", "failed")],
+            &["could not be read: no AWS credentials"],
+        ),
+        (
+            None,
+            &[
+                ("rds:DescribeDBInstances", "denied"),
+                ("eks:ListClusters", "denied"),
+                ("rds:DescribeDBInstances", "denied"),
+            ],
+            &["AWS denied eks:ListClusters, rds:DescribeDBInstances:", "`maturity aws policy`"],
+        ),
+        (None, &[("logs:DescribeLogGroups", "failed")], &["no answer after retries: logs:DescribeLogGroups"]),
+        (None, &[("backup:ListBackupPlans", "unsupported")], &["endpoint does not support backup:ListBackupPlans"]),
+    ];
+    for (error, failed, expected) in cases {
+        let w = super::live::warnings(&card_with_cloud(*error, failed)).join("\n");
+        for e in *expected {
+            assert!(w.contains(e), "{failed:?}: {w}");
+        }
+        assert_eq!(w.is_empty(), expected.is_empty(), "{w}");
+    }
+    assert!(super::live::warnings(&card()).is_empty(), "no account, no warning");
+}
+
 #[test]
 fn the_csp_allows_exactly_the_embedded_stylesheet() {
     let csp = readout::csp();

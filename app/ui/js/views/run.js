@@ -4,7 +4,7 @@
 import { call, channel } from "../api.js";
 import { clear, h } from "../dom.js";
 
-const last = { path: "" };
+const last = { path: "", profile: "" };
 
 export function render(ctx) {
   const view = clear(ctx.view());
@@ -17,9 +17,9 @@ export function render(ctx) {
   const profile = h("input", {
     type: "text",
     id: "aws-profile",
-    disabled: true,
-    placeholder: "not available yet",
-    title: "AWS accounts are not audited by this version: the engine reads repositories only. The profile will be passed to the audit once it can read AWS.",
+    placeholder: "none: the repository only",
+    value: last.profile,
+    title: "A profile of your AWS config files. The audit then also reads that account (its default region), read-only, as `maturity audit --aws --profile NAME` does.",
   });
   const start = h("button", { class: "primary", id: "start-audit" }, "Start audit");
   const cancel = h("button", { class: "danger", id: "cancel-audit", disabled: true }, "Cancel");
@@ -29,7 +29,7 @@ export function render(ctx) {
       "div",
       { class: "panel" },
       h("label", { class: "field" }, h("span", {}, "Repository folder"), h("div", { class: "toolbar" }, path, browse)),
-      h("label", { class: "field" }, h("span", {}, "AWS profile ", h("span", { class: "hint" }, "(optional; not available in this version)")), profile),
+      h("label", { class: "field" }, h("span", {}, "AWS profile ", h("span", { class: "hint" }, "(optional; reads that account too, read-only)")), profile),
       h("div", { class: "actions" }, start, cancel),
       readOnly ? h("div", { class: "callout warn" }, "The store is open read-only: audits cannot be recorded. Open it normally from the store screen.") : null
     )
@@ -53,6 +53,7 @@ export function render(ctx) {
   cancel.addEventListener("click", () => call("cancel_audit").catch((e) => ctx.toast(e.message, true)));
   start.addEventListener("click", async () => {
     last.path = path.value;
+    last.profile = profile.value;
     progressPanel.hidden = false;
     clear(stages);
     clear(result);
@@ -79,7 +80,7 @@ export function render(ctx) {
       }
     };
     try {
-      const done = await call("run_audit", { path: path.value, awsProfile: null, onEvent: channel(onEvent) });
+      const done = await call("run_audit", { path: path.value, awsProfile: profile.value.trim() || null, onEvent: channel(onEvent) });
       bar.className = "progress";
       bar.firstChild.style.width = "100%";
       for (const li of stages.children) li.classList.remove("current");

@@ -19,6 +19,7 @@ export function header(run, crumbs, title) {
       run.branch ? ` on ${run.branch}` : "",
       ` · ${run.roadmap}`
     ),
+    ...run.live.map((line) => h("p", { class: "sub live" }, line)),
   ];
 }
 

@@ -6,7 +6,7 @@
 //! `…-1-2-…` ones. `ELBSecurityPolicy-2016-08`, the old default, still accepts TLS 1.0.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, names, regions, share};
+use crate::cloud::{account, blocked, cloud, names, regions, share, verb};
 use crate::facts::aws::elb::{Listener, LoadBalancer};
 use crate::facts::aws::{AwsFacts, ops};
 use crate::model::{Evidence, Finding};
@@ -191,9 +191,14 @@ impl Check for CloudfrontHttpsOnlyViewers {
             let name = d.aliases.first().cloned().unwrap_or_else(|| d.domain.clone());
             let detail = if open.is_empty() {
                 good += 1;
-                format!("HTTPS only for {} behaviour(s)", d.viewer_policies.len())
+                let n = d.viewer_policies.len();
+                format!("HTTPS only for {n} {}", verb(n, "behaviour", "behaviours"))
             } else {
-                format!("allows plain HTTP on {}", open.join(", "))
+                let paths: Vec<String> = open
+                    .iter()
+                    .map(|p| if *p == "default" { "the default behaviour".into() } else { format!("`{p}`") })
+                    .collect();
+                format!("allows plain HTTP on {}", crate::repo::list(&paths))
             };
             lines.push(format!("`{}` ({name}) {detail}", d.res.name));
             evidence.push(cloud("cloudfront", &d.res, &ops::CLOUDFRONT_LIST_DISTRIBUTIONS, detail));

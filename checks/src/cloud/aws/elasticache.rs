@@ -153,10 +153,19 @@ impl Check for SnapshotRetention {
             .iter()
             .map(|g| match g.snapshot_retention_days {
                 0 => format!("`{}` keeps no snapshots", g.res.name),
-                n => format!("`{}` keeps snapshots {n} day(s)", g.res.name),
+                n => format!("`{}` keeps snapshots for {n} {}", g.res.name, verb(n as usize, "day", "days")),
             })
             .collect();
-        let evidence = groups.iter().map(|g| ev(g, format!("snapshot retention {} day(s)", g.snapshot_retention_days)));
+        let evidence = groups.iter().map(|g| {
+            ev(
+                g,
+                format!(
+                    "snapshot retention {} {}",
+                    g.snapshot_retention_days,
+                    verb(g.snapshot_retention_days as usize, "day", "days")
+                ),
+            )
+        });
         let message = lines.join("; ");
         let f = if score >= 1.0 {
             Finding::pass(message)

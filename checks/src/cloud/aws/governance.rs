@@ -3,7 +3,7 @@
 //! IAM password policy and MFA on the root user, and AWS Backup plans.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, names, regions, share};
+use crate::cloud::{account, blocked, cloud, names, regions, share, verb};
 use crate::facts::aws::ops;
 use crate::model::Finding;
 
@@ -103,7 +103,12 @@ impl Check for CustomerKeysRotated {
         }
         if !off.is_empty() {
             let l: Vec<String> = off.iter().map(label).collect();
-            parts.push(format!("customer key(s) {} do not rotate automatically", names(l.iter().map(String::as_str))));
+            parts.push(format!(
+                "{} {} {} not rotate automatically",
+                verb(l.len(), "customer key", "customer keys"),
+                names(l.iter().map(String::as_str)),
+                verb(l.len(), "does", "do")
+            ));
         }
         let evidence = keys.iter().take(5).map(|k| {
             cloud(

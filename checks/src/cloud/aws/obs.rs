@@ -2,7 +2,7 @@
 //! CloudWatch log groups that keep logs for a set time, and alarms that notify someone.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, names, regions};
+use crate::cloud::{account, blocked, cloud, names, regions, verb};
 use crate::facts::aws::ops;
 use crate::model::Finding;
 
@@ -40,7 +40,8 @@ impl Check for LogRetentionSet {
             parts.push(format!("{} of {} log groups have a retention period", kept.len(), groups.len()));
         }
         if !forever.is_empty() {
-            parts.push(format!("{} keep logs forever", names(forever.iter().map(|g| g.res.name.as_str()))));
+            let who = names(forever.iter().map(|g| g.res.name.as_str()));
+            parts.push(format!("{who} {} logs forever", verb(forever.len(), "keeps", "keep")));
         }
         let evidence = forever.iter().take(3).chain(kept.iter().take(3)).map(|g| {
             cloud(
@@ -89,7 +90,8 @@ impl Check for AlarmsWithActions {
             parts.push(format!("{} of {} alarms notify on ALARM", acting.len(), alarms.len()));
         }
         if !silent.is_empty() {
-            parts.push(format!("{} have no enabled action", names(silent.iter().map(|a| a.res.name.as_str()))));
+            let who = names(silent.iter().map(|a| a.res.name.as_str()));
+            parts.push(format!("{who} {} no enabled action", verb(silent.len(), "has", "have")));
         }
         let evidence = acting.iter().take(3).chain(silent.iter().take(3)).map(|a| {
             let detail = match (a.actions_enabled, a.alarm_actions.first()) {

@@ -267,10 +267,12 @@ impl Check for BackupRetention7Days {
             .iter()
             .map(|d| match d.backup_days {
                 0 => format!("`{}` has automated backups off", d.res.name),
-                n => format!("`{}` keeps backups {n} day(s)", d.res.name),
+                n => format!("`{}` keeps backups for {n} {}", d.res.name, verb(n as usize, "day", "days")),
             })
             .collect();
-        let evidence = dbs.iter().map(|d| d.ev(format!("backup retention {} day(s)", d.backup_days)));
+        let evidence = dbs.iter().map(|d| {
+            d.ev(format!("backup retention {} {}", d.backup_days, verb(d.backup_days as usize, "day", "days")))
+        });
         let message = lines.join("; ");
         let f = if score >= 1.0 {
             Finding::pass(message)

@@ -276,11 +276,35 @@ async fn collect_async(opts: &AwsOptions, progress: &dyn Progress) -> AwsFacts {
     let Some(credentials) = sdk.credentials_provider() else {
         return AwsFacts::unreadable("no AWS credentials are configured", opts);
     };
-    if let Err(e) = aws_credential_types::provider::ProvideCredentials::provide_credentials(&credentials).await {
+    use aws_credential_types::provider::ProvideCredentials;
+    if let Some(p) = &opts.profile {
+        // a named profile that gives nothing is the answer; the chain would go on to the instance
+        // metadata and report that instead
+        let named = aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(p).build();
+        match named.provide_credentials().await {
+            Ok(_) => {}
+            Err(aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_)) => {
+                return AwsFacts::unreadable(
+                    format!(
+                        "the AWS profile `{p}` is not defined in the shared config or credentials files \
+                         (~/.aws/config, ~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE)"
+                    ),
+                    opts,
+                );
+            }
+            Err(e) => {
+                return AwsFacts::unreadable(
+                    format!("the AWS profile `{p}` gave no credentials: {}", reason(&e)),
+                    opts,
+                );
+            }
+        }
+    }
+    if let Err(e) = credentials.provide_credentials().await {
         return AwsFacts::unreadable(
             format!(
                 "no AWS credentials were found ({}); set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run `aws sso login`",
-                aws_smithy_types::error::display::DisplayErrorContext(&e).to_string().replace('\n', " ")
+                reason(&e)
             ),
             opts,
         );
@@ -455,6 +479,28 @@ async fn sdk_config(opts: &AwsOptions) -> aws_config::SdkConfig {
     loader.load().await
 }
 
+/// An error and its causes as one short line: the messages of the chain, each once, up to the first
+/// that dumps a debug representation (some SDK errors print their whole response).
+fn reason(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        let text = err.to_string().replace('\n', " ");
+        if text.contains(" { ") || text.contains("(ProviderError") {
+            break;
+        }
+        if !parts.iter().any(|p| p.contains(text.as_str())) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    let line = if parts.is_empty() { e.to_string() } else { parts.join(": ") };
+    match line.char_indices().nth(300) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line,
+    }
+}
+
 /// A [`Failure`] as a reader should see it, with the action it concerns.
 pub fn explain(call: &Call) -> String {
     let region = if call.region == GLOBAL { String::new() } else { format!(" in {}", call.region) };
@@ -512,6 +558,39 @@ mod tests {
         let kinds: Vec<(&str, &str)> = all.iter().map(|r| (r.kind, r.res.name.as_str())).collect();
         assert_eq!(kinds, vec![("log group", "/app"), ("KMS key", "k1")], "AWS-managed keys are not the project's");
         assert_eq!(all[1].aka, Some("orders"));
+    }
+
+    #[derive(Debug)]
+    struct Chain(&'static str, Option<Box<Chain>>);
+    impl std::fmt::Display for Chain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+    impl std::error::Error for Chain {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|c| c as _)
+        }
+    }
+
+    #[test]
+    fn reasons_are_one_short_line_without_debug_dumps() {
+        let chain = |parts: &[&'static str]| {
+            parts.iter().rev().fold(None, |inner, p| Some(Box::new(Chain(p, inner)))).map(|b| *b).unwrap()
+        };
+        for (parts, expected) in [
+            (&["profile file error", "profile `x` not found"][..], "profile file error: profile `x` not found"),
+            (&["load failed", "load failed", "token expired"][..], "load failed: token expired"),
+            (
+                &["an error occurred while loading credentials", "IMDS (ProviderError(ProviderError { source: x }))"][..],
+                "an error occurred while loading credentials",
+            ),
+            (&["Response { status: 403 }"][..], "Response { status: 403 }"),
+        ] {
+            assert_eq!(reason(&chain(parts)), expected);
+        }
+        let long = Chain(Box::leak("x".repeat(400).into_boxed_str()), None);
+        assert_eq!(reason(&long).chars().count(), 301);
     }
 
     #[test]
