@@ -226,6 +226,15 @@ fn a_well_built_account_passes_and_is_read_only() {
     );
     assert!(cloud["failed_calls"].as_array().unwrap().iter().all(|f| f["outcome"] == "unsupported"));
 
+    // Application Auto Scaling targets are read in the namespaces the endpoint knows
+    let mut checks = card["items"].as_array().unwrap().iter().flat_map(|i| i["checks"].as_array().unwrap());
+    let scaling = checks.find(|c| c["id"] == "aws.autoscaling.capacity_scales").unwrap();
+    assert!(
+        scaling["evidence"].as_array().unwrap().iter().any(|e| e["service"] == "application-autoscaling"
+            && e["detail"].as_str().is_some_and(|d| d.contains("dynamodb:table:WriteCapacityUnits 5–50"))),
+        "{scaling:#}"
+    );
+
     // evidence names service, region and ARN
     let rds = card["items"].as_array().unwrap().iter().find(|i| i["id"] == "1.2").unwrap();
     let ev = &rds["checks"].as_array().unwrap().iter().find(|c| c["id"] == "aws.rds.multi_az").unwrap()["evidence"][0];

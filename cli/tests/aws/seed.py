@@ -169,6 +169,14 @@ def well():
         }
     )
     scaling_group("web-asg", subnets, 2, 6)
+    # an Application Auto Scaling target (moto checks that an ECS service exists, not a table)
+    client("application-autoscaling").register_scalable_target(
+        ServiceNamespace="dynamodb",
+        ResourceId="table/orders",
+        ScalableDimension="dynamodb:table:WriteCapacityUnits",
+        MinCapacity=5,
+        MaxCapacity=50,
+    )
     budget("monthly", notify=True)
 
 

@@ -2,7 +2,7 @@
 //! in Auto Scaling groups, EKS managed node groups or Application Auto Scaling targets.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, regions};
+use crate::cloud::{account, blocked, cloud, regions, verb};
 use crate::facts::aws::call::Failure;
 use crate::facts::aws::ops;
 use crate::model::Finding;
@@ -80,8 +80,12 @@ impl Check for CapacityScales {
         let (elastic, fixed): (Vec<_>, Vec<_>) = all.into_iter().partition(|(_, min, max, _)| max > min);
         let evidence: Vec<_> = elastic.iter().chain(fixed.iter()).take(5).map(|x| x.3.clone()).collect();
         if let Some((label, min, max, _)) = elastic.first() {
-            let more = if elastic.len() > 1 { format!(" and {} more", elastic.len() - 1) } else { String::new() };
-            return Finding::pass(format!("{label} scales between {min} and {max}{more}")).with(evidence);
+            let more = match elastic.len() - 1 {
+                0 => String::new(),
+                n => format!(", as {} {n} more", verb(n, "does", "do")),
+            };
+            let stuck = if fixed.is_empty() { String::new() } else { format!("; {} fixed in size", fixed.len()) };
+            return Finding::pass(format!("{label} scales between {min} and {max}{more}{stuck}")).with(evidence);
         }
         let (label, min, _, _) = &fixed[0];
         Finding::partial(0.3, format!("{label} has a fixed size of {min} (minimum equals maximum); nothing can scale"))
@@ -114,6 +118,13 @@ mod tests {
             });
             Some(a)
         };
+        let mut mixed = group(2, 6).unwrap();
+        mixed.scaling.groups.push(Group { res: res("batch-asg"), min: 1, max: 1, desired: 1 });
+        mixed.scaling.groups.push(Group { res: res("api-asg"), min: 2, max: 4, desired: 2 });
+        assert_eq!(
+            run(&CapacityScales, Some(mixed)).message,
+            "Auto Scaling group `web-asg` scales between 2 and 6, as does 1 more; 1 fixed in size."
+        );
         let mut denied_groups = empty();
         denied_groups.calls.push(denied(&ops::AUTOSCALING_DESCRIBE_GROUPS));
         table(
