@@ -89,14 +89,7 @@ pub fn warnings(card: &Scorecard, colors: crate::term::Colors) {
 
 /// Lines under the scorecard's title: who the account was read as, and what endpoints answered.
 pub fn header(card: &Scorecard, color: bool) -> String {
-    let mut out = String::new();
-    if let Some(line) = live::cloud_headline(card) {
-        out.push_str(&format!("{}\n", dim(&line, color)));
-    }
-    for e in live::endpoint_rows(card) {
-        out.push_str(&format!("{}\n", dim(&format!("{}: {} · {}", e.url, e.answer, e.latency), color)));
-    }
-    out
+    live::summary(card).iter().map(|line| format!("{}\n", dim(line, color))).collect()
 }
 
 /// Calls that failed and declared versus deployed, after the tables.

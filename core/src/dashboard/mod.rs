@@ -107,14 +107,7 @@ pub fn header(card: &Scorecard) -> RunHeader {
         change_text: card.change.as_ref().map(|c| format!("{:+.1}", c.score_delta)),
         pace: card.schedule.as_ref().map(|s| pace_tag(s.pace)),
         week_text: card.schedule.as_ref().map(|s| format!("week {} of {}", s.week, s.weeks)),
-        live: crate::report::live::cloud_headline(card)
-            .into_iter()
-            .chain(
-                crate::report::live::endpoint_rows(card)
-                    .into_iter()
-                    .map(|e| format!("{}: {} · {}", e.url, e.answer, e.latency)),
-            )
-            .collect(),
+        live: crate::report::live::summary(card),
     }
 }
 

@@ -38,6 +38,14 @@ pub fn failed_calls(card: &Scorecard) -> Vec<String> {
     card.cloud.as_ref().map(|c| c.failed_calls.iter().map(|f| f.message.clone()).collect()).unwrap_or_default()
 }
 
+/// The running system in a few lines: the account and identity read, then one line per endpoint.
+pub fn summary(card: &Scorecard) -> Vec<String> {
+    cloud_headline(card)
+        .into_iter()
+        .chain(endpoint_rows(card).into_iter().map(|e| format!("{}: {} · {}", e.url, e.answer, e.latency)))
+        .collect()
+}
+
 /// Warnings for whoever ran the audit: the account could not be read, or calls were denied,
 /// failed after the retries or are not implemented by the endpoint. Each names the IAM actions.
 pub fn warnings(card: &Scorecard) -> Vec<String> {
@@ -65,7 +73,7 @@ pub fn warnings(card: &Scorecard) -> Vec<String> {
     }
     let unsupported = ops("unsupported");
     if !unsupported.is_empty() {
-        out.push(format!("the endpoint does not support {unsupported}; the checks that need them are unknown"));
+        out.push(format!("the endpoint does not support {unsupported}: what they would show is unknown, not missing"));
     }
     out
 }
