@@ -85,12 +85,20 @@ pub(crate) fn verb<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 
 /// Pass when every item is good, fail when none is, partial (by share) otherwise.
 pub(crate) fn share(good: usize, total: usize, message: String) -> Finding {
-    if total > 0 && good == total {
+    if total == 0 { Finding::fail(message) } else { graded(good as f64 / total as f64, message, "") }
+}
+
+/// Pass at a score of 1, fail at 0, partial between, where the message gains `partial_note` in
+/// parentheses (what a full pass asks for) when there is one.
+pub(crate) fn graded(score: f64, message: String, partial_note: &str) -> Finding {
+    if score >= 1.0 {
         Finding::pass(message)
-    } else if good == 0 {
+    } else if score == 0.0 {
         Finding::fail(message)
+    } else if partial_note.is_empty() {
+        Finding::partial(score, message)
     } else {
-        Finding::partial(good as f64 / total as f64, message)
+        Finding::partial(score, format!("{message} ({partial_note})"))
     }
 }
 

@@ -6,7 +6,7 @@
 //! `…-1-2-…` ones. `ELBSecurityPolicy-2016-08`, the old default, still accepts TLS 1.0.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, names, regions, share, verb};
+use crate::cloud::{account, blocked, cloud, graded, names, regions, share, verb};
 use crate::facts::aws::elb::{Listener, LoadBalancer};
 use crate::facts::aws::{AwsFacts, ops};
 use crate::model::{Evidence, Finding};
@@ -84,14 +84,7 @@ impl Check for HttpsListenerCurrentTls {
         }
         let score = score / web.len() as f64;
         let message = lines.join("; ");
-        let f = if score >= 1.0 {
-            Finding::pass(message)
-        } else if score == 0.0 {
-            Finding::fail(message)
-        } else {
-            Finding::partial(score, message)
-        };
-        f.with(evidence)
+        graded(score, message, "").with(evidence)
     }
 }
 

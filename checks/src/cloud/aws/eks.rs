@@ -8,7 +8,7 @@
 //! cluster and say `not_assessed`; the missing cluster is `clusters_active`'s finding.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, names, regions, share};
+use crate::cloud::{account, blocked, cloud, graded, names, regions, share};
 use crate::facts::aws::eks::Cluster;
 use crate::facts::aws::{AwsFacts, ops};
 use crate::model::{Evidence, Finding};
@@ -191,14 +191,7 @@ impl Check for VersionSupported {
         }
         let score = score / clusters.len() as f64;
         let message = format!("{} ({how})", lines.join("; "));
-        let f = if score >= 1.0 {
-            Finding::pass(message)
-        } else if score == 0.0 {
-            Finding::fail(message)
-        } else {
-            Finding::partial(score, message)
-        };
-        f.with(evidence)
+        graded(score, message, "").with(evidence)
     }
 }
 
@@ -323,14 +316,7 @@ impl Check for ControlPlaneLogging {
         }
         let score = score / clusters.len() as f64;
         let message = lines.join("; ");
-        let f = if score >= 1.0 {
-            Finding::pass(message)
-        } else if score == 0.0 {
-            Finding::fail(message)
-        } else {
-            Finding::partial(score, format!("{message} (the api, audit and authenticator types are expected)"))
-        };
-        f.with(evidence)
+        graded(score, message, "the api, audit and authenticator types are expected").with(evidence)
     }
 }
 

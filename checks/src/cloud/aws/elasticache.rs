@@ -2,7 +2,7 @@
 //! that runs, fails over automatically, keeps snapshots, and encrypts in transit and at rest.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, names, regions, share, verb};
+use crate::cloud::{account, blocked, cloud, graded, names, regions, share, verb};
 use crate::facts::aws::elasticache::ReplicationGroup;
 use crate::facts::aws::{AwsFacts, ops};
 use crate::model::{Evidence, Finding};
@@ -167,14 +167,7 @@ impl Check for SnapshotRetention {
             )
         });
         let message = lines.join("; ");
-        let f = if score >= 1.0 {
-            Finding::pass(message)
-        } else if score == 0.0 {
-            Finding::fail(message)
-        } else {
-            Finding::partial(score, format!("{message} (7 days or more expected)"))
-        };
-        f.with(evidence)
+        graded(score, message, "7 days or more expected").with(evidence)
     }
 }
 
@@ -213,14 +206,7 @@ impl Check for EncryptionInTransitAndAtRest {
         }
         let score = score / groups.len() as f64;
         let message = lines.join("; ");
-        let f = if score >= 1.0 {
-            Finding::pass(message)
-        } else if score == 0.0 {
-            Finding::fail(message)
-        } else {
-            Finding::partial(score, message)
-        };
-        f.with(evidence)
+        graded(score, message, "").with(evidence)
     }
 }
 

@@ -7,7 +7,7 @@
 //! cluster's settings). A read replica is judged by `read_replica_present` only.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, names, regions, share, verb};
+use crate::cloud::{account, blocked, cloud, graded, names, regions, share, verb};
 use crate::facts::aws::rds::{Cluster, Instance};
 use crate::facts::aws::{AwsFacts, Res, ops};
 use crate::model::{Evidence, Finding};
@@ -274,14 +274,7 @@ impl Check for BackupRetention7Days {
             d.ev(format!("backup retention {} {}", d.backup_days, verb(d.backup_days as usize, "day", "days")))
         });
         let message = lines.join("; ");
-        let f = if score >= 1.0 {
-            Finding::pass(message)
-        } else if score == 0.0 {
-            Finding::fail(message)
-        } else {
-            Finding::partial(score, format!("{message} (7 days or more expected)"))
-        };
-        f.with(evidence)
+        graded(score, message, "7 days or more expected").with(evidence)
     }
 }
 
