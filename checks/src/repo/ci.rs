@@ -197,14 +197,8 @@ impl Check for DeploymentAutomated {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Targets;
-    use crate::facts::RepoFacts;
     use crate::model::Status;
-
-    fn run(check: &dyn Check, files: &[(&str, &str)]) -> Finding {
-        let repo = RepoFacts::from_memory(files);
-        check.evaluate(&Context { repo: &repo, targets: &Targets::default() })
-    }
+    use crate::repo::testing::evaluate as run;
 
     const GHA_PR: &str = "on:\n  pull_request:\n  push:\n    branches: [main]\njobs:\n  tests:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: vendor/bin/phpunit\n";
 

@@ -130,3 +130,16 @@ pub(crate) fn list(items: &[String]) -> String {
         n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
     }
 }
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::check::{Check, Context, Targets};
+    use crate::facts::RepoFacts;
+    use crate::model::Finding;
+
+    /// Evaluates a check over exactly these in-memory files, with the default targets.
+    pub fn evaluate(check: &dyn Check, files: &[(&str, &str)]) -> Finding {
+        let repo = RepoFacts::from_memory(files);
+        check.evaluate(&Context { repo: &repo, targets: &Targets::default() })
+    }
+}

@@ -1038,19 +1038,14 @@ impl Check for AlertingConfigured {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Targets;
     use crate::model::Status;
+    use crate::repo::testing::evaluate as run;
 
     type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, Status);
 
     /// Marks the in-memory repository as a service.
     const SERVICE: (&str, &str) = ("compose.yaml", "services:\n  app:\n    build: .\n");
     const LIBRARY: (&str, &str) = ("composer.json", r#"{"type":"library"}"#);
-
-    fn run(check: &dyn Check, files: &[(&str, &str)]) -> Finding {
-        let repo = RepoFacts::from_memory(files);
-        check.evaluate(&Context { repo: &repo, targets: &Targets::default() })
-    }
 
     fn table(check: &dyn Check, rows: Vec<Row>) {
         for (name, mut files, want) in rows {

@@ -235,13 +235,8 @@ impl Check for NoCriticalVulnerabilities {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Targets;
     use crate::model::Status;
-
-    fn run(check: &dyn Check, files: &[(&str, &str)]) -> Finding {
-        let repo = RepoFacts::from_memory(files);
-        check.evaluate(&Context { repo: &repo, targets: &Targets::default() })
-    }
+    use crate::repo::testing::evaluate as run;
 
     const CI_AUDIT_CODEQL: &str = "on: pull_request\njobs:\n  a:\n    steps:\n      - run: composer audit\n      - uses: github/codeql-action/analyze@v3\n";
 

@@ -196,13 +196,8 @@ impl Check for LatencyObjectiveMeetsTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Targets;
     use crate::model::Status;
-
-    fn run(check: &dyn Check, files: &[(&str, &str)]) -> Finding {
-        let repo = RepoFacts::from_memory(files);
-        check.evaluate(&Context { repo: &repo, targets: &Targets::default() })
-    }
+    use crate::repo::testing::evaluate as run;
 
     const SLOTH: &str = "version: prometheus/v1\nservice: api\nslos:\n  - name: availability\n    objective: 99.95\n    sli:\n      events:\n        error_query: a\n        total_query: b\n    alerting:\n      name: x\n  - name: latency\n    objective: 99\n    sli:\n      events:\n        error_query: rate(http_request_duration_seconds_bucket{le=\"0.25\"}[5m])\n        total_query: b\n";
     const OPENSLO_995: &str =

@@ -289,14 +289,8 @@ impl Check for ApiRateLimited {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Targets;
-    use crate::facts::RepoFacts;
     use crate::model::Status;
-
-    fn run(check: &dyn Check, files: &[(&str, &str)]) -> Finding {
-        let repo = RepoFacts::from_memory(files);
-        check.evaluate(&Context { repo: &repo, targets: &Targets::default() })
-    }
+    use crate::repo::testing::evaluate as run;
 
     const APP: (&str, &str) = ("composer.json", r#"{"type": "project"}"#);
     const LIB: (&str, &str) = ("composer.json", r#"{"type": "library"}"#);

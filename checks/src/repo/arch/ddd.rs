@@ -480,13 +480,8 @@ fn layered_workspace(repo: &RepoFacts) -> Option<(String, Evidence)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Targets;
     use crate::model::Status;
-
-    fn run(check: &dyn Check, files: &[(&str, &str)]) -> Finding {
-        let repo = RepoFacts::from_memory(files);
-        check.evaluate(&Context { repo: &repo, targets: &Targets::default() })
-    }
+    use crate::repo::testing::evaluate as run;
 
     #[test]
     fn bounded_contexts() {
