@@ -46,6 +46,16 @@ pub(crate) fn blocked(aws: &AwsFacts, ops: &[&'static Operation]) -> Option<Find
     Some(Finding::unknown(format!("could not tell: {}{hint}", shown.join("; "))))
 }
 
+/// The account, when it was read and every call in `ops` answered; otherwise the finding to give
+/// ([`account`], then [`blocked`]).
+pub(crate) fn readable<'a>(cx: &'a Context, ops: &[&'static Operation]) -> Result<&'a AwsFacts, Finding> {
+    let aws = account(cx)?;
+    match blocked(aws, ops) {
+        Some(f) => Err(f),
+        None => Ok(aws),
+    }
+}
+
 /// Evidence for a resource read by `call`.
 pub(crate) fn cloud(service: &str, res: &Res, call: &Operation, detail: impl Into<Option<String>>) -> Evidence {
     Evidence::Cloud {

@@ -6,7 +6,7 @@
 //! distributions, Auto Scaling groups). Tags AWS sets itself (`aws:…`) do not count.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, names, share, verb};
+use crate::cloud::{account, blocked, cloud, names, readable, share, verb};
 use crate::facts::aws::ops;
 use crate::model::Finding;
 
@@ -24,13 +24,10 @@ impl Check for BudgetNotifications {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, &[&ops::BUDGETS_DESCRIBE_BUDGETS, &ops::BUDGETS_DESCRIBE_NOTIFICATIONS]) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, &[&ops::BUDGETS_DESCRIBE_BUDGETS, &ops::BUDGETS_DESCRIBE_NOTIFICATIONS]) {
-            return f;
-        }
         if !aws.answered(&ops::BUDGETS_DESCRIBE_BUDGETS) && aws.identity.is_none() {
             return Finding::unknown(
                 "budgets could not be read: the account id is unknown (sts:GetCallerIdentity failed)",

@@ -6,7 +6,7 @@
 //! `…-1-2-…` ones. `ELBSecurityPolicy-2016-08`, the old default, still accepts TLS 1.0.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, graded, names, regions, share, verb};
+use crate::cloud::{account, blocked, cloud, graded, names, readable, regions, share, verb};
 use crate::facts::aws::elb::{Listener, LoadBalancer};
 use crate::facts::aws::{AwsFacts, ops};
 use crate::model::{Evidence, Finding};
@@ -51,13 +51,10 @@ impl Check for HttpsListenerCurrentTls {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, LB_OPS) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, LB_OPS) {
-            return f;
-        }
         let web = web_balancers(aws);
         if web.is_empty() {
             return Finding::fail(format!("no application load balancer {}", regions(aws)));
@@ -102,13 +99,10 @@ impl Check for HttpRedirectsToHttps {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, LB_OPS) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, LB_OPS) {
-            return f;
-        }
         let albs: Vec<&LoadBalancer> = aws.load_balancers.iter().filter(|b| b.kind == "application").collect();
         if albs.is_empty() {
             return Finding::not_assessed(format!("there is no application load balancer {} to judge", regions(aws)));
@@ -214,13 +208,10 @@ impl Check for HostedZonePresent {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, &[&ops::ROUTE53_LIST_HOSTED_ZONES]) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, &[&ops::ROUTE53_LIST_HOSTED_ZONES]) {
-            return f;
-        }
         let evidence = aws.zones.iter().take(5).map(|z| {
             cloud(
                 "route53",

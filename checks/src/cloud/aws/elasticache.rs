@@ -2,7 +2,7 @@
 //! that runs, fails over automatically, keeps snapshots, and encrypts in transit and at rest.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, graded, names, regions, share, verb};
+use crate::cloud::{account, blocked, cloud, graded, names, readable, regions, share, verb};
 use crate::facts::aws::elasticache::ReplicationGroup;
 use crate::facts::aws::{AwsFacts, ops};
 use crate::model::{Evidence, Finding};
@@ -46,13 +46,10 @@ impl Check for ReplicationGroupAvailable {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, LIST) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, LIST) {
-            return f;
-        }
         let all = &aws.elasticache;
         let evidence = all.iter().take(5).map(|g| ev(g, format!("{}, {} node(s), {}", engine(g), g.members, g.status)));
         if let Some(g) = all.iter().find(|g| g.status == "available") {

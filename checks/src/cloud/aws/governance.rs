@@ -3,7 +3,7 @@
 //! IAM password policy and MFA on the root user, and AWS Backup plans.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, names, regions, share, verb};
+use crate::cloud::{account, blocked, cloud, names, readable, regions, share, verb};
 use crate::facts::aws::ops;
 use crate::model::Finding;
 
@@ -21,13 +21,10 @@ impl Check for CloudtrailMultiRegionLogging {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, &[&ops::CLOUDTRAIL_DESCRIBE_TRAILS, &ops::CLOUDTRAIL_GET_TRAIL_STATUS]) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, &[&ops::CLOUDTRAIL_DESCRIBE_TRAILS, &ops::CLOUDTRAIL_GET_TRAIL_STATUS]) {
-            return f;
-        }
         let score = |t: &crate::facts::aws::cloudtrail::Trail| -> f64 {
             match (t.logging == Some(true), t.multi_region, t.log_validation) {
                 (true, true, true) => 1.0,
@@ -136,13 +133,10 @@ impl Check for PasswordPolicyStrong {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, &[&ops::IAM_GET_ACCOUNT_PASSWORD_POLICY]) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, &[&ops::IAM_GET_ACCOUNT_PASSWORD_POLICY]) {
-            return f;
-        }
         let account_res = crate::facts::aws::Res::new(
             crate::facts::aws::GLOBAL,
             "password policy",
@@ -194,13 +188,10 @@ impl Check for RootMfaEnabled {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, &[&ops::IAM_GET_ACCOUNT_SUMMARY]) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, &[&ops::IAM_GET_ACCOUNT_SUMMARY]) {
-            return f;
-        }
         let Some(mfa) = aws.iam.root_mfa else { return Finding::unknown("the account summary was not read") };
         let account = aws.identity.as_ref().map(|i| i.account.clone()).unwrap_or_else(|| "the account".into());
         let res = crate::facts::aws::Res::new(
@@ -231,13 +222,10 @@ impl Check for BackupPlansDefined {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, &[&ops::BACKUP_LIST_BACKUP_PLANS, &ops::BACKUP_GET_BACKUP_PLAN]) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, &[&ops::BACKUP_LIST_BACKUP_PLANS, &ops::BACKUP_GET_BACKUP_PLAN]) {
-            return f;
-        }
         let plans = &aws.backup_plans;
         let kept = |r: &crate::facts::aws::backup::Rule| r.delete_after_days.is_none_or(|d| d >= 7);
         let evidence = plans.iter().take(5).map(|p| {

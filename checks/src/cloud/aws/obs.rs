@@ -2,7 +2,7 @@
 //! CloudWatch log groups that keep logs for a set time, and alarms that notify someone.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, names, regions, verb};
+use crate::cloud::{cloud, names, readable, regions, verb};
 use crate::facts::aws::ops;
 use crate::model::Finding;
 
@@ -20,13 +20,10 @@ impl Check for LogRetentionSet {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, &[&ops::LOGS_DESCRIBE_LOG_GROUPS]) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, &[&ops::LOGS_DESCRIBE_LOG_GROUPS]) {
-            return f;
-        }
         let groups = &aws.log_groups;
         if groups.is_empty() {
             return Finding::fail(format!(
@@ -72,13 +69,10 @@ impl Check for AlarmsWithActions {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, &[&ops::CLOUDWATCH_DESCRIBE_ALARMS]) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, &[&ops::CLOUDWATCH_DESCRIBE_ALARMS]) {
-            return f;
-        }
         let alarms = &aws.alarms;
         if alarms.is_empty() {
             return Finding::fail(format!("no CloudWatch alarm {}", regions(aws)));

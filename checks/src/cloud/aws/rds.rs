@@ -7,7 +7,7 @@
 //! cluster's settings). A read replica is judged by `read_replica_present` only.
 
 use crate::check::{Check, Context, Meta, Source};
-use crate::cloud::{account, blocked, cloud, graded, names, regions, share, verb};
+use crate::cloud::{account, blocked, cloud, graded, names, readable, regions, share, verb};
 use crate::facts::aws::rds::{Cluster, Instance};
 use crate::facts::aws::{AwsFacts, Res, ops};
 use crate::model::{Evidence, Finding};
@@ -105,13 +105,10 @@ impl Check for MysqlOrAuroraAvailable {
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        let aws = match account(cx) {
+        let aws = match readable(cx, LIST) {
             Ok(a) => a,
             Err(f) => return f,
         };
-        if let Some(f) = blocked(aws, LIST) {
-            return f;
-        }
         let dbs = primaries(aws);
         let evidence: Vec<Evidence> =
             dbs.iter().take(5).map(|d| d.ev(format!("{} {}, {}", d.engine, d.kind, d.status))).collect();
