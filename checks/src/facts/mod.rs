@@ -301,6 +301,19 @@ impl RepoFacts {
     }
 }
 
+/// An error and every cause below it, joined by ": " (network errors hide the useful part,
+/// "connection refused" or a certificate problem, a few sources down).
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
 /// Runs `f`, turning a panic (a bug in a parser faced with hostile input) into an error message.
 pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {

@@ -8,7 +8,7 @@
 //! platform's trust store: a completed handshake means a valid certificate for the host and TLS
 //! 1.2 or newer (rustls speaks nothing older). Nothing is judged here.
 
-use super::Progress;
+use super::{Progress, error_chain};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
@@ -97,20 +97,17 @@ const BODY_CAP: usize = 2 * 1024 * 1024;
 
 /// Probes every URL, one request at a time.
 pub fn collect(opts: &ProbeOptions, progress: &dyn Progress) -> ProbeFacts {
+    // every URL fails the same way when the probe itself cannot start
+    let unstarted = |e: &dyn std::fmt::Display| ProbeFacts {
+        endpoints: opts
+            .urls
+            .iter()
+            .map(|u| Endpoint { url: u.clone(), error: Some(format!("could not start: {e}")), ..Endpoint::default() })
+            .collect(),
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
-        Err(e) => {
-            let endpoints = opts
-                .urls
-                .iter()
-                .map(|u| Endpoint {
-                    url: u.clone(),
-                    error: Some(format!("could not start: {e}")),
-                    ..Endpoint::default()
-                })
-                .collect();
-            return ProbeFacts { endpoints };
-        }
+        Err(e) => return unstarted(&e),
     };
     progress.stage("Probing deployed endpoints", Some(opts.urls.len() as u64));
     let client = reqwest::Client::builder()
@@ -121,18 +118,7 @@ pub fn collect(opts: &ProbeOptions, progress: &dyn Progress) -> ProbeFacts {
         .build();
     let client = match client {
         Ok(c) => c,
-        Err(e) => {
-            let endpoints = opts
-                .urls
-                .iter()
-                .map(|u| Endpoint {
-                    url: u.clone(),
-                    error: Some(format!("could not start: {e}")),
-                    ..Endpoint::default()
-                })
-                .collect();
-            return ProbeFacts { endpoints };
-        }
+        Err(e) => return unstarted(&e),
     };
     let mut endpoints = Vec::new();
     for url in &opts.urls {
@@ -174,7 +160,7 @@ async fn probe(client: &reqwest::Client, url: &str, opts: &ProbeOptions) -> Endp
                 }
             }
             Err(err) => {
-                let text = chain(&err);
+                let text = error_chain(&err);
                 e.tls_error = current.scheme() == "https" && is_tls(&text);
                 e.error = Some(format!("{current}: {}", describe(&err, &text)));
                 break;
@@ -225,7 +211,7 @@ async fn http_twin(client: &reqwest::Client, url: &str, e: &Endpoint) -> Option<
             drain(resp).await;
             Ok(Hop { url: twin.to_string(), status, location })
         }
-        Err(err) => Err(describe(&err, &chain(&err))),
+        Err(err) => Err(describe(&err, &error_chain(&err))),
     })
 }
 
@@ -238,17 +224,6 @@ async fn drain(mut resp: reqwest::Response) {
             break;
         }
     }
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }
 
 fn is_tls(text: &str) -> bool {

@@ -11,6 +11,7 @@
 
 use super::call::{Failure, classify};
 use super::ops::Operation;
+use crate::facts::error_chain;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
@@ -186,17 +187,6 @@ fn backoff(attempt: u32) -> Duration {
     let jitter =
         SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.subsec_nanos() as u64 % 100).unwrap_or(0);
     Duration::from_millis((base + base * jitter / 100).min(5_000))
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }
 
 /// The text of the first element with this local name.
