@@ -666,10 +666,9 @@ impl Check for ResourceTaggingOrLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Targets;
     use crate::model::Status;
 
-    type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, Status);
+    use crate::repo::testing::{Row, expect};
 
     const SERVICE: (&str, &str) = ("Dockerfile", "FROM php\n");
 
@@ -678,12 +677,7 @@ mod tests {
             if !files.iter().any(|(p, _)| *p == "composer.json") {
                 files.push(SERVICE);
             }
-            let repo = RepoFacts::from_memory(&files);
-            let f = check.evaluate(&Context { repo: &repo, targets: &Targets::default() });
-            assert_eq!(f.status, want, "{name}: {}", f.message);
-            if matches!(f.status, Status::Pass | Status::Partial) {
-                assert!(!f.evidence.is_empty(), "{name}: no evidence");
-            }
+            expect(check, name, &files, want);
         }
     }
 

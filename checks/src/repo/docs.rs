@@ -209,21 +209,9 @@ impl Check for ApiReference {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Targets;
     use crate::model::Status;
 
-    type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, Status);
-
-    fn table(check: &dyn Check, rows: Vec<Row>) {
-        for (name, files, want) in rows {
-            let repo = RepoFacts::from_memory(&files);
-            let f = check.evaluate(&Context { repo: &repo, targets: &Targets::default() });
-            assert_eq!(f.status, want, "{name}: {}", f.message);
-            if matches!(f.status, Status::Pass | Status::Partial) {
-                assert!(!f.evidence.is_empty(), "{name}: no evidence");
-            }
-        }
-    }
+    use crate::repo::testing::table;
 
     const SERVICE: (&str, &str) = ("compose.yaml", "services:\n  app:\n    build: .\n");
 

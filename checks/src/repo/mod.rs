@@ -135,11 +135,30 @@ pub(crate) fn list(items: &[String]) -> String {
 pub(crate) mod testing {
     use crate::check::{Check, Context, Targets};
     use crate::facts::RepoFacts;
-    use crate::model::Finding;
+    use crate::model::{Finding, Status};
 
     /// Evaluates a check over exactly these in-memory files, with the default targets.
     pub fn evaluate(check: &dyn Check, files: &[(&str, &str)]) -> Finding {
         let repo = RepoFacts::from_memory(files);
         check.evaluate(&Context { repo: &repo, targets: &Targets::default() })
+    }
+
+    /// A row of a check's table: what it is, the files, the status expected.
+    pub type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, Status);
+
+    /// Asserts the status a check gives over these files, and that a pass or partial cites evidence.
+    pub fn expect(check: &dyn Check, name: &str, files: &[(&str, &str)], want: Status) {
+        let f = evaluate(check, files);
+        assert_eq!(f.status, want, "{name}: {}", f.message);
+        if matches!(f.status, Status::Pass | Status::Partial) {
+            assert!(!f.evidence.is_empty(), "{name}: no evidence");
+        }
+    }
+
+    /// [`expect`] for every row.
+    pub fn table(check: &dyn Check, rows: Vec<Row>) {
+        for (name, files, want) in rows {
+            expect(check, name, &files, want);
+        }
     }
 }

@@ -1039,9 +1039,7 @@ impl Check for AlertingConfigured {
 mod tests {
     use super::*;
     use crate::model::Status;
-    use crate::repo::testing::evaluate as run;
-
-    type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, Status);
+    use crate::repo::testing::{Row, expect};
 
     /// Marks the in-memory repository as a service.
     const SERVICE: (&str, &str) = ("compose.yaml", "services:\n  app:\n    build: .\n");
@@ -1052,11 +1050,7 @@ mod tests {
             if !files.contains(&LIBRARY) && !files.iter().any(|(p, _)| *p == SERVICE.0) {
                 files.push(SERVICE);
             }
-            let f = run(check, &files);
-            assert_eq!(f.status, want, "{name}: {}", f.message);
-            if matches!(f.status, Status::Pass | Status::Partial) {
-                assert!(!f.evidence.is_empty(), "{name}: no evidence");
-            }
+            expect(check, name, &files, want);
         }
     }
 
