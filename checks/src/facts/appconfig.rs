@@ -114,11 +114,7 @@ pub fn collect(files: &FileIndex, problems: &mut Vec<super::Problem>) -> AppConf
             match files.yaml(i) {
                 Some(Ok(docs)) if !docs.is_empty() => docs[0].clone(),
                 Some(Err(err)) => {
-                    problems.push(super::Problem {
-                        path: e.path.clone(),
-                        line: Some(err.line),
-                        message: format!("invalid YAML: {}", err.message),
-                    });
+                    problems.push(super::Problem::yaml(e.path.clone(), err));
                     continue;
                 }
                 _ => continue,

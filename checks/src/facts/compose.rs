@@ -71,11 +71,7 @@ pub fn collect(files: &FileIndex, problems: &mut Vec<super::Problem>) -> Compose
         let docs = match files.yaml(i) {
             Some(Ok(docs)) => docs,
             Some(Err(err)) => {
-                problems.push(super::Problem {
-                    path: e.path.clone(),
-                    line: Some(err.line),
-                    message: format!("invalid YAML: {}", err.message),
-                });
+                problems.push(super::Problem::yaml(e.path.clone(), err));
                 continue;
             }
             None => continue,

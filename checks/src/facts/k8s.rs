@@ -88,11 +88,7 @@ pub fn collect(files: &FileIndex, problems: &mut Vec<super::Problem>) -> K8sFact
             Some(Ok(docs)) => docs,
             // a broken file that looks like a manifest is worth reporting; other YAML is not ours
             Some(Err(err)) if files.text(i).is_some_and(|t| t.lines().any(|l| l.starts_with("apiVersion:"))) => {
-                problems.push(super::Problem {
-                    path: e.path.clone(),
-                    line: Some(err.line),
-                    message: format!("invalid YAML: {}", err.message),
-                });
+                problems.push(super::Problem::yaml(e.path.clone(), err));
                 continue;
             }
             _ => continue,

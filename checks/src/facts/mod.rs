@@ -44,6 +44,13 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// A YAML file that does not parse, at the line the parser stopped.
+    pub(crate) fn yaml(path: impl Into<String>, err: &yaml::YamlError) -> Problem {
+        Problem { path: path.into(), line: Some(err.line), message: format!("invalid YAML: {}", err.message) }
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.line {

@@ -103,11 +103,7 @@ pub fn collect(files: &FileIndex, manifests: &Manifests, problems: &mut Vec<Prob
                     .unwrap_or_default();
                 out.dependabot = Some(Dependabot { path: path.to_string(), ecosystems });
             }
-            Some(Err(e)) => problems.push(Problem {
-                path: path.into(),
-                line: Some(e.line),
-                message: format!("invalid YAML: {}", e.message),
-            }),
+            Some(Err(e)) => problems.push(Problem::yaml(path, e)),
             None => {}
         }
     }

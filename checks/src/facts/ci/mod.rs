@@ -237,11 +237,7 @@ impl Cx<'_> {
         match self.files.yaml(i)? {
             Ok(docs) => docs.first(),
             Err(e) => {
-                self.problems.push(Problem {
-                    path,
-                    line: Some(e.line),
-                    message: format!("invalid YAML: {}", e.message),
-                });
+                self.problems.push(Problem::yaml(path, e));
                 None
             }
         }
