@@ -407,20 +407,21 @@ fn missing_permissions_name_the_iam_action() {
 /// Route 53) and REST-JSON (EKS, Backup). moto's own enforcement answers some protocols in the
 /// wrong shape and names some actions differently from IAM, so this recorded-response server is
 /// what proves the mapping for every protocol.
-fn denying_endpoint() -> (String, std::thread::JoinHandle<()>) {
+fn denying_endpoint() -> String {
+    endpoint(denial)
+}
+
+/// Serves every request on 127.0.0.1 with what `answer` makes of it: the status, header lines
+/// (each ending in CRLF) and the body; one connection per request.
+fn endpoint(answer: fn(&str) -> (&'static str, String, String)) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    listener.set_nonblocking(false).unwrap();
-    let handle = std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(120);
+    std::thread::spawn(move || {
         for stream in listener.incoming() {
-            if Instant::now() > deadline {
-                break;
-            }
             let Ok(mut s) = stream else { continue };
             std::thread::spawn(move || {
                 let req = read_request(&mut s);
-                let (status, headers, body) = denial(&req);
+                let (status, headers, body) = answer(&req);
                 let _ = write!(
                     s,
                     "HTTP/1.1 {status}\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
@@ -429,7 +430,7 @@ fn denying_endpoint() -> (String, std::thread::JoinHandle<()>) {
             });
         }
     });
-    (url, handle)
+    url
 }
 
 fn read_request(s: &mut std::net::TcpStream) -> String {
@@ -497,7 +498,7 @@ fn denial(req: &str) -> (&'static str, String, String) {
 
 #[test]
 fn access_denied_in_every_protocol_is_unknown_naming_the_action() {
-    let (url, _server) = denying_endpoint();
+    let url = denying_endpoint();
     let f = Fixture::plain(&[("Dockerfile", "FROM scratch\n")]);
     let (card, out) = audit(f.path(), &url, TEST_KEY);
     let all = aws_checks(&card);
@@ -532,19 +533,7 @@ fn access_denied_in_every_protocol_is_unknown_naming_the_action() {
 
 /// An endpoint that answers every request with HTTP 500.
 fn failing_endpoint() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            std::thread::spawn(move || {
-                let _ = read_request(&mut s);
-                let _ = s
-                    .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-            });
-        }
-    });
-    url
+    endpoint(|_| ("500 Internal Server Error", String::new(), String::new()))
 }
 
 #[test]
@@ -672,36 +661,23 @@ fn all_regions_reads_every_enabled_region() {
 /// shapes of STS GetCallerIdentity, EKS ListClusters, DescribeCluster, ListNodegroups and
 /// DescribeClusterVersions; every other request gets the 404 page of an endpoint that lacks it.
 fn recorded_eks_endpoint() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            std::thread::spawn(move || {
-                let req = read_request(&mut s);
-                let line = req.lines().next().unwrap_or_default().to_string();
-                let (status, kind, body) = if req.contains("Action=GetCallerIdentity") {
-                    ("200 OK", "text/xml", r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::210987654321:user/auditor</Arn><UserId>AIDAEXAMPLE</UserId><Account>210987654321</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>"#.to_string())
-                } else if line.starts_with("GET /clusters/prod/node-groups") {
-                    ("200 OK", "application/json", r#"{"nodegroups":[]}"#.to_string())
-                } else if line.starts_with("GET /clusters/prod ") {
-                    ("200 OK", "application/json", r#"{"cluster":{"name":"prod","arn":"arn:aws:eks:us-east-1:210987654321:cluster/prod","version":"1.29","status":"ACTIVE","resourcesVpcConfig":{"endpointPublicAccess":false,"endpointPrivateAccess":true,"publicAccessCidrs":[]},"logging":{"clusterLogging":[{"types":["api","audit","authenticator"],"enabled":true}]},"encryptionConfig":[{"resources":["secrets"],"provider":{"keyArn":"arn:aws:kms:us-east-1:210987654321:key/k"}}],"tags":{}}}"#.to_string())
-                } else if line.starts_with("GET /clusters") {
-                    ("200 OK", "application/json", r#"{"clusters":["prod"]}"#.to_string())
-                } else if line.starts_with("GET /cluster-versions") {
-                    ("200 OK", "application/json", r#"{"clusterVersions":[{"clusterVersion":"1.29","clusterType":"eks","defaultPlatformVersion":"eks.20","defaultVersion":false,"releaseDate":1706140800,"endOfStandardSupportDate":1742688000,"endOfExtendedSupportDate":1774224000,"status":"EXTENDED_SUPPORT","versionStatus":"EXTENDED_SUPPORT","kubernetesPatchVersion":"1.29.13"}]}"#.to_string())
-                } else {
-                    ("404 Not Found", "text/html", "<!doctype html><title>404 Not Found</title>".to_string())
-                };
-                let _ = write!(
-                    s,
-                    "HTTP/1.1 {status}\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-            });
-        }
-    });
-    url
+    endpoint(|req| {
+        let line = req.lines().next().unwrap_or_default().to_string();
+        let (status, kind, body) = if req.contains("Action=GetCallerIdentity") {
+            ("200 OK", "text/xml", r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::210987654321:user/auditor</Arn><UserId>AIDAEXAMPLE</UserId><Account>210987654321</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>"#.to_string())
+        } else if line.starts_with("GET /clusters/prod/node-groups") {
+            ("200 OK", "application/json", r#"{"nodegroups":[]}"#.to_string())
+        } else if line.starts_with("GET /clusters/prod ") {
+            ("200 OK", "application/json", r#"{"cluster":{"name":"prod","arn":"arn:aws:eks:us-east-1:210987654321:cluster/prod","version":"1.29","status":"ACTIVE","resourcesVpcConfig":{"endpointPublicAccess":false,"endpointPrivateAccess":true,"publicAccessCidrs":[]},"logging":{"clusterLogging":[{"types":["api","audit","authenticator"],"enabled":true}]},"encryptionConfig":[{"resources":["secrets"],"provider":{"keyArn":"arn:aws:kms:us-east-1:210987654321:key/k"}}],"tags":{}}}"#.to_string())
+        } else if line.starts_with("GET /clusters") {
+            ("200 OK", "application/json", r#"{"clusters":["prod"]}"#.to_string())
+        } else if line.starts_with("GET /cluster-versions") {
+            ("200 OK", "application/json", r#"{"clusterVersions":[{"clusterVersion":"1.29","clusterType":"eks","defaultPlatformVersion":"eks.20","defaultVersion":false,"releaseDate":1706140800,"endOfStandardSupportDate":1742688000,"endOfExtendedSupportDate":1774224000,"status":"EXTENDED_SUPPORT","versionStatus":"EXTENDED_SUPPORT","kubernetesPatchVersion":"1.29.13"}]}"#.to_string())
+        } else {
+            ("404 Not Found", "text/html", "<!doctype html><title>404 Not Found</title>".to_string())
+        };
+        (status, format!("content-type: {kind}\r\n"), body)
+    })
 }
 
 #[test]
