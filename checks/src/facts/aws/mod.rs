@@ -276,38 +276,20 @@ async fn collect_async(opts: &AwsOptions, progress: &dyn Progress) -> AwsFacts {
     let Some(credentials) = sdk.credentials_provider() else {
         return AwsFacts::unreadable("no AWS credentials are configured", opts);
     };
-    use aws_credential_types::provider::ProvideCredentials;
-    if let Some(p) = &opts.profile {
-        // a named profile that gives nothing is the answer; the chain would go on to the instance
-        // metadata and report that instead
-        let named = aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(p).build();
-        match named.provide_credentials().await {
-            Ok(_) => {}
-            Err(aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_)) => {
-                return AwsFacts::unreadable(
-                    format!(
-                        "the AWS profile `{p}` is not defined in the shared config or credentials files \
-                         (~/.aws/config, ~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE)"
-                    ),
-                    opts,
-                );
-            }
-            Err(e) => {
-                return AwsFacts::unreadable(
-                    format!("the AWS profile `{p}` gave no credentials: {}", reason(&e)),
-                    opts,
-                );
-            }
-        }
-    }
+    use aws_credential_types::provider::{ProvideCredentials, error::CredentialsError};
     if let Err(e) = credentials.provide_credentials().await {
-        return AwsFacts::unreadable(
-            format!(
+        let why = match (&opts.profile, &e) {
+            (Some(p), CredentialsError::CredentialsNotLoaded(_)) => format!(
+                "the AWS profile `{p}` is not defined in the shared config or credentials files \
+                 (~/.aws/config, ~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE)"
+            ),
+            (Some(p), _) => format!("the AWS profile `{p}` gave no credentials: {}", reason(&e)),
+            (None, _) => format!(
                 "no AWS credentials were found ({}); set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run `aws sso login`",
                 reason(&e)
             ),
-            opts,
-        );
+        };
+        return AwsFacts::unreadable(why, opts);
     }
     let default_region = sdk.region().map(|r| r.to_string());
     let query = query::Client::new(Some(credentials), endpoint.clone(), opts.attempt_timeout, opts.max_attempts);
@@ -468,7 +450,11 @@ async fn sdk_config(opts: &AwsOptions) -> aws_config::SdkConfig {
                 .build(),
         );
     if let Some(p) = &opts.profile {
-        loader = loader.profile_name(p);
+        // a named profile is the only source of credentials, as with the AWS CLI's --profile: the
+        // default chain would prefer environment variables, or fall through to instance metadata
+        // and report that when the profile gives nothing
+        let named = aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(p).build();
+        loader = loader.profile_name(p).credentials_provider(named);
     }
     if let Some(e) = &opts.endpoint_url {
         loader = loader.endpoint_url(e);
