@@ -6,6 +6,8 @@
 //! in [`registry::CHECKS`] and tested with hand-built facts. [`metrics`] reads success-metric
 //! figures from the same facts.
 
+#![warn(clippy::string_slice)]
+
 pub mod check;
 pub mod cloud;
 pub mod facts;
@@ -13,6 +15,7 @@ pub mod metrics;
 pub mod model;
 pub mod registry;
 pub mod repo;
+pub mod text;
 
 pub use check::{Check, Context, Meta, Source, Targets};
 pub use model::{Evidence, Finding, Status};

@@ -121,7 +121,7 @@ impl Evidence {
             Evidence::File { path, line: Some(l), .. } => format!("{path}:{l}"),
             Evidence::File { path, .. } => path.clone(),
             Evidence::Commit { sha, subject, .. } => {
-                format!("{} {}", &sha[..sha.len().min(10)], clip(subject, 60))
+                format!("{} {}", crate::text::head(sha, 10), clip(subject, 60))
             }
             Evidence::Report { path, metric, value, unit } => {
                 format!("{path}: {metric} = {}{}", fmt_num(*value), unit.as_deref().unwrap_or(""))

@@ -11,7 +11,8 @@ use std::path::Path;
 pub fn validate(file: Option<&Path>, colors: Colors) -> Result<u8, Failure> {
     let (text, name) = match file {
         Some(p) => (
-            std::fs::read_to_string(p)
+            maturity_checks::facts::read::read_regular(p, maturity_core::prepare::MAX_ROADMAP_BYTES, false)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .map_err(|e| Failure::input(format!("cannot read roadmap {}: {e}", p.display())))?,
             p.display().to_string(),
         ),

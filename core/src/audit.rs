@@ -98,10 +98,18 @@ pub fn targets(roadmap: &Roadmap) -> Targets {
     t
 }
 
+/// Runs one check: a panic becomes `unknown` naming the check, and a check that read the facts of
+/// a collector that failed answers `unknown` naming that failure, whatever it concluded from them.
 fn run_check(check: &dyn Check, cx: &Context) -> Finding {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check.evaluate(cx))).unwrap_or_else(|_| {
-        Finding::unknown(format!("the check {} failed unexpectedly; please report this as a bug", check.meta().id))
-    })
+    let (result, failure) = facts::track(cx.repo, || facts::guard(|| check.evaluate(cx)));
+    match (result, failure) {
+        (Err(panic), _) => Finding::unknown(format!(
+            "the check {} failed unexpectedly ({panic}); please report this as a bug",
+            check.meta().id
+        )),
+        (Ok(_), Some(why)) => Finding::unknown(format!("{why}.")),
+        (Ok(finding), None) => finding,
+    }
 }
 
 /// Applies an active waiver to a finding of `check` in `item`; returns the waiver's index.

@@ -100,68 +100,53 @@ fn date_of(d: &Spanned<toml::value::Datetime>) -> Option<String> {
     }
 }
 
-/// Resolves a path from the configuration inside `root`; `None` if it would leave it.
+/// Resolves a path from the configuration inside `root`; `None` if it would leave it (absolute,
+/// `..`, or a symbolic link anywhere on the way that leads out). A path that does not exist yet
+/// is kept when it is lexically inside: reading it later fails with a clear problem.
 pub fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
-    let p = Path::new(rel);
-    if p.is_absolute()
-        || p.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir))
-    {
-        return None;
+    use maturity_checks::facts::read::{self, ReadError};
+    match read::inside(root, rel) {
+        Ok(_) => Some(root.join(rel)),
+        Err(ReadError::NotFound) => {
+            let p = Path::new(rel);
+            let lexical = !p.is_absolute()
+                && !p
+                    .components()
+                    .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir));
+            lexical.then(|| root.join(p))
+        }
+        Err(_) => None,
     }
-    let full = root.join(p);
-    // a symbolic link on the way must not lead out of the tree
-    if let (Ok(real), Ok(real_root)) = (std::fs::canonicalize(&full), std::fs::canonicalize(root))
-        && !real.starts_with(&real_root)
-    {
-        return None;
-    }
-    Some(full)
 }
 
-/// Reads `.maturity.toml` from the repository root, if there is one.
+/// Largest `.maturity.toml` read.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Reads `.maturity.toml` from the repository root, if there is one. Only a regular file is read
+/// (a symbolic link, a FIFO or a device in its place is an error, never followed or waited on).
 pub fn load(root: &Path) -> Loaded {
-    let path = root.join(FILE_NAME);
-    // never follow a symbolic link for the configuration itself
-    match std::fs::symlink_metadata(&path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            return Loaded {
-                config: None,
-                diagnostics: vec![Diagnostic {
-                    file: FILE_NAME.into(),
-                    line: 1,
-                    column: 1,
-                    severity: Severity::Error,
-                    message: "is a symbolic link; the configuration must be a regular file of the repository".into(),
-                }],
-            };
-        }
-        Ok(m) if m.len() > 1024 * 1024 => {
-            return Loaded {
-                config: None,
-                diagnostics: vec![Diagnostic {
-                    file: FILE_NAME.into(),
-                    line: 1,
-                    column: 1,
-                    severity: Severity::Error,
-                    message: "is larger than 1 MiB".into(),
-                }],
-            };
-        }
-        Ok(_) => {}
-        Err(_) => return Loaded { config: Some(RepoConfig::default()), diagnostics: Vec::new() },
-    }
-    match std::fs::read(&path) {
+    use maturity_checks::facts::read::{self, ReadError};
+    let error = |message: String| Loaded {
+        config: None,
+        diagnostics: vec![Diagnostic {
+            file: FILE_NAME.into(),
+            line: 1,
+            column: 1,
+            severity: Severity::Error,
+            message,
+        }],
+    };
+    match read::read_regular(&root.join(FILE_NAME), MAX_CONFIG_BYTES, true) {
         Ok(bytes) => parse(&String::from_utf8_lossy(&bytes), FILE_NAME, root),
-        Err(e) => Loaded {
-            config: None,
-            diagnostics: vec![Diagnostic {
-                file: FILE_NAME.into(),
-                line: 1,
-                column: 1,
-                severity: Severity::Error,
-                message: e.to_string(),
-            }],
-        },
+        Err(ReadError::NotFound) => Loaded { config: Some(RepoConfig::default()), diagnostics: Vec::new() },
+        Err(ReadError::TooLarge { .. }) => error("is larger than 1 MiB".into()),
+        Err(ReadError::Io(e)) if e.to_string().contains("symbolic link") => {
+            error("is a symbolic link; the configuration must be a regular file of the repository".into())
+        }
+        Err(ReadError::NotRegular(kind)) => {
+            error(format!("is {kind}; the configuration must be a regular file of the repository"))
+        }
+        Err(e) => error(e.to_string()),
     }
 }
 

@@ -37,13 +37,18 @@ pub struct Prepared {
     pub options: AuditOptions,
 }
 
+/// Largest roadmap file read (the built-in one is about 40 KiB).
+pub const MAX_ROADMAP_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Loads a roadmap file, or the built-in roadmap when `path` is `None`.
 pub fn load_roadmap(path: Option<&Path>, warn: &mut dyn FnMut(&str)) -> Result<Roadmap, PrepareError> {
     let Some(path) = path else {
         return Ok(Roadmap::default_roadmap());
     };
-    let text = std::fs::read_to_string(path)
+    // only a regular file of bounded size: a FIFO or a device named here must not stall the audit
+    let bytes = maturity_checks::facts::read::read_regular(path, MAX_ROADMAP_BYTES, false)
         .map_err(|e| PrepareError(format!("cannot read roadmap {}: {e}", path.display())))?;
+    let text = String::from_utf8_lossy(&bytes);
     let (parsed, diagnostics) = roadmap::parse_with_warnings(&text, &path.display().to_string());
     for d in diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
         warn(&d.to_string());

@@ -122,14 +122,14 @@ pub fn parse(path: &str, text: &str) -> AdrRecord {
     if let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))
         && let Some(end) = rest.find("\n---")
     {
-        if let Ok(docs) = yaml::parse(&rest[..end])
+        if let Ok(docs) = yaml::parse(rest.get(..end).unwrap_or(""))
             && let Some(fm) = docs.first()
         {
             rec.status = fm.key("status").scalar().map(|s| normalise_status(&s));
             rec.date = fm.key("date").scalar();
             rec.title = fm.key("title").scalar();
         }
-        body = rest[end + 4..].trim_start_matches(['-', '\r', '\n']);
+        body = rest.get(end + 4..).unwrap_or("").trim_start_matches(['-', '\r', '\n']);
     }
     let mut heading: Option<(HeadingLevel, String)> = None;
     let mut in_status_section = false;

@@ -134,7 +134,7 @@ fn properties(text: &str) -> Node {
             continue;
         }
         let Some(split) = t.find(['=', ':']) else { continue };
-        let (k, v) = (t[..split].trim(), t[split + 1..].trim());
+        let (k, v) = (t.get(..split).unwrap_or("").trim(), t.get(split + 1..).unwrap_or("").trim());
         let line = n as u32 + 1;
         entries.push(Entry { key: k.to_string(), line, value: Node { line, value: Value::Str(v.to_string()) } });
     }

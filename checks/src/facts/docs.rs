@@ -218,6 +218,7 @@ pub fn collect(files: &FileIndex) -> DocsFacts {
 }
 
 fn read_markdown(path: &str, location: Location, text: &str, out: &mut DocsFacts) {
+    let lines = crate::text::LineIndex::new(text);
     let mut heading: Option<(HeadingLevel, String, usize)> = None;
     let mut recovery_doc = kind_by_path(path)
         .is_some_and(|k| matches!(k, DocKind::DisasterRecovery | DocKind::Runbook | DocKind::Architecture));
@@ -234,7 +235,7 @@ fn read_markdown(path: &str, location: Location, text: &str, out: &mut DocsFacts
                     && level <= HeadingLevel::H3
                     && let Some(kind) = kind_by_heading(&h)
                 {
-                    let line = super::files::line_of_offset(text, start);
+                    let line = lines.line(start);
                     if !out.docs.iter().any(|d| d.path == path && d.kind == kind) {
                         out.docs.push(Doc {
                             kind,
@@ -262,7 +263,7 @@ fn read_markdown(path: &str, location: Location, text: &str, out: &mut DocsFacts
             let Ok(value) = v.as_str().parse::<f64>() else { continue };
             out.rto.push(Rto {
                 path: path.to_string(),
-                line: super::files::line_of_offset(text, all.start()),
+                line: lines.line(all.start()),
                 hours: hours(value, u.as_str()),
                 text: all.as_str().to_string(),
             });
@@ -280,7 +281,7 @@ fn openapi(files: &FileIndex, i: usize) -> Option<OpenApi> {
     }
     // cheap sniff before parsing JSON or walking YAML
     let text = files.text(i)?;
-    let head = &text[..text.len().min(4096)];
+    let head = crate::text::head(text, 4096);
     if !(head.contains("openapi") || head.contains("swagger")) {
         return None;
     }

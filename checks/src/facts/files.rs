@@ -8,18 +8,21 @@
 //! audited root; non-UTF-8 names are shown lossily but read through their real `PathBuf`.
 
 use crate::facts::yaml::{self, Node, YamlError};
+use crate::text::LineIndex;
 use globset::GlobSet;
 use ignore::{WalkBuilder, WalkState};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// Files above this size are listed but never read.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+/// Files beyond this many are not listed (the note says so): a budget on the walk itself.
+pub const MAX_FILES: usize = 2_000_000;
 
 /// Bytes inspected for a NUL byte to decide that a file is binary (as git and ripgrep do).
 const BINARY_SNIFF: usize = 8 * 1024;
@@ -121,13 +124,18 @@ pub struct WalkStats {
     pub skipped_symlinks: usize,
     pub non_utf8_paths: usize,
     pub unreadable: usize,
+    /// The walk stopped at [`MAX_FILES`].
+    pub truncated: bool,
 }
 
 #[derive(Default)]
 struct Slot {
     content: OnceLock<Content>,
     yaml: OnceLock<Result<Vec<Node>, YamlError>>,
+    lines: OnceLock<LineIndex>,
     reads: AtomicU32,
+    /// A collector failed on this file: it reads as unreadable for the rest of the audit.
+    quarantined: AtomicBool,
 }
 
 /// The repository's files, sorted by path.
@@ -166,6 +174,7 @@ impl FileIndex {
             lossy: bool,
         }
         let found: Mutex<Vec<Raw>> = Mutex::new(Vec::new());
+        let count = AtomicUsize::new(0);
         let symlinks = AtomicUsize::new(0);
         let errors = AtomicUsize::new(0);
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(8);
@@ -176,6 +185,8 @@ impl FileIndex {
             .git_ignore(true)
             .git_exclude(true)
             .require_git(false)
+            // ignore files above the audited folder are not the repository's
+            .parents(false)
             .follow_links(false)
             .threads(threads)
             .filter_entry(|e| {
@@ -185,6 +196,7 @@ impl FileIndex {
             .build_parallel()
             .run(|| {
                 let found = &found;
+                let count = &count;
                 let symlinks = &symlinks;
                 let errors = &errors;
                 struct Flush<'a>(&'a Mutex<Vec<Raw>>, Vec<Raw>);
@@ -214,6 +226,9 @@ impl FileIndex {
                     if !ft.is_file() {
                         return WalkState::Continue;
                     }
+                    if count.fetch_add(1, Ordering::Relaxed) >= MAX_FILES {
+                        return WalkState::Quit;
+                    }
                     let abs = entry.path().to_path_buf();
                     let Ok(rel) = abs.strip_prefix(root) else {
                         return WalkState::Continue;
@@ -227,9 +242,12 @@ impl FileIndex {
         let mut raw = found.into_inner().unwrap_or_default();
         raw.sort_by(|a, b| a.rel.cmp(&b.rel));
         raw.dedup_by(|a, b| a.rel == b.rel);
+        let truncated = raw.len() >= MAX_FILES || count.into_inner() > MAX_FILES;
+        raw.truncate(MAX_FILES);
         let mut walk = WalkStats {
             skipped_symlinks: symlinks.into_inner(),
             unreadable: errors.into_inner(),
+            truncated,
             ..WalkStats::default()
         };
         let mut entries = Vec::with_capacity(raw.len());
@@ -325,6 +343,9 @@ impl FileIndex {
 
     /// The file's text, read on first use; `None` for binary, oversized or unreadable files.
     pub(crate) fn text(&self, i: usize) -> Option<&str> {
+        if self.is_quarantined(i) {
+            return None;
+        }
         match self.content(i) {
             Content::Text(t) => Some(t),
             _ => None,
@@ -332,6 +353,7 @@ impl FileIndex {
     }
 
     pub(crate) fn content(&self, i: usize) -> &Content {
+        crumb::set(i);
         self.slots[i].content.get_or_init(|| {
             let c = self.read(i);
             match &c {
@@ -347,8 +369,40 @@ impl FileIndex {
         })
     }
 
+    /// Line numbers of the file's text, indexed once and shared by every collector.
+    pub(crate) fn lines(&self, i: usize) -> Option<&LineIndex> {
+        let text = self.text(i)?;
+        Some(self.slots[i].lines.get_or_init(|| LineIndex::new(text)))
+    }
+
+    /// The 1-based line of byte `offset` of the file's text (1 when the file has no text).
+    pub(crate) fn line_at(&self, i: usize, offset: usize) -> u32 {
+        self.lines(i).map(|l| l.line(offset)).unwrap_or(1)
+    }
+
+    /// The path of the file a collector on this thread read last: names the file when a
+    /// collector fails (see [`crate::facts::collect`]).
+    pub(crate) fn last_read(&self) -> Option<&str> {
+        crumb::get().and_then(|i| self.entries.get(i)).map(|e| e.path.as_str())
+    }
+
+    /// Makes a file unreadable for the rest of the audit (a collector failed on it).
+    pub(crate) fn quarantine(&self, i: usize) {
+        if let Some(slot) = self.slots.get(i) {
+            slot.quarantined.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Index of the file a collector on this thread read last.
+    pub(crate) fn last_read_index(&self) -> Option<usize> {
+        crumb::get().filter(|&i| i < self.entries.len())
+    }
+
     /// The file parsed as a YAML stream (parsed once, shared by every collector).
     pub(crate) fn yaml(&self, i: usize) -> Option<&Result<Vec<Node>, YamlError>> {
+        if self.is_quarantined(i) {
+            return None;
+        }
         let text = self.text(i)?;
         Some(self.slots[i].yaml.get_or_init(|| yaml::parse(text)))
     }
@@ -358,6 +412,10 @@ impl FileIndex {
     /// source file in memory would cost more than it saves). `None` for binary, oversized or
     /// unreadable files.
     pub(crate) fn with_bytes<T>(&self, i: usize, f: impl FnOnce(&[u8]) -> T) -> Option<T> {
+        if self.is_quarantined(i) {
+            return None;
+        }
+        crumb::set(i);
         if let Some(c) = self.slots[i].content.get() {
             return match c {
                 Content::Text(t) => Some(f(t.as_bytes())),
@@ -383,11 +441,16 @@ impl FileIndex {
             return Content::TooLarge;
         }
         self.slots[i].reads.fetch_add(1, Ordering::Relaxed);
-        match read_limited(&self.abs[i], self.max_size) {
-            Ok(Some(bytes)) => decode(bytes),
-            Ok(None) => Content::TooLarge,
+        // the walk saw a regular file; refuse whatever may have replaced it since (a link, a FIFO)
+        match super::read::read_regular(&self.abs[i], self.max_size, true) {
+            Ok(bytes) => decode(bytes),
+            Err(super::read::ReadError::TooLarge { .. }) => Content::TooLarge,
             Err(_) => Content::Unreadable,
         }
+    }
+
+    fn is_quarantined(&self, i: usize) -> bool {
+        self.slots[i].quarantined.load(Ordering::Relaxed)
     }
 
     /// An index over in-memory files, for tests of collectors and checks.
@@ -408,12 +471,25 @@ impl FileIndex {
     }
 }
 
-/// Reads at most `max` bytes; `None` if the file turned out bigger.
-fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let file = fs::File::open(path)?;
-    let mut buf = Vec::new();
-    file.take(max + 1).read_to_end(&mut buf)?;
-    Ok(if buf.len() as u64 > max { None } else { Some(buf) })
+/// The file index a collector on this thread read last (the breadcrumb of a failure).
+mod crumb {
+    use std::cell::Cell;
+    thread_local! {
+        static LAST: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+    pub fn set(i: usize) {
+        LAST.with(|c| c.set(Some(i)));
+    }
+    pub fn get() -> Option<usize> {
+        LAST.with(Cell::get)
+    }
+    pub fn clear() {
+        LAST.with(|c| c.set(None));
+    }
+}
+
+pub(crate) fn clear_last_read() {
+    crumb::clear();
 }
 
 fn decode(bytes: Vec<u8>) -> Content {

@@ -111,31 +111,146 @@ impl GitFacts {
     }
 }
 
-/// Reads the git facts of the repository containing `root`.
+/// Commit objects larger than this are not read (a commit is a few hundred bytes; a huge
+/// message would be held whole in memory by libgit2).
+pub const MAX_COMMIT_BYTES: usize = 1024 * 1024;
+
+/// Subjects and author names are kept to this many characters.
+const MAX_TEXT_CHARS: usize = 200;
+
+/// Reads the git facts of the repository whose work tree is exactly `root`.
+///
+/// The repository is opened at the audited folder only: libgit2 never searches parent folders,
+/// never reads the user's or the system's git configuration, and a `.git` that leads out of the
+/// folder (a `gitdir:` file of a worktree or submodule, a symbolic link, `commondir`, object
+/// alternates) is not followed, so no other repository's remotes, authors or subjects can reach a
+/// report. Each of these cases says so in a note.
 pub fn collect(root: &Path) -> GitFacts {
-    static OWNER: Once = Once::new();
-    OWNER.call_once(|| {
+    static SETUP: Once = Once::new();
+    SETUP.call_once(|| {
         // Reading a repository owned by another user is safe for us: we never run its hooks or
         // configured programs. libgit2 would otherwise refuse (as `safe.directory` does in git).
+        // Configuration outside the repository (the user's, the system's) is not read at all.
         // SAFETY: called once, before any other libgit2 use in this process.
         unsafe {
             let _ = git2::opts::set_verify_owner_validation(false);
+            for level in [
+                git2::ConfigLevel::System,
+                git2::ConfigLevel::XDG,
+                git2::ConfigLevel::Global,
+                git2::ConfigLevel::ProgramData,
+            ] {
+                let _ = git2::opts::set_search_path(level, "");
+            }
         }
     });
-    let repo = match git2::Repository::discover(root) {
-        Ok(r) => r,
-        Err(e) if e.code() == git2::ErrorCode::NotFound => {
-            return GitFacts::none("not a git repository: history, tags and remotes were not assessed");
+    let git_dir = match git_dir_inside(root) {
+        Ok(Some(dir)) => dir,
+        Ok(None) => {
+            let note = match parent_repository(root) {
+                true => {
+                    "the git history lives in a parent folder, outside the audited folder: history, tags and remotes were not read (audit the repository's top folder to include them)"
+                }
+                false => "not a git repository: history, tags and remotes were not assessed",
+            };
+            return GitFacts::none(note);
         }
+        Err(why) => return GitFacts::none(format!("{why}: history, tags and remotes were not read")),
+    };
+    let flags = git2::RepositoryOpenFlags::NO_SEARCH;
+    let repo = match git2::Repository::open_ext(root, flags, std::iter::empty::<&std::ffi::OsStr>()) {
+        Ok(r) => r,
         Err(e) => {
             return GitFacts::none(format!("the git repository could not be opened: {}", e.message()));
         }
     };
-    crate::facts::guard(|| read(&repo))
-        .unwrap_or_else(|panic| GitFacts::none(format!("reading git history failed: {panic}")))
+    let includes = config_includes(&git_dir);
+    crate::facts::guard(|| {
+        let mut facts = read(&repo, !includes);
+        if includes {
+            facts
+                .notes
+                .push("the repository's git configuration includes other files; its remotes were not read".into());
+        }
+        facts
+    })
+    .unwrap_or_else(|panic| GitFacts::none(format!("reading git history failed: {panic}")))
 }
 
-fn read(repo: &git2::Repository) -> GitFacts {
+/// Whether a folder above `root` holds a `.git` (the audited folder is inside a repository).
+fn parent_repository(root: &Path) -> bool {
+    let Ok(real) = std::fs::canonicalize(root) else { return false };
+    real.ancestors().skip(1).any(|a| std::fs::symlink_metadata(a.join(".git")).is_ok())
+}
+
+/// The repository's git directory when `root/.git` is one that stays inside `root`; `None`
+/// without `.git`; an explanation when it leads elsewhere.
+fn git_dir_inside(root: &Path) -> Result<Option<std::path::PathBuf>, String> {
+    let dot = root.join(".git");
+    let meta = match std::fs::symlink_metadata(&dot) {
+        Ok(m) => m,
+        Err(_) => return Ok(None),
+    };
+    let real_root = std::fs::canonicalize(root).map_err(|e| format!("the audited folder cannot be resolved: {e}"))?;
+    let inside = |p: &Path| std::fs::canonicalize(p).ok().filter(|r| r.starts_with(&real_root));
+    let dir = if meta.is_file() {
+        // `gitdir: <path>`: a worktree or a submodule, whose git directory is usually elsewhere
+        let text = crate::facts::read::read_regular(&dot, 4096, true)
+            .map_err(|e| format!("`.git` is a file that could not be read ({e})"))?;
+        let text = String::from_utf8_lossy(&text);
+        let target = text.trim().strip_prefix("gitdir:").map(str::trim).unwrap_or("");
+        let target = if Path::new(target).is_absolute() { Path::new(target).to_path_buf() } else { root.join(target) };
+        inside(&target)
+            .ok_or("`.git` is a file naming a git directory outside the audited folder (a worktree or a submodule)")?
+    } else {
+        inside(&dot).ok_or("`.git` is a symbolic link that leads outside the audited folder")?
+    };
+    // what the git directory itself points at must stay inside too
+    let commondir = dir.join("commondir");
+    if let Ok(text) = crate::facts::read::read_regular(&commondir, 4096, true) {
+        let text = String::from_utf8_lossy(&text);
+        let target = Path::new(text.trim());
+        let target = if target.is_absolute() { target.to_path_buf() } else { dir.join(target) };
+        inside(&target)
+            .ok_or("the git directory shares its objects with one outside the audited folder (`commondir`)")?;
+    }
+    let alternates = dir.join("objects/info/alternates");
+    if let Ok(text) = crate::facts::read::read_regular(&alternates, 64 * 1024, true) {
+        for line in
+            String::from_utf8_lossy(&text).lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let target = Path::new(line);
+            let target = if target.is_absolute() { target.to_path_buf() } else { dir.join("objects").join(target) };
+            inside(&target)
+                .ok_or("the repository borrows objects from outside the audited folder (`objects/info/alternates`)")?;
+        }
+    }
+    // a symbolic link among the git directory's own entries could lead anywhere
+    for sub in ["", "objects", "refs", "objects/pack", "objects/info"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else { continue };
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_symlink()) && inside(&entry.path()).is_none() {
+                return Err(format!(
+                    "the git directory holds a symbolic link that leads outside the audited folder (`{}`)",
+                    entry.file_name().to_string_lossy()
+                ));
+            }
+        }
+    }
+    Ok(Some(dir))
+}
+
+/// Whether the repository's configuration pulls in other files (`[include]`, `[includeIf]`).
+fn config_includes(git_dir: &Path) -> bool {
+    match crate::facts::read::read_regular(&git_dir.join("config"), 1024 * 1024, true) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).to_ascii_lowercase().contains("[include"),
+        Err(crate::facts::read::ReadError::NotFound) => false,
+        // a configuration that cannot be read safely is treated as one that reaches elsewhere
+        Err(_) => true,
+    }
+}
+
+fn read(repo: &git2::Repository, remotes: bool) -> GitFacts {
     let mut facts = GitFacts::none("");
     facts.notes.clear();
     facts.state = GitState::Repository;
@@ -147,7 +262,9 @@ fn read(repo: &git2::Repository) -> GitFacts {
         );
         facts.truncated = true;
     }
-    facts.remotes = read_remotes(repo);
+    if remotes {
+        facts.remotes = read_remotes(repo);
+    }
     let head = match repo.head() {
         Ok(h) => h,
         Err(_) => {
@@ -195,25 +312,30 @@ impl Ord for Queued<'_> {
 /// Walks history from HEAD newest-first. Unlike libgit2's revwalk, which stops at the first
 /// missing object, this walk skips what it cannot read and counts it, so a partial or damaged
 /// clone still yields the history it has.
-fn read_history(repo: &git2::Repository, head: git2::Oid, facts: &mut GitFacts) {
+fn read_history<'r>(repo: &'r git2::Repository, head: git2::Oid, facts: &mut GitFacts) {
     let mut queue: std::collections::BinaryHeap<Queued<'_>> = std::collections::BinaryHeap::new();
     let mut seen = std::collections::HashSet::new();
     let mut missing = 0usize;
-    fn enqueue<'r>(
-        repo: &'r git2::Repository,
-        oid: git2::Oid,
-        queue: &mut std::collections::BinaryHeap<Queued<'r>>,
-        seen: &mut std::collections::HashSet<git2::Oid>,
-        missing: &mut usize,
-    ) {
-        if seen.insert(oid) {
-            match repo.find_commit(oid) {
-                Ok(c) => queue.push(Queued(c)),
-                Err(_) => *missing += 1,
-            }
+    let mut oversized = 0usize;
+    let odb = repo.odb().ok();
+    let mut enqueue = |oid: git2::Oid, queue: &mut std::collections::BinaryHeap<Queued<'r>>| {
+        if !seen.insert(oid) {
+            return;
         }
-    }
-    enqueue(repo, head, &mut queue, &mut seen, &mut missing);
+        // the object's size is in its header: a huge commit is skipped before it is loaded
+        if let Some(odb) = &odb
+            && let Ok((size, _)) = odb.read_header(oid)
+            && size > MAX_COMMIT_BYTES
+        {
+            oversized += 1;
+            return;
+        }
+        match repo.find_commit(oid) {
+            Ok(c) => queue.push(Queued(c)),
+            Err(_) => missing += 1,
+        }
+    };
+    enqueue(head, &mut queue);
     while let Some(Queued(commit)) = queue.pop() {
         if facts.commits.len() >= MAX_COMMITS {
             facts.notes.push(format!("history read up to {MAX_COMMITS} commits"));
@@ -221,7 +343,7 @@ fn read_history(repo: &git2::Repository, head: git2::Oid, facts: &mut GitFacts) 
             break;
         }
         for parent in commit.parent_ids() {
-            enqueue(repo, parent, &mut queue, &mut seen, &mut missing);
+            enqueue(parent, &mut queue);
         }
         let author = commit.author();
         facts.commits.push(Commit {
@@ -229,8 +351,8 @@ fn read_history(repo: &git2::Repository, head: git2::Oid, facts: &mut GitFacts) 
             author_time: author.when().seconds(),
             commit_time: commit.time().seconds(),
             parents: commit.parent_count() as u32,
-            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-            subject: String::from_utf8_lossy(commit.summary_bytes().unwrap_or(b"")).into_owned(),
+            author: clipped(author.name_bytes()),
+            subject: clipped(commit.summary_bytes().unwrap_or(b"")),
         });
     }
     if missing > 0 {
@@ -240,7 +362,24 @@ fn read_history(repo: &git2::Repository, head: git2::Oid, facts: &mut GitFacts) 
             facts.commits.len()
         ));
     }
+    if oversized > 0 {
+        facts.truncated = true;
+        facts.notes.push(format!(
+            "{oversized} commit(s) larger than {} KiB were not read, nor the history behind them",
+            MAX_COMMIT_BYTES / 1024
+        ));
+    }
     facts.commit_count = facts.commits.len();
+}
+
+/// Text from a commit, decoded and cut to [`MAX_TEXT_CHARS`] characters.
+fn clipped(bytes: &[u8]) -> String {
+    let head = bytes.get(..bytes.len().min(MAX_TEXT_CHARS * 4)).unwrap_or(bytes);
+    let text = String::from_utf8_lossy(head);
+    match text.char_indices().nth(MAX_TEXT_CHARS) {
+        Some((cut, _)) => text.get(..cut).unwrap_or("").to_string(),
+        None => text.into_owned(),
+    }
 }
 
 /// Merges and squashed pull requests of the main line within the window, with the earliest
@@ -258,7 +397,7 @@ fn read_changes(repo: &git2::Repository, commits: &[Commit]) -> Vec<Change> {
             break;
         }
         next = commit.parent_id(0).ok();
-        let subject = String::from_utf8_lossy(commit.summary_bytes().unwrap_or(b"")).into_owned();
+        let subject = clipped(commit.summary_bytes().unwrap_or(b""));
         let first_authored_at = if commit.parent_count() >= 2 {
             branch_first_authored(repo, &commit).unwrap_or(commit.author().when().seconds())
         } else if is_squashed_pull_request(&subject) {
@@ -435,9 +574,11 @@ mod tests {
         assert_eq!(facts.tags[0].target, second.to_string());
         assert_eq!(facts.remotes[0].url, "https://github.com/acme/shop.git");
         assert!(facts.branch.is_some());
-        // a sub-directory of the repository finds the same facts
+        // a sub-directory of the repository is not the repository: its history lives above it
         fs::create_dir_all(dir.path().join("sub")).unwrap();
-        assert_eq!(collect(&dir.path().join("sub")).commit_count, 2);
+        let sub = collect(&dir.path().join("sub"));
+        assert_eq!((sub.state, sub.commit_count), (GitState::NoRepository, 0));
+        assert!(sub.notes[0].contains("parent folder"), "{:?}", sub.notes);
     }
 
     #[test]
@@ -448,7 +589,8 @@ mod tests {
         commit(&repo, "b.txt", "second", 1_700_000_100);
         // delete the first commit's object, as a partial or damaged clone would lack it
         let hex = first.to_string();
-        fs::remove_file(dir.path().join(".git/objects").join(&hex[..2]).join(&hex[2..])).unwrap();
+        let (fan, rest) = hex.split_at(2);
+        fs::remove_file(dir.path().join(".git/objects").join(fan).join(rest)).unwrap();
         let facts = collect(dir.path());
         assert_eq!(facts.commit_count, 1);
         assert!(facts.truncated);
@@ -473,5 +615,99 @@ mod tests {
             assert_eq!(strip_credentials(url), stripped, "{url}");
             assert_eq!(canonical_remote(url).as_deref(), Some(canonical), "{url}");
         }
+    }
+
+    /// A repository outside the audited folder whose remote, author and subject must never show.
+    fn other_repository() -> (tempfile::TempDir, std::path::PathBuf) {
+        let other = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(other.path()).unwrap();
+        commit(&repo, "x.txt", "Секретный коммит 秘密 🙈", 1_700_000_000);
+        repo.remote("origin", "https://github.com/other/secret-repo.git").unwrap();
+        let git_dir = other.path().join(".git");
+        (other, git_dir)
+    }
+
+    fn assert_nothing_from_outside(facts: &GitFacts, note: &str) {
+        assert_eq!(facts.state, GitState::NoRepository, "{:?}", facts.notes);
+        assert!(facts.commits.is_empty() && facts.remotes.is_empty());
+        assert!(facts.notes.iter().any(|n| n.contains(note)), "{note}: {:?}", facts.notes);
+        let text = format!("{facts:?}");
+        assert!(!text.contains("secret-repo") && !text.contains("Секретный"), "{text}");
+    }
+
+    #[test]
+    fn git_directories_outside_the_folder_are_not_followed() {
+        let (_other, git_dir) = other_repository();
+        // `.git` as a file naming another repository's git directory (a worktree, a submodule)
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(".git"), format!("gitdir: {}\n", git_dir.display())).unwrap();
+        assert_nothing_from_outside(&collect(dir.path()), "outside the audited folder");
+        // the same with a relative path that climbs out
+        let rel = tempfile::tempdir().unwrap();
+        let climb = pathdiff(rel.path(), &git_dir);
+        fs::write(rel.path().join(".git"), format!("gitdir: {climb}\n")).unwrap();
+        assert_nothing_from_outside(&collect(rel.path()), "outside the audited folder");
+        // `.git` as a symbolic link to it
+        #[cfg(unix)]
+        {
+            let link = tempfile::tempdir().unwrap();
+            std::os::unix::fs::symlink(&git_dir, link.path().join(".git")).unwrap();
+            assert_nothing_from_outside(&collect(link.path()), "symbolic link");
+        }
+    }
+
+    /// `a/b/c` relative to `from`, climbing with `..` (test helper).
+    fn pathdiff(from: &Path, to: &Path) -> String {
+        let ups = from.components().count();
+        format!("{}{}", "../".repeat(ups), to.display().to_string().trim_start_matches('/'))
+    }
+
+    #[test]
+    fn borrowed_objects_and_shared_directories_outside_are_refused() {
+        let (_other, git_dir) = other_repository();
+        for (file, content, note) in [
+            ("objects/info/alternates", format!("{}\n", git_dir.join("objects").display()), "alternates"),
+            ("commondir", format!("{}\n", git_dir.display()), "commondir"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = git2::Repository::init(dir.path()).unwrap();
+            commit(&repo, "a.txt", "own", 1_700_000_000);
+            let path = dir.path().join(".git").join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, content).unwrap();
+            assert_nothing_from_outside(&collect(dir.path()), note);
+        }
+    }
+
+    #[test]
+    fn configuration_that_includes_other_files_gives_no_remotes() {
+        let (_other, git_dir) = other_repository();
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        commit(&repo, "a.txt", "own", 1_700_000_000);
+        let config = dir.path().join(".git/config");
+        let mut text = fs::read_to_string(&config).unwrap();
+        text.push_str(&format!("[include]\n\tpath = {}\n", git_dir.join("config").display()));
+        fs::write(&config, text).unwrap();
+        let facts = collect(dir.path());
+        assert_eq!(facts.commit_count, 1);
+        assert!(facts.remotes.is_empty());
+        assert!(facts.notes.iter().any(|n| n.contains("includes other files")));
+    }
+
+    #[test]
+    fn huge_commits_are_skipped_and_long_subjects_clipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        commit(&repo, "a.txt", "first", 1_700_000_000);
+        let huge = format!("огромный {}", "ж".repeat(MAX_COMMIT_BYTES));
+        commit(&repo, "b.txt", &huge, 1_700_000_100);
+        let facts = collect(dir.path());
+        assert_eq!(facts.commit_count, 0, "the head commit is over the limit, and the history behind it unread");
+        assert!(facts.notes.iter().any(|n| n.contains("larger than")), "{:?}", facts.notes);
+        let long = format!("{}\n\nbody", "😀".repeat(5_000));
+        commit(&repo, "c.txt", &long, 1_700_000_200);
+        let facts = collect(dir.path());
+        assert_eq!(facts.commits[0].subject.chars().count(), MAX_TEXT_CHARS);
     }
 }

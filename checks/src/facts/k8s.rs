@@ -163,7 +163,7 @@ fn chart(files: &FileIndex, chart_yaml: usize) -> HelmChart {
             for c in KIND_LINE.captures_iter(text) {
                 let m = c.get(1).map(|m| (m.as_str().to_string(), m.start()));
                 if let Some((kind, at)) = m {
-                    template_kinds.push((kind, t.path.clone(), super::files::line_of_offset(text, at)));
+                    template_kinds.push((kind, t.path.clone(), files.line_at(i, at)));
                 }
             }
         }

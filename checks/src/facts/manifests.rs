@@ -9,9 +9,10 @@
 //! directories are ignored: they describe someone else's project.
 
 use super::Problem;
-use super::files::{FileIndex, Location, line_containing};
+use super::files::{FileIndex, Location};
 use serde::Serialize;
 use serde_json::Value as Json;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -178,32 +179,56 @@ fn is_requirements(path: &str, name: &str) -> bool {
         || (path.contains("requirements/") && name.ends_with(".txt"))
 }
 
-fn push_dep(out: &mut Manifests, eco: Ecosystem, name: &str, kind: DepKind, path: &str, text: &str) {
-    let line = key_line(text, name);
+fn push_dep(out: &mut Manifests, eco: Ecosystem, name: &str, kind: DepKind, path: &str, keys: &KeyLines) {
     out.dependencies.push(Dependency {
         ecosystem: eco,
         name: name.to_string(),
         kind,
         manifest: path.to_string(),
-        line,
+        line: keys.line(name),
     });
 }
 
-/// Line of a dependency key: `"name"` in JSON, `name =` / `name.` in TOML, or the bare name.
-fn key_line(text: &str, name: &str) -> Option<u32> {
-    line_containing(text, &format!("\"{name}\""))
-        .or_else(|| {
-            text.lines()
-                .position(|l| {
-                    let t = l.trim_start();
-                    t.strip_prefix(name).is_some_and(|rest| rest.starts_with([' ', '=', '.', '\t']))
-                })
-                .map(|p| p as u32 + 1)
-        })
-        .or_else(|| line_containing(text, name))
+/// The lines where the keys of one manifest appear, indexed in one pass: `"name"` in JSON (and
+/// the name at the start of a quoted requirement, `"requests>=2"`), `name =` / `name.` at the
+/// start of a TOML line. A manifest with thousands of dependencies is not rescanned for each.
+struct KeyLines<'a> {
+    quoted: HashMap<&'a str, u32>,
+    leading: HashMap<&'a str, u32>,
 }
 
-fn json_scripts(doc: &Json, text: &str) -> Vec<Script> {
+impl<'a> KeyLines<'a> {
+    fn new(text: &'a str) -> KeyLines<'a> {
+        let mut quoted = HashMap::new();
+        let mut leading = HashMap::new();
+        for (n, line) in text.lines().enumerate() {
+            let n = n as u32 + 1;
+            let t = line.trim_start();
+            let end = t.find([' ', '=', '.', '\t']).unwrap_or(t.len());
+            if let Some(word) = t.get(..end).filter(|w| !w.is_empty() && end < t.len()) {
+                leading.entry(word).or_insert(n);
+            }
+            let mut rest = line;
+            while let Some(open) = rest.find('"') {
+                let after = rest.get(open + 1..).unwrap_or("");
+                let Some(close) = after.find('"') else { break };
+                let inside = after.get(..close).unwrap_or("");
+                quoted.entry(inside).or_insert(n);
+                if let Some(name) = pep508_name(inside).filter(|name| name.len() < inside.len()) {
+                    quoted.entry(name).or_insert(n);
+                }
+                rest = after.get(close + 1..).unwrap_or("");
+            }
+        }
+        KeyLines { quoted, leading }
+    }
+
+    fn line(&self, name: &str) -> Option<u32> {
+        self.quoted.get(name).or_else(|| self.leading.get(name)).copied()
+    }
+}
+
+fn json_scripts(doc: &Json, keys: &KeyLines) -> Vec<Script> {
     let Some(map) = doc.get("scripts").and_then(Json::as_object) else {
         return Vec::new();
     };
@@ -214,13 +239,14 @@ fn json_scripts(doc: &Json, text: &str) -> Vec<Script> {
                 Json::Array(items) => items.iter().filter_map(Json::as_str).collect::<Vec<_>>().join(" && "),
                 _ => return None,
             };
-            Some(Script { name: name.clone(), command, line: line_containing(text, &format!("\"{name}\"")) })
+            Some(Script { name: name.clone(), command, line: keys.quoted.get(name.as_str()).copied() })
         })
         .collect()
 }
 
 fn composer(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     let doc: Json = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+    let keys = KeyLines::new(text);
     for (key, kind) in [("require", DepKind::Normal), ("require-dev", DepKind::Dev)] {
         if let Some(map) = doc.get(key).and_then(Json::as_object) {
             for name in map.keys() {
@@ -228,7 +254,7 @@ fn composer(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
                 if name == "php" || name.starts_with("ext-") || name.starts_with("lib-") || !name.contains('/') {
                     continue;
                 }
-                push_dep(out, Ecosystem::Composer, name, kind, path, text);
+                push_dep(out, Ecosystem::Composer, name, kind, path, &keys);
             }
         }
     }
@@ -237,13 +263,14 @@ fn composer(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         path: path.to_string(),
         name: doc.get("name").and_then(Json::as_str).map(str::to_string),
         package_type: doc.get("type").and_then(Json::as_str).map(str::to_string),
-        scripts: json_scripts(&doc, text),
+        scripts: json_scripts(&doc, &keys),
     });
     Ok(())
 }
 
 fn npm(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     let doc: Json = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+    let keys = KeyLines::new(text);
     for (key, kind) in [
         ("dependencies", DepKind::Normal),
         ("devDependencies", DepKind::Dev),
@@ -252,7 +279,7 @@ fn npm(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     ] {
         if let Some(map) = doc.get(key).and_then(Json::as_object) {
             for name in map.keys() {
-                push_dep(out, Ecosystem::Npm, name, kind, path, text);
+                push_dep(out, Ecosystem::Npm, name, kind, path, &keys);
             }
         }
     }
@@ -262,7 +289,7 @@ fn npm(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         path: path.to_string(),
         name: doc.get("name").and_then(Json::as_str).map(str::to_string),
         package_type: private.then(|| "private".to_string()),
-        scripts: json_scripts(&doc, text),
+        scripts: json_scripts(&doc, &keys),
     });
     Ok(())
 }
@@ -273,28 +300,29 @@ fn parse_toml(text: &str) -> Result<toml::Table, String> {
 
 fn cargo(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     let doc = parse_toml(text)?;
-    fn deps(table: Option<&toml::Value>, kind: DepKind, path: &str, text: &str, out: &mut Manifests) {
+    let keys = KeyLines::new(text);
+    fn deps(table: Option<&toml::Value>, kind: DepKind, path: &str, keys: &KeyLines, out: &mut Manifests) {
         let Some(map) = table.and_then(toml::Value::as_table) else {
             return;
         };
         for (key, spec) in map {
             // `alias = { package = "real-name", ... }`
             let name = spec.get("package").and_then(toml::Value::as_str).unwrap_or(key);
-            push_dep(out, Ecosystem::Cargo, name, kind, path, text);
+            push_dep(out, Ecosystem::Cargo, name, kind, path, keys);
         }
     }
     let sections =
         [("dependencies", DepKind::Normal), ("dev-dependencies", DepKind::Dev), ("build-dependencies", DepKind::Build)];
     for (key, kind) in sections {
-        deps(doc.get(key), kind, path, text, out);
+        deps(doc.get(key), kind, path, &keys, out);
     }
     if let Some(ws) = doc.get("workspace") {
-        deps(ws.get("dependencies"), DepKind::Normal, path, text, out);
+        deps(ws.get("dependencies"), DepKind::Normal, path, &keys, out);
     }
     if let Some(targets) = doc.get("target").and_then(toml::Value::as_table) {
         for target in targets.values() {
             for (key, kind) in sections {
-                deps(target.get(key), kind, path, text, out);
+                deps(target.get(key), kind, path, &keys, out);
             }
         }
     }
@@ -313,7 +341,7 @@ fn cargo(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
 pub fn pep508_name(req: &str) -> Option<&str> {
     let req = req.trim();
     let end = req.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')).unwrap_or(req.len());
-    let name = &req[..end];
+    let name = req.get(..end).unwrap_or("");
     (!name.is_empty()).then_some(name)
 }
 
@@ -326,6 +354,7 @@ fn is_dev_group(name: &str) -> bool {
 
 fn pyproject(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     let doc = parse_toml(text)?;
+    let keys = KeyLines::new(text);
     let strings = |v: Option<&toml::Value>| -> Vec<String> {
         v.and_then(toml::Value::as_array)
             .map(|a| a.iter().filter_map(toml::Value::as_str).map(str::to_string).collect())
@@ -334,7 +363,7 @@ fn pyproject(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> 
     let project = doc.get("project");
     for req in strings(project.and_then(|p| p.get("dependencies"))) {
         if let Some(n) = pep508_name(&req) {
-            push_dep(out, Ecosystem::Pypi, n, DepKind::Normal, path, text);
+            push_dep(out, Ecosystem::Pypi, n, DepKind::Normal, path, &keys);
         }
     }
     if let Some(groups) = project.and_then(|p| p.get("optional-dependencies")).and_then(toml::Value::as_table) {
@@ -342,7 +371,7 @@ fn pyproject(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> 
             let kind = if is_dev_group(group) { DepKind::Dev } else { DepKind::Optional };
             for req in strings(Some(reqs)) {
                 if let Some(n) = pep508_name(&req) {
-                    push_dep(out, Ecosystem::Pypi, n, kind, path, text);
+                    push_dep(out, Ecosystem::Pypi, n, kind, path, &keys);
                 }
             }
         }
@@ -351,7 +380,7 @@ fn pyproject(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> 
         for reqs in groups.values() {
             for req in strings(Some(reqs)) {
                 if let Some(n) = pep508_name(&req) {
-                    push_dep(out, Ecosystem::Pypi, n, DepKind::Dev, path, text);
+                    push_dep(out, Ecosystem::Pypi, n, DepKind::Dev, path, &keys);
                 }
             }
         }
@@ -360,7 +389,7 @@ fn pyproject(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> 
     let mut poetry_deps = |table: Option<&toml::Value>, kind: DepKind| {
         if let Some(map) = table.and_then(toml::Value::as_table) {
             for name in map.keys().filter(|k| *k != "python") {
-                push_dep(out, Ecosystem::Pypi, name, kind, path, text);
+                push_dep(out, Ecosystem::Pypi, name, kind, path, &keys);
             }
         }
     };
@@ -388,10 +417,11 @@ fn pyproject(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> 
 
 fn pipfile(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     let doc = parse_toml(text)?;
+    let keys = KeyLines::new(text);
     for (key, kind) in [("packages", DepKind::Normal), ("dev-packages", DepKind::Dev)] {
         if let Some(map) = doc.get(key).and_then(toml::Value::as_table) {
             for name in map.keys() {
-                push_dep(out, Ecosystem::Pypi, name, kind, path, text);
+                push_dep(out, Ecosystem::Pypi, name, kind, path, &keys);
             }
         }
     }
@@ -488,6 +518,7 @@ fn gomod(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
 
 fn maven(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
     let doc = super::xml::parse(text).map_err(|e| format!("invalid XML: {e}"))?;
+    let lines = crate::text::LineIndex::new(text);
     let root = doc.root_element();
     let child_text = |n: roxmltree::Node, name: &str| -> Option<String> {
         n.children().find(|c| c.has_tag_name(name)).and_then(|c| c.text()).map(|t| t.trim().to_string())
@@ -512,7 +543,7 @@ fn maven(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         } else {
             DepKind::Normal
         };
-        let line = doc.text_pos_at(node.range().start).row;
+        let line = lines.line(node.range().start);
         out.dependencies.push(Dependency {
             ecosystem: Ecosystem::Maven,
             name: format!("{group}:{artifact}"),

@@ -20,6 +20,7 @@ pub mod manifests;
 pub mod perf;
 pub mod probe;
 pub mod project;
+pub mod read;
 pub mod reports;
 pub mod scan;
 pub mod signals;
@@ -150,25 +151,92 @@ pub struct RepoFacts {
     pub root: PathBuf,
     pub files: FileIndex,
     pub git: git::GitFacts,
-    pub manifests: manifests::Manifests,
-    pub ci: ci::CiFacts,
-    pub reports: reports::Reports,
-    pub adr: adr::AdrFacts,
-    pub slo: slo::SloFacts,
-    pub k8s: k8s::K8sFacts,
-    pub tooling: tooling::Tooling,
-    pub terraform: terraform::TerraformFacts,
-    pub compose: compose::ComposeFacts,
-    pub config: appconfig::AppConfig,
-    pub docs: docs::DocsFacts,
-    pub project: project::Project,
+    pub manifests: Collected<manifests::Manifests>,
+    pub ci: Collected<ci::CiFacts>,
+    pub reports: Collected<reports::Reports>,
+    pub adr: Collected<adr::AdrFacts>,
+    pub slo: Collected<slo::SloFacts>,
+    pub k8s: Collected<k8s::K8sFacts>,
+    pub tooling: Collected<tooling::Tooling>,
+    pub terraform: Collected<terraform::TerraformFacts>,
+    pub compose: Collected<compose::ComposeFacts>,
+    pub config: Collected<appconfig::AppConfig>,
+    pub docs: Collected<docs::DocsFacts>,
+    pub project: Collected<project::Project>,
     /// Evidence patterns found in sources (see [`signals`]).
-    pub scan: scan::ScanFacts,
-    pub perf: perf::PerfFacts,
+    pub scan: Collected<scan::ScanFacts>,
+    pub perf: Collected<perf::PerfFacts>,
     /// Files that could not be read or parsed, sorted by path.
     pub problems: Vec<Problem>,
     /// The running system, when the audit was asked to look at it (`--aws`, `--url`).
     pub live: LiveFacts,
+}
+
+/// The facts of one collector, and why they are missing when the collector failed.
+///
+/// Reading them (through `Deref`) is recorded for the current thread, so the engine knows which
+/// collectors a check looked at: a check that read the facts of a failed collector answers
+/// `unknown` naming the failure, whatever it concluded from the empty facts (see [`track`]).
+#[derive(Debug, Default)]
+pub struct Collected<T> {
+    value: T,
+    name: &'static str,
+    bit: u32,
+    failure: Option<String>,
+}
+
+impl<T> Collected<T> {
+    fn new(name: &'static str, bit: u32, value: T, failure: Option<String>) -> Self {
+        Collected { value, name, bit, failure }
+    }
+
+    /// Why the collector gave no facts, when it failed.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl<T> std::ops::Deref for Collected<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        touched::add(self.bit);
+        &self.value
+    }
+}
+
+impl<T> std::ops::DerefMut for Collected<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        touched::add(self.bit);
+        &mut self.value
+    }
+}
+
+/// The collectors read on this thread since the last [`track`].
+mod touched {
+    use std::cell::Cell;
+    thread_local! {
+        static SET: Cell<u32> = const { Cell::new(0) };
+    }
+    pub fn add(bit: u32) {
+        SET.with(|s| s.set(s.get() | bit));
+    }
+    pub fn take() -> u32 {
+        SET.with(|s| s.replace(0))
+    }
+}
+
+/// Runs `f` (a check) and returns what it gave with the failure of the first failed collector
+/// whose facts it read, if any.
+pub fn track<T>(repo: &RepoFacts, f: impl FnOnce() -> T) -> (T, Option<String>) {
+    touched::take();
+    let out = f();
+    let read = touched::take();
+    let failure = repo.failures().find(|(bit, _)| read & bit != 0).map(|(_, why)| why.to_string());
+    (out, failure)
 }
 
 /// What the audit saw of the running system: `None` for a source that was not asked for, so its
@@ -180,6 +248,27 @@ pub struct LiveFacts {
 }
 
 impl RepoFacts {
+    /// The collectors that failed, as (bit, reason).
+    fn failures(&self) -> impl Iterator<Item = (u32, &str)> {
+        let all: [(u32, Option<&str>); 14] = [
+            (self.manifests.bit, self.manifests.failure()),
+            (self.ci.bit, self.ci.failure()),
+            (self.reports.bit, self.reports.failure()),
+            (self.adr.bit, self.adr.failure()),
+            (self.slo.bit, self.slo.failure()),
+            (self.k8s.bit, self.k8s.failure()),
+            (self.tooling.bit, self.tooling.failure()),
+            (self.terraform.bit, self.terraform.failure()),
+            (self.compose.bit, self.compose.failure()),
+            (self.config.bit, self.config.failure()),
+            (self.docs.bit, self.docs.failure()),
+            (self.project.bit, self.project.failure()),
+            (self.scan.bit, self.scan.failure()),
+            (self.perf.bit, self.perf.failure()),
+        ];
+        all.into_iter().filter_map(|(bit, f)| f.map(|f| (bit, f)))
+    }
+
     /// Problems in files whose path satisfies `pred`.
     pub fn problems_in<'a>(&'a self, pred: impl Fn(&str) -> bool + 'a) -> impl Iterator<Item = &'a Problem> + 'a {
         self.problems.iter().filter(move |p| pred(&p.path))
@@ -260,21 +349,24 @@ fn assemble(
     progress: &dyn Progress,
 ) -> RepoFacts {
     let mut problems = Vec::new();
-    let manifests = manifests::collect(&files, &mut problems);
-    let ci = ci::collect(&files, &manifests, &mut problems);
-    let reports = reports::collect(&files, evidence, &mut problems);
-    let adr = adr::collect(&files);
-    let slo = slo::collect(&files);
-    let k8s = k8s::collect(&files, &mut problems);
-    let tooling = tooling::collect(&files, &manifests, &mut problems);
-    let terraform = terraform::collect(&files, &mut problems);
-    let compose = compose::collect(&files, &mut problems);
-    let config = appconfig::collect(&files, &mut problems);
-    let docs = docs::collect(&files);
-    let project = project::detect(&files, &manifests, &compose, &k8s, &terraform);
+    let mut g = Guarded { files: &files, problems: &mut problems, bit: 1 };
+    let manifests = g.run("manifests", &[], |p| manifests::collect(&files, p));
+    let ci = g.run("CI", &[&manifests], |p| ci::collect(&files, &manifests.value, p));
+    let reports = g.run("reports", &[], |p| reports::collect(&files, evidence, p));
+    let adr = g.run("decision records", &[], |_| adr::collect(&files));
+    let slo = g.run("SLO", &[], |_| slo::collect(&files));
+    let k8s = g.run("Kubernetes", &[], |p| k8s::collect(&files, p));
+    let tooling = g.run("tooling", &[&manifests], |p| tooling::collect(&files, &manifests.value, p));
+    let terraform = g.run("Terraform", &[], |p| terraform::collect(&files, p));
+    let compose = g.run("compose", &[], |p| compose::collect(&files, p));
+    let config = g.run("application configuration", &[], |p| appconfig::collect(&files, p));
+    let docs = g.run("documentation", &[], |_| docs::collect(&files));
+    let project = g.run("project kind", &[&manifests, &compose, &k8s, &terraform], |_| {
+        project::detect(&files, &manifests.value, &compose.value, &k8s.value, &terraform.value)
+    });
     // the scan reads what no collector read; it runs last so that nothing is read twice
-    let scan = scan::scan(&files, progress);
-    let perf = perf::collect(&files, &scan, evidence, &mut problems);
+    let scan = g.run("content scan", &[], |p| scan::scan(&files, progress, p));
+    let perf = g.run("performance", &[&scan], |p| perf::collect(&files, &scan.value, evidence, p));
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     problems.dedup();
     RepoFacts {
@@ -300,6 +392,76 @@ fn assemble(
     }
 }
 
+/// Something a collector depends on, for the failure it inherits.
+trait Input {
+    fn failed(&self) -> Option<(&'static str, &str)>;
+}
+
+impl<T> Input for Collected<T> {
+    fn failed(&self) -> Option<(&'static str, &str)> {
+        self.failure().map(|f| (self.name, f))
+    }
+}
+
+/// Runs collectors so that a panic costs the file it happened on, not the audit.
+struct Guarded<'a> {
+    files: &'a FileIndex,
+    problems: &'a mut Vec<Problem>,
+    /// The bit of the next collector in [`Collected`]'s read set.
+    bit: u32,
+}
+
+/// A collector that fails on this many files in a row gives up.
+const COLLECTOR_RETRIES: usize = 3;
+
+impl Guarded<'_> {
+    /// Runs collector `name`. When it panics, the file it was reading (the index remembers the last
+    /// file each thread read) is quarantined, reported as a problem naming the collector, and the
+    /// collector runs again without it. A collector that still fails (or fails on no particular
+    /// file) gives empty facts that carry the failure, so the checks reading them say `unknown`.
+    fn run<T: Default>(
+        &mut self,
+        name: &'static str,
+        inputs: &[&dyn Input],
+        f: impl Fn(&mut Vec<Problem>) -> T,
+    ) -> Collected<T> {
+        let bit = self.bit;
+        self.bit <<= 1;
+        for attempt in 0..=COLLECTOR_RETRIES {
+            files::clear_last_read();
+            let mut found = Vec::new();
+            match guard(|| f(&mut found)) {
+                Ok(value) => {
+                    self.problems.append(&mut found);
+                    let failure = inputs.iter().find_map(|i| i.failed()).map(|(input, why)| {
+                        format!("the {name} facts depend on the {input} facts, which failed: {why}")
+                    });
+                    return Collected::new(name, bit, value, failure);
+                }
+                Err(panic) => {
+                    let Some(i) = self.files.last_read_index().filter(|_| attempt < COLLECTOR_RETRIES) else {
+                        let file =
+                            self.files.last_read().map(|p| format!(" (last file read: `{p}`)")).unwrap_or_default();
+                        return Collected::new(
+                            name,
+                            bit,
+                            T::default(),
+                            Some(format!("the {name} collector failed{file}: {panic}")),
+                        );
+                    };
+                    self.files.quarantine(i);
+                    self.problems.push(Problem {
+                        path: self.files.entry(i).path.clone(),
+                        line: None,
+                        message: format!("the {name} collector failed on this file and skipped it: {panic}"),
+                    });
+                }
+            }
+        }
+        unreachable!("the last attempt returns")
+    }
+}
+
 impl RepoFacts {
     /// Facts over in-memory files, without git history: for tests of checks.
     pub fn from_memory(files: &[(&str, &str)]) -> RepoFacts {
@@ -322,14 +484,35 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 /// Runs `f`, turning a panic (a bug in a parser faced with hostile input) into an error message.
-pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+///
+/// The panic is reported where it is caught (a problem, an `unknown` finding), so the process's
+/// panic hook stays quiet for it: the first call installs a hook that defers to the previous one
+/// except inside a guard.
+pub fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if GUARDED.with(|g| g.get()) == 0 {
+                previous(info);
+            }
+        }));
+    });
+    GUARDED.with(|g| g.set(g.get() + 1));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(g.get() - 1));
+    result.map_err(|payload| {
         payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unexpected panic".to_string())
     })
+}
+
+thread_local! {
+    /// How many guards this thread is inside.
+    static GUARDED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 #[cfg(test)]
@@ -360,5 +543,39 @@ mod tests {
         for bad in ["coverage", "nope=x", "sarif="] {
             assert!(bad.parse::<EvidenceInput>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_collector_that_panics_on_one_file_loses_that_file_only() {
+        let files = FileIndex::from_memory(&[("a.md", "x"), ("i18n/монгол ᠮᠣᠩᠭᠣᠯ.md", "boom"), ("c.md", "z")]);
+        let mut problems = Vec::new();
+        let mut g = Guarded { files: &files, problems: &mut problems, bit: 1 };
+        let counted = g.run("documentation", &[], |_| {
+            (0..files.len())
+                .filter(|&i| files.text(i).inspect(|t| assert_ne!(*t, "boom", "a parser bug")).is_some())
+                .count()
+        });
+        assert_eq!((*counted, counted.failure()), (2, None), "the collector ran again without the file");
+        // a collector that fails on no file in particular gives empty facts carrying the failure
+        let failed = g.run("content scan", &[], |_| -> usize { panic!("не файл") });
+        assert_eq!(*failed, 0);
+        assert!(failed.failure().is_some_and(|f| f.contains("content scan") && f.contains("не файл")));
+        let dependent = g.run("performance", &[&failed], |_| 7usize);
+        assert!(dependent.failure().is_some_and(|f| f.contains("depend on the content scan")));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "i18n/монгол ᠮᠣᠩᠭᠣᠯ.md");
+        assert!(problems[0].message.contains("documentation collector failed"), "{}", problems[0].message);
+        let bad = files.find("i18n/монгол ᠮᠣᠩᠭᠣᠯ.md").unwrap();
+        assert_eq!(files.text(bad), None, "quarantined for the rest of the audit");
+    }
+
+    #[test]
+    fn reading_facts_of_a_failed_collector_is_tracked() {
+        let mut repo = RepoFacts::from_memory(&[("README.md", "# x\n")]);
+        repo.ci.failure = Some("the CI collector failed: boom".into());
+        let (n, failure) = track(&repo, || repo.ci.pipelines.len());
+        assert_eq!((n, failure.as_deref()), (0, Some("the CI collector failed: boom")));
+        let (_, failure) = track(&repo, || repo.docs.docs.len());
+        assert_eq!(failure, None, "only what a check reads counts");
     }
 }

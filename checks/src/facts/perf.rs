@@ -282,7 +282,7 @@ mod tests {
             ("perf/plan.jmx", "<jmeterTestPlan/>"),
             ("loadgen/locustfile.py", "from locust import HttpUser, task\n"),
         ]);
-        let scan = super::super::scan::scan(&idx, &super::super::NoProgress);
+        let scan = super::super::scan::scan(&idx, &super::super::NoProgress, &mut Vec::new());
         let mut problems = Vec::new();
         let f = collect(&idx, &scan, &[], &mut problems);
         let tools: Vec<(&str, &str)> = f.scripts.iter().map(|s| (s.tool, s.path.as_str())).collect();

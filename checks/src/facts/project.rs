@@ -28,6 +28,13 @@ pub struct Project {
     pub reason: String,
 }
 
+impl Default for Project {
+    /// What a failed detection leaves: judged as an application, which keeps every item assessed.
+    fn default() -> Self {
+        Project { kind: ProjectKind::Application, reason: "the kind of project could not be determined".into() }
+    }
+}
+
 impl Project {
     pub fn is_library(&self) -> bool {
         self.kind == ProjectKind::Library

@@ -196,19 +196,14 @@ pub fn collect(files: &FileIndex, given: &[EvidenceInput], problems: &mut Vec<Pr
         if files.exists(rel) {
             continue;
         }
-        let abs = files.root().join(rel);
-        // never follow a symlink: it could point out of the tree
-        let Ok(meta) = std::fs::symlink_metadata(&abs) else {
-            continue;
-        };
-        if !meta.is_file() || meta.len() > super::files::DEFAULT_MAX_FILE_SIZE * 8 {
-            continue;
-        }
         let Some(kind) = kind_by_name(rel.rsplit('/').next().unwrap_or(rel)) else {
             continue;
         };
-        match std::fs::read(&abs) {
+        // not walked (often ignored by git), so read with the walk's rules: a regular file whose
+        // every path component stays inside the tree
+        match super::read::read_inside(files.root(), rel, MAX_REPORT_BYTES) {
             Ok(bytes) => add(&mut out, kind, rel, &String::from_utf8_lossy(&bytes), false, problems),
+            Err(super::read::ReadError::NotFound) => {}
             Err(e) => {
                 broken(&mut out, kind, Problem { path: rel.to_string(), line: None, message: e.to_string() }, problems)
             }
@@ -237,13 +232,15 @@ pub(crate) fn display_path(root: &Path, path: &Path) -> String {
     }
 }
 
-/// Reads an evidence file named by the user (outside the tree is allowed: the user chose it).
+/// Largest report read (coverage of a large Java monorepo is tens of MiB).
+pub const MAX_REPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads an evidence file named by the user (outside the tree is allowed: the user chose it;
+/// paths from `.maturity.toml` were checked to stay inside when it was read). Only a regular file
+/// within [`MAX_REPORT_BYTES`] is read, so a FIFO or a device cannot stall the audit.
 pub(crate) fn read_given(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read evidence file: {e}"))?;
-    if meta.len() > 512 * 1024 * 1024 {
-        return Err("evidence file larger than 512 MiB".into());
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read evidence file: {e}"))?;
+    let bytes = super::read::read_regular(path, MAX_REPORT_BYTES, false)
+        .map_err(|e| format!("cannot read evidence file: {e}"))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

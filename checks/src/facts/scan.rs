@@ -13,6 +13,7 @@
 use super::Progress;
 use super::files::{FileIndex, Location};
 use super::signals::{SIGNALS, Signal};
+use crate::text::LineIndex;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
@@ -30,8 +31,8 @@ const DFA_CACHE: usize = 64 << 20;
 /// Hits kept per signal and file.
 const HITS_PER_FILE: usize = 5;
 
-/// One file's scan: files read, bytes read, and hits by signal index.
-type FileScan = (usize, u64, Vec<(usize, Hit)>);
+/// One file's scan: files read, bytes read, hits by signal index, and the failure if it failed.
+type FileScan = (usize, u64, Vec<(usize, Hit)>, Option<String>);
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
@@ -159,7 +160,7 @@ fn is_comment(line: &str) -> bool {
 }
 
 /// Scans every eligible file; call after the collectors so their cached reads are reused.
-pub fn scan(files: &FileIndex, progress: &dyn Progress) -> ScanFacts {
+pub fn scan(files: &FileIndex, progress: &dyn Progress, problems: &mut Vec<super::Problem>) -> ScanFacts {
     let c = &*COMPILED;
     let eligible: Vec<usize> = (0..files.len())
         .filter(|&i| {
@@ -177,29 +178,40 @@ pub fn scan(files: &FileIndex, progress: &dyn Progress) -> ScanFacts {
                 applicable.extend(&c.glob_signals[g]);
             }
             let result = if applicable.is_empty() || progress.cancelled() {
-                (0, 0, Vec::new())
+                (0, 0, Vec::new(), None)
             } else {
-                files
-                    .with_bytes(i, |bytes| {
+                // one file's failure costs that file, not the scan
+                super::guard(|| {
+                    files.with_bytes(i, |bytes| {
                         let mut found = Vec::new();
                         let matched = c.set.matches(bytes);
                         if matched.matched_any() {
+                            let lines = LineIndex::new_bytes(bytes);
                             for s in matched.iter().filter(|s| applicable.contains(s)) {
                                 for m in c.regexes[s].find_iter(bytes).take(HITS_PER_FILE) {
-                                    found.push((s, hit(i, e, bytes, m.start())));
+                                    found.push((s, hit(i, e, bytes, &lines, m.start())));
                                 }
                             }
                         }
-                        (1, bytes.len() as u64, found)
+                        (1, bytes.len() as u64, found, None)
                     })
-                    .unwrap_or((0, 0, Vec::new()))
+                })
+                .unwrap_or_else(|panic| Some((0, 0, Vec::new(), Some(panic))))
+                .unwrap_or((0, 0, Vec::new(), None))
             };
             progress.advance(1);
-            (result.0, result.1, result.2)
+            result
         })
         .collect();
     let mut out = ScanFacts { hits: vec![Vec::new(); SIGNALS.len()], ..ScanFacts::default() };
-    for (scanned, bytes, found) in per_file {
+    for (&i, (scanned, bytes, found, failure)) in eligible.iter().zip(per_file) {
+        if let Some(panic) = failure {
+            problems.push(super::Problem {
+                path: files.entry(i).path.clone(),
+                line: None,
+                message: format!("the content scan failed on this file and skipped it: {panic}"),
+            });
+        }
         out.files_scanned += scanned;
         out.bytes_scanned += bytes;
         for (s, h) in found {
@@ -209,17 +221,22 @@ pub fn scan(files: &FileIndex, progress: &dyn Progress) -> ScanFacts {
     out
 }
 
-fn hit(file: usize, e: &super::files::FileEntry, bytes: &[u8], offset: usize) -> Hit {
-    let start = bytes[..offset].iter().rposition(|&b| b == b'\n').map(|p| p + 1).unwrap_or(0);
-    let end = bytes[offset..].iter().position(|&b| b == b'\n').map(|p| offset + p).unwrap_or(bytes.len());
-    let line_text = String::from_utf8_lossy(&bytes[start..end]);
-    let line = memchr::memchr_iter(b'\n', &bytes[..start]).count() as u32 + 1;
+/// Bytes of a hit's line kept around the match (a minified line can be a megabyte long).
+const HIT_WINDOW: usize = 240;
+
+fn hit(file: usize, e: &super::files::FileEntry, bytes: &[u8], lines: &LineIndex, offset: usize) -> Hit {
+    let (line, start, end) = lines.span(offset);
+    let from = start.max(offset.saturating_sub(HIT_WINDOW / 2));
+    let to = end.min(from + HIT_WINDOW).max(from);
+    // a window may cut a character in two: the lossy decoding shows the cut as U+FFFD
+    let line_text = String::from_utf8_lossy(&bytes[from..to]);
+    let line_head = String::from_utf8_lossy(&bytes[start..end.min(start + 64)]);
     Hit {
         file,
         path: e.path.clone(),
         line,
         text: crate::model::clip(line_text.trim(), 160),
-        commented: is_comment(&line_text),
+        commented: is_comment(&line_head),
         location: e.location,
     }
 }
@@ -249,7 +266,7 @@ mod tests {
             ("vendor/lib/otel.ts", "import { NodeSDK } from '@opentelemetry/sdk-node';\n"),
             ("package-lock.json", "\"@opentelemetry/sdk-node\": {}\n"),
         ]);
-        let facts = scan(&idx, &NoProgress);
+        let facts = scan(&idx, &NoProgress, &mut Vec::new());
         let all = facts.all_hits("otel.sdk");
         assert_eq!(all.len(), 2, "{all:?}");
         assert!(all[0].commented && !all[1].commented);

@@ -7,7 +7,7 @@
 //! are kept so cost checks can tell tagged infrastructure from untagged.
 
 use super::Problem;
-use super::files::{FileIndex, Location, line_containing};
+use super::files::{FileIndex, Location};
 use hcl::{Body, Expression};
 use serde::Serialize;
 
@@ -132,6 +132,15 @@ pub fn collect(files: &FileIndex, problems: &mut Vec<Problem>) -> TerraformFacts
         }
         let Some(text) = files.text(i) else { continue };
         out.files += 1;
+        // the HCL parser recurses once per nesting level: refuse what would overflow its stack
+        if let Some(line) = crate::text::too_deep(text, crate::text::MAX_NESTING) {
+            problems.push(Problem {
+                path: e.path.clone(),
+                line: Some(line),
+                message: format!("nested deeper than {} levels; not read", crate::text::MAX_NESTING),
+            });
+            continue;
+        }
         let body = match super::guard(|| hcl::parse(text)) {
             Ok(Ok(b)) => b,
             Ok(Err(err)) => {
@@ -160,7 +169,29 @@ fn first_line(s: &str) -> String {
     s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim().to_string()
 }
 
+static HEADER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(?m)^[ \t]*(resource|data|module|provider)[ \t]+"([^"\n]*)"(?:[ \t]+"([^"\n]*)")?"#)
+        .expect("valid")
+});
+
+/// Where every block header of a file ends, found in one pass: `resource "type" "name"` → offset.
+fn header_offsets(text: &str) -> std::collections::HashMap<String, usize> {
+    let mut out = std::collections::HashMap::new();
+    for c in HEADER.captures_iter(text) {
+        let (Some(all), Some(kind), Some(first)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+        let key = match c.get(3) {
+            Some(second) => format!("{} \"{}\" \"{}\"", kind.as_str(), first.as_str(), second.as_str()),
+            None => format!("{} \"{}\"", kind.as_str(), first.as_str()),
+        };
+        out.entry(key).or_insert(all.end());
+    }
+    out
+}
+
 fn read_body(path: &str, location: Location, text: &str, body: &Body, out: &mut TerraformFacts) {
+    let headers = header_offsets(text);
+    let lines = crate::text::LineIndex::new(text);
+    let line_of = |key: &str| headers.get(key).map(|&at| lines.line(at)).unwrap_or(1);
     for block in body.blocks() {
         let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
         let (kind, type_, name) = match (block.identifier(), labels.as_slice()) {
@@ -177,7 +208,11 @@ fn read_body(path: &str, location: Location, text: &str, body: &Body, out: &mut 
             }
             ("provider", [p]) => {
                 if block.body().blocks().any(|b| b.identifier() == "default_tags") {
-                    let line = line_containing(text, "default_tags").unwrap_or(1);
+                    // the first `default_tags` after the provider's header (its own block)
+                    let line = headers
+                        .get(&format!("provider \"{p}\""))
+                        .and_then(|&at| text.get(at..)?.find("default_tags").map(|k| lines.line(at + k)))
+                        .unwrap_or(1);
                     out.default_tags.push((p.to_string(), path.to_string(), line));
                 }
                 continue;
@@ -205,7 +240,7 @@ fn read_body(path: &str, location: Location, text: &str, body: &Body, out: &mut 
             TfKind::Data => format!("data \"{type_}\" \"{name}\""),
             TfKind::Module => format!("module \"{name}\""),
         };
-        let line = line_containing(text, &needle).unwrap_or(1);
+        let line = line_of(&needle);
         let mut attrs = Vec::new();
         flatten("", block.body(), &mut attrs, 0);
         out.blocks.push(TfBlock { kind, type_, name, path: path.to_string(), line, location, attrs });
@@ -327,5 +362,20 @@ module "eks" {
         assert_eq!(f.variables, vec![("env".to_string(), TfValue::String("prod".into()))]);
         assert_eq!(f.locals.iter().find(|(k, _)| k == "zone").map(|(_, v)| v.text()).as_deref(), Some("example.com"));
         assert!(f.locals.iter().any(|(k, v)| k == "name" && v.text().contains("${var.env}")));
+    }
+
+    #[test]
+    fn nesting_is_bounded_before_the_parser_recurses() {
+        // hcl-edit refuses more than 64 levels itself; our bound comes first for anything deeper
+        let ok = format!("locals {{\n  key = {}\"値 😀 Ж\"{}\n}}\n", "[".repeat(50), "]".repeat(50));
+        let deep = format!("locals {{\n  x = {}1{}\n}}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let objects = format!("locals {{\n  x = {}1{}\n}}\n", "{a = ".repeat(50_000), "}".repeat(50_000));
+        let idx = FileIndex::from_memory(&[("a.tf", &ok), ("b.tf", &deep), ("c.tf", &objects)]);
+        let mut problems = Vec::new();
+        let f = collect(&idx, &mut problems);
+        assert_eq!(f.files, 3);
+        let paths: Vec<(&str, Option<u32>)> = problems.iter().map(|p| (p.path.as_str(), p.line)).collect();
+        assert_eq!(paths, vec![("b.tf", Some(2)), ("c.tf", Some(2))]);
+        assert!(problems[0].message.contains("nested deeper"));
     }
 }

@@ -211,7 +211,7 @@ fn phpunit_coverage(text: &str) -> Option<(u32, String)> {
         }
         _ => format!("coverage log: {}", node.attribute("type").unwrap_or("")),
     };
-    Some((doc.text_pos_at(node.range().start).row, what))
+    Some((crate::text::LineIndex::new(text).line(node.range().start), what))
 }
 
 #[cfg(test)]

@@ -7,15 +7,12 @@
 //! CI and docker-compose files use everywhere, are resolved here. Duplicate keys keep the last
 //! value, as most YAML consumers do.
 
-use saphyr::{MarkedYaml, Scalar, YamlData, YamlLoader};
-use saphyr_parser::Parser;
+use saphyr::Scalar;
+use saphyr_parser::{Event, Parser};
 use std::fmt;
 
 /// Largest YAML text we parse; anything bigger is not a configuration file.
 pub const MAX_YAML_BYTES: usize = 4 * 1024 * 1024;
-
-/// Upper bound on nodes produced by aliases (billion-laughs protection).
-const ALIAS_LIMIT: usize = 20_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -125,6 +122,11 @@ impl Node {
         }
     }
 
+    /// Nodes in this tree, keys included.
+    pub fn size(&self) -> usize {
+        size_of(self)
+    }
+
     /// A scalar or a sequence of scalars, as a list of strings (`on: push` or `on: [push, pull_request]`).
     pub fn strings(&self) -> Vec<String> {
         match &self.value {
@@ -140,6 +142,8 @@ pub struct YamlError {
     pub line: u32,
     pub column: u32,
     pub message: String,
+    /// The file went over a budget (size, depth, nodes, aliases) rather than being malformed.
+    pub limit: bool,
 }
 
 impl fmt::Display for YamlError {
@@ -151,15 +155,21 @@ impl fmt::Display for YamlError {
 /// Parses every document of a YAML stream.
 pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     if text.len() > MAX_YAML_BYTES {
-        return Err(YamlError { line: 0, column: 0, message: format!("file larger than {MAX_YAML_BYTES} bytes") });
+        return Err(YamlError {
+            line: 0,
+            column: 0,
+            message: format!("file larger than {MAX_YAML_BYTES} bytes"),
+            limit: true,
+        });
     }
     let parse = |t: &str| {
         crate::facts::guard(|| parse_inner(t)).unwrap_or_else(|panic| {
-            Err(YamlError { line: 0, column: 0, message: format!("the YAML parser failed: {panic}") })
+            Err(YamlError { line: 0, column: 0, message: format!("the YAML parser failed: {panic}"), limit: false })
         })
     };
     match parse(text) {
         Ok(docs) => Ok(docs),
+        Err(e) if e.limit => Err(e),
         Err(e) => match lenient(text) {
             // libyaml and Go's yaml (docker compose, kubectl) accept a flow collection closed at its
             // key's indentation; YAML 1.2 does not. Read such files as those tools do.
@@ -190,68 +200,154 @@ fn lenient(text: &str) -> Option<String> {
 }
 
 fn parse_inner(text: &str) -> Result<Vec<Node>, YamlError> {
-    let mut parser = Parser::new_from_str(text);
-    let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
-    loader.allow_duplicate_keys(true);
-    loader.alias_limit(ALIAS_LIMIT);
-    let to_err = |e: &saphyr::ScanError| YamlError {
-        line: e.marker().line() as u32,
-        column: e.marker().col() as u32 + 1,
-        message: e.info().to_string(),
-    };
-    parser.load(&mut loader, true).map_err(|e| to_err(&e))?;
-    if let Some(e) = loader.error() {
-        return Err(to_err(e));
+    let mut loader = Loader::default();
+    // The parser's iterator is a state machine with an explicit stack; its `load` recurses once
+    // per nesting level, which a deeply nested file would turn into a stack overflow.
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| YamlError {
+            line: e.marker().line() as u32,
+            column: e.marker().col() as u32 + 1,
+            message: e.info().to_string(),
+            limit: false,
+        })?;
+        loader.on(event, span.start.line() as u32, span.start.col() as u32 + 1)?;
     }
-    Ok(loader.into_documents().iter().map(|d| convert(d, 0)).collect())
+    Ok(loader.docs)
 }
 
-/// Nesting deeper than this is treated as null (protects the converter's stack).
-const MAX_DEPTH: usize = 200;
+/// Collections nested deeper than this make the file a problem (no configuration nests so deep).
+pub const MAX_DEPTH: usize = 128;
 
-fn convert(node: &MarkedYaml<'_>, depth: usize) -> Node {
-    let line = node.span.start.line() as u32;
-    if depth > MAX_DEPTH {
-        return Node { line, value: Value::Null };
-    }
-    let value = match &node.data {
-        YamlData::Value(s) => scalar(s),
-        YamlData::Representation(s, _, _) => Value::Str(s.to_string()),
-        YamlData::Sequence(items) => Value::Seq(items.iter().map(|n| convert(n, depth + 1)).collect()),
-        YamlData::Mapping(map) => {
-            let mut entries: Vec<Entry> = Vec::with_capacity(map.len());
-            let mut merges: Vec<Node> = Vec::new();
-            for (k, v) in map.iter() {
-                let key = key_text(k);
-                let value = convert(v, depth + 1);
-                if key == "<<" {
-                    merges.push(value);
-                } else {
-                    entries.push(Entry { key, line: k.span.start.line() as u32, value });
-                }
-            }
-            // Merge keys: explicit entries win, earlier merge sources win over later ones.
-            for source in merges {
-                let sources: Vec<Node> = match source.value {
-                    Value::Seq(items) => items,
-                    other => vec![Node { line: source.line, value: other }],
+/// Nodes one stream may build, keys, anchors and alias copies included (a 4 MiB file of real
+/// configuration stays far below).
+pub const MAX_NODES: usize = 1_000_000;
+
+/// Nodes that aliases may copy in one stream (billion-laughs protection, keys included).
+pub const ALIAS_LIMIT: usize = 50_000;
+
+/// A collection being built.
+enum Frame {
+    Seq { line: u32, anchor: usize, items: Vec<Node> },
+    Map { line: u32, anchor: usize, entries: Vec<Entry>, merges: Vec<Node>, key: Option<(String, u32)> },
+}
+
+/// Builds [`Node`]s from parser events under the budgets above.
+#[derive(Default)]
+struct Loader {
+    stack: Vec<Frame>,
+    docs: Vec<Node>,
+    /// Anchored nodes by the parser's anchor id, with their size in nodes.
+    anchors: std::collections::HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    aliased: usize,
+}
+
+impl Loader {
+    fn on(&mut self, event: Event<'_>, line: u32, column: u32) -> Result<(), YamlError> {
+        let err = |message: String| YamlError { line, column, message, limit: true };
+        match event {
+            Event::Scalar(v, style, anchor, tag) => {
+                let value = match saphyr::Scalar::parse_from_cow_and_metadata(v.clone(), style, tag.as_ref()) {
+                    Some(s) => scalar(&s),
+                    None => Value::Str(v.into_owned()),
                 };
-                for src in sources {
-                    if let Value::Map(src_entries) = src.value {
-                        for e in src_entries {
-                            if !entries.iter().any(|have| have.key == e.key) {
-                                entries.push(e);
-                            }
-                        }
+                self.count(1).map_err(err)?;
+                self.finish(Node { line, value }, anchor, 1).map_err(err)?;
+            }
+            Event::Alias(id) => {
+                let (node, size) = self.anchors.get(&id).cloned().unwrap_or((Node { line, value: Value::Null }, 1));
+                self.aliased += size;
+                if self.aliased > ALIAS_LIMIT {
+                    return Err(err(format!("aliases expand to more than {ALIAS_LIMIT} nodes")));
+                }
+                self.count(size).map_err(err)?;
+                self.finish(node, 0, size).map_err(err)?;
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err(err(format!("collections nested deeper than {MAX_DEPTH} levels")));
+                }
+                self.count(1).map_err(err)?;
+                self.stack.push(match event {
+                    Event::SequenceStart(..) => Frame::Seq { line, anchor, items: Vec::new() },
+                    _ => Frame::Map { line, anchor, entries: Vec::new(), merges: Vec::new(), key: None },
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq { line, anchor, items }) => (Node { line, value: Value::Seq(items) }, anchor),
+                    Some(Frame::Map { line, anchor, entries, merges, .. }) => {
+                        (Node { line, value: Value::Map(merged(entries, merges)) }, anchor)
+                    }
+                    None => return Ok(()),
+                };
+                let size = if anchor == 0 { 0 } else { size_of(&node) };
+                self.finish(node, anchor, size).map_err(err)?;
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, n: usize) -> Result<(), String> {
+        self.nodes += n;
+        if self.nodes > MAX_NODES {
+            return Err(format!("more than {MAX_NODES} nodes"));
+        }
+        Ok(())
+    }
+
+    /// Places a finished node in its parent (or as a document), remembering it under its anchor.
+    fn finish(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), String> {
+        if anchor != 0 {
+            // the copy kept for aliases counts against the budget like any other node
+            self.count(size)?;
+            self.anchors.insert(anchor, (node.clone(), size.max(1)));
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, merges, key, .. }) => match key.take() {
+                None => *key = Some((key_text(&node), node.line)),
+                Some((k, _)) if k == "<<" => merges.push(node),
+                Some((k, line)) => entries.push(Entry { key: k, line, value: node }),
+            },
+        }
+        Ok(())
+    }
+}
+
+/// Nodes in a tree (depth is bounded by [`MAX_DEPTH`], so the recursion is too).
+fn size_of(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(size_of).sum(),
+        Value::Map(entries) => entries.iter().map(|e| 1 + size_of(&e.value)).sum(),
+        _ => 0,
+    }
+}
+
+/// Merge keys: explicit entries win, earlier merge sources win over later ones.
+fn merged(mut entries: Vec<Entry>, merges: Vec<Node>) -> Vec<Entry> {
+    if merges.is_empty() {
+        return entries;
+    }
+    let mut have: std::collections::HashSet<String> = entries.iter().map(|e| e.key.clone()).collect();
+    for source in merges {
+        let sources: Vec<Node> = match source.value {
+            Value::Seq(items) => items,
+            other => vec![Node { line: source.line, value: other }],
+        };
+        for src in sources {
+            if let Value::Map(src_entries) = src.value {
+                for e in src_entries {
+                    if have.insert(e.key.clone()) {
+                        entries.push(e);
                     }
                 }
             }
-            Value::Map(entries)
         }
-        YamlData::Tagged(_, inner) => return convert(inner, depth + 1),
-        YamlData::Alias(_) | YamlData::BadValue => Value::Null,
-    };
-    Node { line, value }
+    }
+    entries
 }
 
 fn scalar(s: &Scalar<'_>) -> Value {
@@ -264,17 +360,16 @@ fn scalar(s: &Scalar<'_>) -> Value {
     }
 }
 
-fn key_text(k: &MarkedYaml<'_>) -> String {
-    match &k.data {
-        YamlData::Value(Scalar::String(s)) => s.to_string(),
-        YamlData::Value(Scalar::Integer(i)) => i.to_string(),
-        YamlData::Value(Scalar::FloatingPoint(f)) => f.into_inner().to_string(),
-        YamlData::Value(Scalar::Boolean(b)) => b.to_string(),
+/// A mapping key as text; collections as keys (legal YAML, never configuration) read as "".
+fn key_text(k: &Node) -> String {
+    match &k.value {
+        Value::Str(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
         // YAML 1.1 reads `on:` as a boolean; YAML 1.2 (saphyr) does not, but be explicit.
-        YamlData::Value(Scalar::Null) => "null".to_string(),
-        YamlData::Representation(s, _, _) => s.to_string(),
-        YamlData::Tagged(_, inner) => key_text(inner),
-        _ => String::new(),
+        Value::Null => "null".to_string(),
+        Value::Seq(_) | Value::Map(_) => String::new(),
     }
 }
 
@@ -359,5 +454,74 @@ mod tests {
     #[test]
     fn duplicate_keys_keep_the_last_value() {
         assert_eq!(one("a: 1\na: 2\n").key("a").as_f64(), Some(2.0));
+    }
+
+    /// Hostile streams: each must end quickly with an error (or a bounded tree), never a crash.
+    #[test]
+    fn hostile_streams_are_refused_within_budgets() {
+        let block_nesting: String = (0..20_000).map(|d| format!("{}ключ{d}:\n", " ".repeat(d % 60))).collect();
+        let deep_block: String = (0..5_000).map(|d| format!("{}- 😀\n", "  ".repeat(d))).collect();
+        let deep_flow = format!("a: {}{}", "[".repeat(200_000), "]".repeat(200_000));
+        let deep_map = format!("a: {}{}", "{b: ".repeat(50_000), "}".repeat(50_000));
+        // keys are read as text, but the nodes an alias key copies still count
+        let mut alias_keys = format!("a0: &a0 [{}]\nm:\n", vec!["中"; 1_000].join(", "));
+        for k in 0..100 {
+            alias_keys.push_str(&format!("  ? *a0\n  : {k}\n"));
+        }
+        let many_nodes = "- x\n".repeat(1_100_000);
+        for (name, text, limit) in [
+            // the scanner has a flow-depth limit of its own, which may trip first
+            ("deep flow sequences", deep_flow.as_str(), None),
+            ("deep flow mappings", deep_map.as_str(), None),
+            ("deep block sequences", deep_block.as_str(), Some(true)),
+            ("aliases as keys", alias_keys.as_str(), Some(true)),
+            ("too many nodes", many_nodes.as_str(), Some(true)),
+        ] {
+            let started = std::time::Instant::now();
+            let err = parse(text).expect_err(name);
+            if let Some(limit) = limit {
+                assert_eq!(err.limit, limit, "{name}: {err}");
+            }
+            assert!(started.elapsed().as_secs() < 10, "{name} took {:?}", started.elapsed());
+        }
+        // indentation that goes up and down is not nesting: this one parses (or fails on syntax)
+        let _ = parse(&block_nesting);
+    }
+
+    #[test]
+    fn anchors_copied_many_times_count_against_the_budget() {
+        let mut text = String::from("base: &b {имя: 値, emoji: 🙂}\n");
+        for i in 0..30_000 {
+            text.push_str(&format!("j{i}: *b\n"));
+        }
+        let err = parse(&text).expect_err("30,000 copies of a 3-node anchor");
+        assert!(err.message.contains("aliases"), "{err}");
+        let ok = one("base: &b {имя: 値}\nx: *b\ny:\n  <<: *b\n  другой: 1\n");
+        assert_eq!(ok.at("x.имя").and_then(Node::as_str), Some("値"));
+        assert_eq!(ok.at("y.имя").and_then(Node::as_str), Some("値"));
+    }
+
+    #[test]
+    fn merges_into_large_maps_stay_linear() {
+        let mut text = String::from("base: &b\n");
+        for i in 0..5_000 {
+            text.push_str(&format!("  k{i}: {i}\n"));
+        }
+        text.push_str("big:\n  <<: *b\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("  z{i}: {i}\n"));
+        }
+        let started = std::time::Instant::now();
+        let doc = one(&text);
+        assert_eq!(doc.key("big").entries().len(), 25_000);
+        assert!(started.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn non_ascii_keys_values_and_positions() {
+        let doc = one("名前: 値\nМонгол: ᠮᠣᠩᠭᠣᠯ\nemoji: \"😀\"\n");
+        assert_eq!(doc.key("Монгол").as_str(), Some("ᠮᠣᠩᠭᠣᠯ"));
+        assert_eq!(doc.entries()[2].line, 3);
+        assert_eq!(doc.key("emoji").as_str(), Some("😀"));
     }
 }

@@ -482,7 +482,7 @@ fn reason(e: &(dyn std::error::Error + 'static)) -> String {
     }
     let line = if parts.is_empty() { e.to_string() } else { parts.join(": ") };
     match line.char_indices().nth(300) {
-        Some((i, _)) => format!("{}…", &line[..i]),
+        Some((i, _)) => format!("{}…", line.get(..i).unwrap_or("")),
         None => line,
     }
 }

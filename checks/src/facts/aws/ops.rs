@@ -71,7 +71,9 @@ pub const READ_ONLY_VERBS: &[&str] = &["Describe", "List", "Get", "View"];
 /// Whether an operation or IAM action name reads only (by its verb).
 pub fn is_read_only(action: &str) -> bool {
     let name = action.rsplit(':').next().unwrap_or(action);
-    READ_ONLY_VERBS.iter().any(|v| name.starts_with(v) && name[v.len()..].starts_with(|c: char| c.is_ascii_uppercase()))
+    READ_ONLY_VERBS
+        .iter()
+        .any(|v| name.strip_prefix(v).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase())))
 }
 
 /// The operation a service answers to this wire name, if the audit calls it.

@@ -29,10 +29,12 @@ pub(super) fn collect(cx: &mut Cx, out: &mut Vec<Pipeline>) {
     for (path, doc) in &docs {
         collect_template_refs(path, doc, &mut referenced);
     }
+    let referenced: std::collections::HashSet<String> = referenced.into_iter().collect();
     for (path, doc) in &docs {
         if referenced.contains(path) {
             continue;
         }
+        cx.begin(path);
         out.push(pipeline(cx, path, doc));
     }
 }
@@ -87,6 +89,10 @@ impl Walk<'_, '_> {
         }
         let dir = from.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         let path = resolve_path(dir, reference)?;
+        // each template is read once per pipeline: this also ends templates that include themselves
+        if !self.cx.include(&path) {
+            return None;
+        }
         let doc = self.cx.yaml_at(&path).cloned()?;
         Some((path, doc))
     }
@@ -134,6 +140,9 @@ impl Walk<'_, '_> {
 
     fn jobs(&mut self, path: &str, jobs: &Node, on_pr: bool, out: &mut Vec<Job>) {
         for node in jobs.items() {
+            if !self.cx.spend(1) {
+                return;
+            }
             if let Some(t) = node.key("template").as_str() {
                 if let Some((tpath, tdoc)) = self.template(path, t) {
                     self.depth += 1;
@@ -173,6 +182,9 @@ impl Walk<'_, '_> {
 
     fn steps(&mut self, path: &str, steps: &Node, out: &mut Vec<Step>) {
         for node in steps.items() {
+            if !self.cx.spend(1) {
+                return;
+            }
             if let Some(t) = node.key("template").as_str() {
                 if let Some((tpath, tdoc)) = self.template(path, t) {
                     self.depth += 1;

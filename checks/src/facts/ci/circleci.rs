@@ -15,8 +15,11 @@ pub(super) fn collect(cx: &mut Cx, out: &mut Vec<Pipeline>) {
     let mut p = Pipeline::new(CiSystem::Circleci, path);
     p.pr = PrTrigger::Implicit { reason: "CircleCI builds every pushed branch, pull request branches included".into() };
     p.push = true;
+    cx.begin(path);
     let jobs = doc.key("jobs");
-    let mut seen: Vec<String> = Vec::new();
+    let defs: std::collections::HashMap<&str, &Node> =
+        jobs.entries().iter().map(|e| (e.key.as_str(), &e.value)).collect();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for wf in doc.key("workflows").entries() {
         if wf.value.key("triggers").items().iter().any(|t| t.get("schedule").is_some()) {
             p.scheduled = true;
@@ -31,11 +34,10 @@ pub(super) fn collect(cx: &mut Cx, out: &mut Vec<Pipeline>) {
                 _ => continue,
             };
             let alias = config.and_then(|c| c.key("name").scalar()).unwrap_or_else(|| name.clone());
-            if seen.contains(&alias) {
+            if !seen.insert(alias.clone()) || !cx.spend(1) {
                 continue;
             }
-            seen.push(alias.clone());
-            let mut job = match jobs.get(&name) {
+            let mut job = match defs.get(name.as_str()).copied() {
                 Some(def) => job(path, &alias, def, line),
                 None => {
                     // an orb job such as `node/test`

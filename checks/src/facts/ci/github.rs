@@ -24,6 +24,7 @@ pub(super) fn collect(cx: &mut Cx, out: &mut Vec<Pipeline>) {
         if !doc.is_map() || doc.get("jobs").is_none() {
             continue;
         }
+        cx.begin(&path);
         out.push(workflow(cx, &path, &doc, 0));
     }
 }
@@ -53,6 +54,9 @@ fn workflow(cx: &mut Cx, path: &str, doc: &Node, depth: usize) -> Pipeline {
     let mut workflow_env = Vec::new();
     literal_env(doc, &mut workflow_env);
     for entry in doc.key("jobs").entries() {
+        if !cx.spend(1) {
+            break;
+        }
         let (id, node) = (&entry.key, &entry.value);
         let mut job = Job::new(id, path, entry.line);
         job.name = node.key("name").scalar();
@@ -66,6 +70,9 @@ fn workflow(cx: &mut Cx, path: &str, doc: &Node, depth: usize) -> Pipeline {
         let mut job_env = workflow_env.clone();
         literal_env(node, &mut job_env);
         for step_node in node.key("steps").items() {
+            if !cx.spend(1) {
+                break;
+            }
             let mut env = job_env.clone();
             literal_env(step_node, &mut env);
             let step = step(path, step_node, &env);
@@ -120,8 +127,10 @@ fn step(path: &str, node: &Node, env: &[(String, String)]) -> Step {
 /// A job that calls a reusable workflow: local ones are inlined, remote ones kept as a reference.
 fn jobs_of_called_workflow(cx: &mut Cx, path: &str, caller: &Job, uses: &str, depth: usize, out: &mut Vec<Job>) {
     let local = uses.strip_prefix("./").and_then(|p| resolve_path("", p));
+    // each workflow is inlined once per run of the caller (which also ends cycles); a second
+    // call stays a reference
     let callee = match &local {
-        Some(p) if depth < 3 => cx.yaml_at(p).cloned().map(|doc| (p.clone(), doc)),
+        Some(p) if depth < 3 && cx.include(p) => cx.yaml_at(p).cloned().map(|doc| (p.clone(), doc)),
         _ => None,
     };
     let Some((callee_path, doc)) = callee else {
@@ -153,8 +162,14 @@ fn composite_steps(cx: &mut Cx, dir: &str) -> Vec<Step> {
     };
     for name in ["action.yml", "action.yaml"] {
         let path = format!("{dir}/{name}");
+        // a composite action's steps are not expanded further, so reuse cannot recurse; the
+        // pipeline's budget bounds how often it is copied
         if let Some(doc) = cx.yaml_at(&path).cloned() {
-            return doc.key("runs").key("steps").items().iter().map(|n| step(&path, n, &[])).collect();
+            let steps = doc.key("runs").key("steps").items();
+            if !cx.spend(steps.len()) {
+                return Vec::new();
+            }
+            return steps.iter().map(|n| step(&path, n, &[])).collect();
         }
     }
     Vec::new()

@@ -28,6 +28,7 @@ pub(super) fn collect(cx: &mut Cx, out: &mut Vec<Pipeline>) {
     if !cx.files.exists(ROOT) {
         return;
     }
+    cx.begin(ROOT);
     if let Some(p) = pipeline(cx, ROOT, None) {
         out.push(p);
     }
@@ -39,8 +40,10 @@ struct Merged {
     includes: Vec<(String, u32, String)>,
 }
 
+/// Reads `path` and its local includes into `merged`; each file is read once per resolution, so an
+/// include of itself or a diamond of includes adds nothing twice.
 fn gather(cx: &mut Cx, path: &str, merged: &mut Merged, depth: usize) {
-    if depth > 4 {
+    if depth > 4 || (depth > 0 && !cx.include(path)) {
         return;
     }
     let Some(doc) = cx.yaml_at(path).cloned() else {
@@ -83,10 +86,17 @@ fn gather(cx: &mut Cx, path: &str, merged: &mut Merged, depth: usize) {
             merged.includes.push((path.to_string(), item.line, format!("{kind}:{target}")));
         }
     }
-    for e in doc.entries() {
-        merged.entries.retain(|(_, have)| have.key != e.key);
-        merged.entries.push((path.to_string(), e.clone()));
+    // a later definition of a key replaces an earlier one (kept in order of last definition)
+    merged.entries.extend(doc.entries().iter().map(|e| (path.to_string(), e.clone())));
+}
+
+/// Keeps the last definition of each key, in the order of those last definitions.
+fn last_definitions(entries: Vec<(String, Entry)>) -> Vec<(String, Entry)> {
+    let mut last: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, (_, e)) in entries.iter().enumerate() {
+        last.insert(e.key.clone(), i);
     }
+    entries.into_iter().enumerate().filter(|(i, (_, e))| last.get(&e.key) == Some(i)).map(|(_, x)| x).collect()
 }
 
 /// Local include targets; `*` wildcards are matched against the index.
@@ -108,6 +118,7 @@ fn local_files(cx: &Cx, target: &str) -> Vec<String> {
 fn pipeline(cx: &mut Cx, root: &str, parent_pr: Option<PrTrigger>) -> Option<Pipeline> {
     let mut merged = Merged { entries: Vec::new(), includes: Vec::new() };
     gather(cx, root, &mut merged, 0);
+    merged.entries = last_definitions(merged.entries);
     if merged.entries.is_empty() && merged.includes.is_empty() {
         return None;
     }
@@ -129,12 +140,17 @@ fn pipeline(cx: &mut Cx, root: &str, parent_pr: Option<PrTrigger>) -> Option<Pip
         job.steps.push(step);
         p.jobs.push(job);
     }
-    let templates: Vec<(String, Entry)> = merged.entries.clone();
+    let templates: std::collections::HashMap<&str, &Node> =
+        merged.entries.iter().map(|(_, e)| (e.key.as_str(), &e.value)).collect();
+    let mut resolved: std::collections::HashMap<String, (Node, usize)> = std::collections::HashMap::new();
     for (file, entry) in &merged.entries {
         if RESERVED.contains(&entry.key.as_str()) || entry.key.starts_with('.') || !entry.value.is_map() {
             continue;
         }
-        let node = with_extends(&entry.value, &templates, 0);
+        if !cx.spend(1) {
+            break;
+        }
+        let node = with_extends(cx, &entry.value, &templates, &mut resolved, 0);
         if node.get("script").is_none() && node.get("trigger").is_none() && node.get("run").is_none() {
             continue;
         }
@@ -154,6 +170,11 @@ fn pipeline(cx: &mut Cx, root: &str, parent_pr: Option<PrTrigger>) -> Option<Pip
             flatten_script(file, part, &mut job.steps);
         }
         if let Some(child) = child_pipeline(node.key("trigger")) {
+            // a child pipeline is read once per resolution: one that triggers itself (or an
+            // ancestor) ends here
+            if cx.included(&child) || !cx.include(&child) {
+                continue;
+            }
             if let Some(mut cp) = pipeline(cx, &child, Some(p.pr.clone())) {
                 for j in &mut cp.jobs {
                     j.on_pr &= job.on_pr;
@@ -161,6 +182,9 @@ fn pipeline(cx: &mut Cx, root: &str, parent_pr: Option<PrTrigger>) -> Option<Pip
                 p.jobs.extend(cp.jobs);
             }
             continue;
+        }
+        if !cx.spend(job.steps.len()) {
+            break;
         }
         p.jobs.push(job);
     }
@@ -192,18 +216,40 @@ fn flatten_script(file: &str, node: &Node, steps: &mut Vec<Step>) {
     }
 }
 
-/// Applies `extends:` (last parent wins, job keys win, maps merged one level deep).
-fn with_extends(job: &Node, templates: &[(String, Entry)], depth: usize) -> Node {
+/// Applies `extends:` (last parent wins, job keys win, maps merged one level deep). Each template
+/// is resolved once and remembered, so fan-out (`extends: [a, a, a]` at every level) stays linear.
+fn with_extends(
+    cx: &mut Cx,
+    job: &Node,
+    templates: &std::collections::HashMap<&str, &Node>,
+    resolved: &mut std::collections::HashMap<String, (Node, usize)>,
+    depth: usize,
+) -> Node {
     let parents = job.key("extends").strings();
     if parents.is_empty() || depth > 5 {
         return job.clone();
     }
     let mut merged: Vec<Entry> = Vec::new();
-    for name in parents {
-        let Some((_, t)) = templates.iter().find(|(_, e)| e.key == name) else {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in &parents {
+        if seen.contains(&name.as_str()) {
             continue;
-        };
-        let parent = with_extends(&t.value, templates, depth + 1);
+        }
+        seen.push(name);
+        if !resolved.contains_key(name) {
+            let Some(t) = templates.get(name.as_str()) else {
+                continue;
+            };
+            let p = with_extends(cx, t, templates, resolved, depth + 1);
+            let size = p.size();
+            resolved.insert(name.clone(), (p, size));
+        }
+        let Some((parent, size)) = resolved.get(name) else { continue };
+        // every copy of a template counts against the pipeline's budget, by its size
+        if !cx.spend(*size / 16) {
+            break;
+        }
+        let parent = parent.clone();
         merge_into(&mut merged, parent.entries());
     }
     merge_into(&mut merged, job.entries());

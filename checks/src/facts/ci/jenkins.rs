@@ -137,24 +137,48 @@ fn lex(text: &str) -> Vec<T> {
     out
 }
 
-/// Index just past the token that closes the group opened at `open` (a brace or a parenthesis).
-fn close(toks: &[T], open: usize) -> usize {
-    let (o, c) = match toks[open].tok {
-        Tok::LParen => (Tok::LParen, Tok::RParen),
-        _ => (Tok::LBrace, Tok::RBrace),
-    };
-    let mut depth = 0usize;
-    for (k, t) in toks.iter().enumerate().skip(open) {
-        if t.tok == o {
-            depth += 1;
-        } else if t.tok == c {
-            depth -= 1;
-            if depth == 0 {
-                return k + 1;
+/// For every token that opens a group (a brace or a parenthesis), the index just past the token
+/// that closes it (the end of the file when none does), found in one pass: looking each one up
+/// by scanning forward would be quadratic in deeply nested files.
+fn closes(toks: &[T]) -> Vec<usize> {
+    let mut out = vec![toks.len(); toks.len()];
+    let mut braces: Vec<usize> = Vec::new();
+    let mut parens: Vec<usize> = Vec::new();
+    for (k, t) in toks.iter().enumerate() {
+        match t.tok {
+            Tok::LBrace => braces.push(k),
+            Tok::LParen => parens.push(k),
+            Tok::RBrace => {
+                if let Some(o) = braces.pop() {
+                    out[o] = k + 1;
+                }
             }
+            Tok::RParen => {
+                if let Some(o) = parens.pop() {
+                    out[o] = k + 1;
+                }
+            }
+            _ => {}
         }
     }
-    toks.len()
+    out
+}
+
+/// Blocks nested deeper than this are not walked (the recursion below follows the nesting).
+const MAX_BLOCK_DEPTH: usize = 64;
+
+/// The tokens of a file and where each group closes.
+struct Toks {
+    toks: Vec<T>,
+    closes: Vec<usize>,
+    /// Steps and stages read so far, against the pipeline budget.
+    work: std::cell::Cell<usize>,
+}
+
+impl Toks {
+    fn close(&self, open: usize) -> usize {
+        self.closes.get(open).copied().unwrap_or(self.toks.len())
+    }
 }
 
 const SHELL: &[&str] = &["sh", "bat", "powershell", "pwsh"];
@@ -165,14 +189,16 @@ const DIRECTIVES: &[&str] =
 
 pub(super) fn parse(path: &str, text: &str) -> Pipeline {
     let toks = lex(text);
+    let closes = closes(&toks);
+    let t = Toks { toks, closes, work: std::cell::Cell::new(0) };
     let mut p = Pipeline::new(CiSystem::Jenkins, path);
     p.pr = PrTrigger::Implicit {
         reason: "a multibranch Jenkins job builds every branch and, with a change-request source, pull requests".into(),
     };
     p.push = true;
-    p.scheduled = toks.iter().any(|t| matches!(&t.tok, Tok::Ident(n) if n == "cron" || n == "pollSCM"));
+    p.scheduled = t.toks.iter().any(|t| matches!(&t.tok, Tok::Ident(n) if n == "cron" || n == "pollSCM"));
     let mut top = Job::new("(pipeline)", path, 1);
-    block(path, &toks, 0, toks.len(), &mut top, &mut p.jobs);
+    block(path, &t, 0, t.toks.len(), &mut top, &mut p.jobs, 0);
     if !top.steps.is_empty() {
         p.jobs.push(top);
     }
@@ -180,10 +206,17 @@ pub(super) fn parse(path: &str, text: &str) -> Pipeline {
 }
 
 /// Walks the statements between `from` and `to`, adding steps to `job` and stages to `jobs`.
-fn block(path: &str, toks: &[T], from: usize, to: usize, job: &mut Job, jobs: &mut Vec<Job>) {
+fn block(path: &str, t: &Toks, from: usize, to: usize, job: &mut Job, jobs: &mut Vec<Job>, depth: usize) {
+    if depth > MAX_BLOCK_DEPTH {
+        return;
+    }
+    let toks = &t.toks;
     let mut i = from;
     let mut at_start = true;
     while i < to {
+        if t.work.get() > super::MAX_RESOLUTION_WORK {
+            return;
+        }
         match &toks[i].tok {
             Tok::Sep => {
                 at_start = true;
@@ -197,7 +230,7 @@ fn block(path: &str, toks: &[T], from: usize, to: usize, job: &mut Job, jobs: &m
                 // arguments: a parenthesised group and/or bare strings up to the end of the statement
                 while j < to && !matches!(toks[j].tok, Tok::Sep | Tok::LBrace | Tok::RBrace) {
                     if toks[j].tok == Tok::LParen {
-                        let end = close(toks, j).min(to);
+                        let end = t.close(j).min(to);
                         args.extend(toks[j..end].iter().filter_map(|t| match &t.tok {
                             Tok::Str(s) => Some(s.clone()),
                             _ => None,
@@ -211,24 +244,24 @@ fn block(path: &str, toks: &[T], from: usize, to: usize, job: &mut Job, jobs: &m
                     j += 1;
                 }
                 if DIRECTIVES.contains(&name.as_str()) {
-                    i = if j < to && toks[j].tok == Tok::LBrace { close(toks, j).min(to) } else { j };
+                    i = if j < to && toks[j].tok == Tok::LBrace { t.close(j).min(to) } else { j };
                     at_start = false;
                     continue;
                 }
                 if j < to && toks[j].tok == Tok::LBrace {
-                    let end = close(toks, j).min(to);
+                    let end = t.close(j).min(to).max(j + 1);
                     match name.as_str() {
                         "stage" => {
                             let label = args.first().cloned().unwrap_or_else(|| "stage".into());
                             let mut stage = Job::new(&label, path, line);
-                            block(path, toks, j + 1, end.saturating_sub(1), &mut stage, jobs);
+                            block(path, t, j + 1, end.saturating_sub(1), &mut stage, jobs, depth + 1);
                             if !stage.steps.is_empty() {
                                 jobs.push(stage);
                             }
                         }
                         "when" => apply_when(&toks[j..end], job),
                         "input" => job.manual = true,
-                        _ => block(path, toks, j + 1, end.saturating_sub(1), job, jobs),
+                        _ => block(path, t, j + 1, end.saturating_sub(1), job, jobs, depth + 1),
                     }
                     i = end;
                 } else {
@@ -243,6 +276,7 @@ fn block(path: &str, toks: &[T], from: usize, to: usize, job: &mut Job, jobs: &m
                         step.inputs = args;
                     }
                     job.steps.push(step);
+                    t.work.set(t.work.get() + 1);
                     i = j;
                 }
                 at_start = false;

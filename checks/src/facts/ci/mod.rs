@@ -202,20 +202,32 @@ impl CiFacts {
     }
 }
 
+/// Jobs, steps and included files one pipeline may expand to: a budget on fan-out (a workflow that
+/// calls itself, templates that include each other many times), whatever the depth.
+pub const MAX_RESOLUTION_WORK: usize = 20_000;
+
+/// Bytes the script indirections of one step may expand to, and of all steps together.
+const MAX_EXPANSION_BYTES: usize = 256 * 1024;
+const MAX_TOTAL_EXPANSION_BYTES: usize = 16 * 1024 * 1024;
+
 /// Reads the pipelines of every supported CI system.
 pub fn collect(files: &FileIndex, manifests: &Manifests, problems: &mut Vec<Problem>) -> CiFacts {
     let mut ci = CiFacts::default();
-    let mut cx = Cx { files, problems, unresolved: &mut ci.unresolved };
+    let mut cx = Cx { files, problems, unresolved: &mut ci.unresolved, resolution: Resolution::default() };
     github::collect(&mut cx, &mut ci.pipelines);
     gitlab::collect(&mut cx, &mut ci.pipelines);
     circleci::collect(&mut cx, &mut ci.pipelines);
     azure::collect(&mut cx, &mut ci.pipelines);
     jenkins::collect(&mut cx, &mut ci.pipelines);
+    let mut total = MAX_TOTAL_EXPANSION_BYTES;
     for pipeline in &mut ci.pipelines {
         for job in &mut pipeline.jobs {
             for step in &mut job.steps {
                 if let Some(run) = step.run.clone() {
-                    step.expanded = expand(files, manifests, &run, 0);
+                    let mut budget = MAX_EXPANSION_BYTES.min(total);
+                    let before = budget;
+                    step.expanded = expand(files, manifests, &run, 0, &mut budget);
+                    total -= before - budget;
                 }
             }
         }
@@ -223,14 +235,61 @@ pub fn collect(files: &FileIndex, manifests: &Manifests, problems: &mut Vec<Prob
     ci
 }
 
-/// What parsers share: the index, and where to report problems and unresolved references.
+/// What parsers share: the index, where to report problems and unresolved references, and the
+/// resolution of the pipeline being read.
 pub(crate) struct Cx<'a> {
     pub files: &'a FileIndex,
     pub problems: &'a mut Vec<Problem>,
     pub unresolved: &'a mut Vec<String>,
+    pub resolution: Resolution,
+}
+
+/// One pipeline's resolution: the files it included (each at most once, which also ends cycles)
+/// and the work it did against [`MAX_RESOLUTION_WORK`].
+#[derive(Default)]
+pub(crate) struct Resolution {
+    root: String,
+    included: std::collections::HashSet<String>,
+    work: usize,
+    exhausted: bool,
 }
 
 impl Cx<'_> {
+    /// Starts the resolution of the pipeline defined by `root`.
+    pub fn begin(&mut self, root: &str) {
+        self.resolution = Resolution { root: root.to_string(), ..Resolution::default() };
+        self.resolution.included.insert(root.to_string());
+    }
+
+    /// Whether `path` may be included now: not yet included in this resolution, and work left.
+    pub fn include(&mut self, path: &str) -> bool {
+        !self.resolution.included.contains(path) && self.spend(1) && self.resolution.included.insert(path.to_string())
+    }
+
+    /// Whether `path` was included in this resolution.
+    pub fn included(&self, path: &str) -> bool {
+        self.resolution.included.contains(path)
+    }
+
+    /// Counts `n` units of work; `false` once the budget is spent (reported once as a problem).
+    pub fn spend(&mut self, n: usize) -> bool {
+        self.resolution.work += n;
+        if self.resolution.work <= MAX_RESOLUTION_WORK {
+            return true;
+        }
+        if !self.resolution.exhausted {
+            self.resolution.exhausted = true;
+            self.problems.push(Problem {
+                path: self.resolution.root.clone(),
+                line: None,
+                message: format!(
+                    "the pipeline expands to more than {MAX_RESOLUTION_WORK} jobs, steps and included files; the rest was not read"
+                ),
+            });
+        }
+        false
+    }
+
     /// Parses a YAML file of the index, reporting syntax errors as problems.
     pub fn yaml(&mut self, i: usize) -> Option<&super::yaml::Node> {
         let path = self.files.entry(i).path.clone();
@@ -272,17 +331,32 @@ pub(crate) fn clean_script(text: &str) -> String {
     text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect::<Vec<_>>().join("\n")
 }
 
-/// Follows the script indirections of a command line, two levels deep.
-fn expand(files: &FileIndex, manifests: &Manifests, run: &str, depth: usize) -> Vec<Expansion> {
+/// Follows the script indirections of a command line, two levels deep, within `budget` bytes
+/// (each script at most once: `make test` called on ten lines expands once).
+fn expand(files: &FileIndex, manifests: &Manifests, run: &str, depth: usize, budget: &mut usize) -> Vec<Expansion> {
     if depth >= 2 {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    let mut out: Vec<Expansion> = Vec::new();
+    let mut seen: std::collections::HashSet<(String, Option<u32>)> = std::collections::HashSet::new();
     for line in run.lines() {
         for command in line.split("&&").flat_map(|c| c.split(';')) {
+            if *budget == 0 {
+                return out;
+            }
             let words: Vec<&str> = command.split_whitespace().collect();
             for found in expand_command(files, manifests, &words) {
-                let nested = expand(files, manifests, &found.text, depth + 1);
+                if !seen.insert((found.path.clone(), found.line)) {
+                    continue;
+                }
+                // every expansion costs something, so thousands of tiny ones run out too
+                let cost = found.text.len().max(64);
+                if cost > *budget {
+                    *budget = 0;
+                    return out;
+                }
+                *budget -= cost;
+                let nested = expand(files, manifests, &found.text, depth + 1, budget);
                 out.push(found);
                 out.extend(nested);
             }
@@ -422,7 +496,8 @@ fn make_recipe(text: &str, target: &str) -> Option<(u32, String)> {
     let mut recipe = body(start);
     let prereqs: Vec<&str> =
         lines[start].split_once(':').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
-    for p in prereqs {
+    // one level of prerequisites, a bounded number of them
+    for p in prereqs.into_iter().take(32) {
         if let Some(i) = find(p) {
             recipe.extend(body(i));
         }

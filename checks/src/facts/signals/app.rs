@@ -234,6 +234,7 @@ mod tests {
         let facts = scan(
             &FileIndex::from_memory(&[("proto/health.proto", "syntax = \"proto3\";\n\npackage grpc.health.v1;\n")]),
             &NoProgress,
+            &mut Vec::new(),
         );
         let hits = facts.all_hits("api.grpc_versioned_package");
         assert_eq!((hits[0].line, hits[0].text.as_str()), (3, "package grpc.health.v1;"));
@@ -344,7 +345,7 @@ mod tests {
             ("docs.pentest", "docs/security.md", "We should pentest one day.\n", false),
             ("docs.security_section", "CONTRIBUTING.md", "## Reporting a vulnerability\n", true),
         ] {
-            let facts = scan(&FileIndex::from_memory(&[(path, text)]), &NoProgress);
+            let facts = scan(&FileIndex::from_memory(&[(path, text)]), &NoProgress, &mut Vec::new());
             let hit = !facts.all_hits(id).is_empty();
             assert_eq!(hit, want, "{id} on {path}: {text}");
         }

@@ -89,7 +89,7 @@ mod tests {
 
     fn lines(id: &str, files: &[(&str, &str)]) -> Vec<(String, u32)> {
         let idx = FileIndex::from_memory(files);
-        scan::scan(&idx, &NoProgress).hits(id).map(|h| (h.path.clone(), h.line)).collect()
+        scan::scan(&idx, &NoProgress, &mut Vec::new()).hits(id).map(|h| (h.path.clone(), h.line)).collect()
     }
 
     #[test]

@@ -189,7 +189,7 @@ mod tests {
 
     fn lines(files: &[(&str, &str)], id: &str) -> Vec<(String, u32)> {
         let idx = FileIndex::from_memory(files);
-        scan(&idx, &NoProgress).hits(id).map(|h| (h.path.clone(), h.line)).collect()
+        scan(&idx, &NoProgress, &mut Vec::new()).hits(id).map(|h| (h.path.clone(), h.line)).collect()
     }
 
     #[test]
