@@ -369,6 +369,15 @@ impl FileIndex {
         })
     }
 
+    /// Files whose YAML went over a parsing budget (size, depth, nodes, aliases), among those some
+    /// collector parsed: worth a problem whoever read them, since they may hide evidence.
+    pub(crate) fn yaml_over_budget(&self) -> impl Iterator<Item = (&str, &YamlError)> + '_ {
+        self.slots.iter().zip(&self.entries).filter_map(|(slot, e)| match slot.yaml.get() {
+            Some(Err(err)) if err.limit => Some((e.path.as_str(), err)),
+            _ => None,
+        })
+    }
+
     /// Line numbers of the file's text, indexed once and shared by every collector.
     pub(crate) fn lines(&self, i: usize) -> Option<&LineIndex> {
         let text = self.text(i)?;

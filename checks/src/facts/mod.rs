@@ -367,6 +367,7 @@ fn assemble(
     // the scan reads what no collector read; it runs last so that nothing is read twice
     let scan = g.run("content scan", &[], |p| scan::scan(&files, progress, p));
     let perf = g.run("performance", &[&scan], |p| perf::collect(&files, &scan.value, evidence, p));
+    problems.extend(files.yaml_over_budget().map(|(path, err)| Problem::yaml(path, err)));
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     problems.dedup();
     RepoFacts {

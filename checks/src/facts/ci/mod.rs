@@ -220,13 +220,14 @@ pub fn collect(files: &FileIndex, manifests: &Manifests, problems: &mut Vec<Prob
     azure::collect(&mut cx, &mut ci.pipelines);
     jenkins::collect(&mut cx, &mut ci.pipelines);
     let mut total = MAX_TOTAL_EXPANSION_BYTES;
+    let mut cache = Scripts::default();
     for pipeline in &mut ci.pipelines {
         for job in &mut pipeline.jobs {
             for step in &mut job.steps {
                 if let Some(run) = step.run.clone() {
                     let mut budget = MAX_EXPANSION_BYTES.min(total);
                     let before = budget;
-                    step.expanded = expand(files, manifests, &run, 0, &mut budget);
+                    step.expanded = expand(files, manifests, &run, 0, &mut budget, &mut cache);
                     total -= before - budget;
                 }
             }
@@ -331,9 +332,25 @@ pub(crate) fn clean_script(text: &str) -> String {
     text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect::<Vec<_>>().join("\n")
 }
 
+/// What following script indirections has already found: the expansion of each command, and
+/// each Makefile's targets. A pipeline that calls `make test` on a thousand lines, or a thousand
+/// targets of one Makefile, reads the Makefile once.
+#[derive(Default)]
+struct Scripts<'a> {
+    commands: std::collections::HashMap<String, Vec<Expansion>>,
+    makefiles: std::collections::HashMap<String, Option<Makefile<'a>>>,
+}
+
 /// Follows the script indirections of a command line, two levels deep, within `budget` bytes
 /// (each script at most once: `make test` called on ten lines expands once).
-fn expand(files: &FileIndex, manifests: &Manifests, run: &str, depth: usize, budget: &mut usize) -> Vec<Expansion> {
+fn expand<'a>(
+    files: &'a FileIndex,
+    manifests: &Manifests,
+    run: &str,
+    depth: usize,
+    budget: &mut usize,
+    cache: &mut Scripts<'a>,
+) -> Vec<Expansion> {
     if depth >= 2 {
         return Vec::new();
     }
@@ -345,7 +362,16 @@ fn expand(files: &FileIndex, manifests: &Manifests, run: &str, depth: usize, bud
                 return out;
             }
             let words: Vec<&str> = command.split_whitespace().collect();
-            for found in expand_command(files, manifests, &words) {
+            let key = words.join(" ");
+            let found = match cache.commands.get(&key) {
+                Some(found) => found.clone(),
+                None => {
+                    let found = expand_command(files, manifests, &words, cache);
+                    cache.commands.insert(key, found.clone());
+                    found
+                }
+            };
+            for found in found {
                 if !seen.insert((found.path.clone(), found.line)) {
                     continue;
                 }
@@ -356,7 +382,7 @@ fn expand(files: &FileIndex, manifests: &Manifests, run: &str, depth: usize, bud
                     return out;
                 }
                 *budget -= cost;
-                let nested = expand(files, manifests, &found.text, depth + 1, budget);
+                let nested = expand(files, manifests, &found.text, depth + 1, budget, cache);
                 out.push(found);
                 out.extend(nested);
             }
@@ -365,7 +391,12 @@ fn expand(files: &FileIndex, manifests: &Manifests, run: &str, depth: usize, bud
     out
 }
 
-fn expand_command(files: &FileIndex, manifests: &Manifests, words: &[&str]) -> Vec<Expansion> {
+fn expand_command<'a>(
+    files: &'a FileIndex,
+    manifests: &Manifests,
+    words: &[&str],
+    cache: &mut Scripts<'a>,
+) -> Vec<Expansion> {
     // drop leading env assignments (`XDEBUG_MODE=coverage make test`) and `sudo`/`exec`
     let words: Vec<&str> = words
         .iter()
@@ -413,14 +444,19 @@ fn expand_command(files: &FileIndex, manifests: &Manifests, words: &[&str]) -> V
             let Some(makefile) = makefile else {
                 return Vec::new();
             };
-            let Some(text) = files.find(&makefile).and_then(|i| files.text(i)) else {
+            let parsed = cache
+                .makefiles
+                .entry(makefile.clone())
+                .or_insert_with(|| files.find(&makefile).and_then(|i| files.text(i)).map(Makefile::new));
+            let Some(parsed) = parsed else {
                 return Vec::new();
             };
-            let targets = if targets.is_empty() { first_make_target(text).into_iter().collect() } else { targets };
+            let targets = if targets.is_empty() { parsed.first.into_iter().collect() } else { targets };
             targets
                 .iter()
+                .take(32)
                 .filter_map(|t| {
-                    make_recipe(text, t).map(|(line, body)| Expansion {
+                    parsed.recipe(t).map(|(line, body)| Expansion {
                         path: makefile.clone(),
                         line: Some(line),
                         text: body,
@@ -467,42 +503,62 @@ fn expand_command(files: &FileIndex, manifests: &Manifests, words: &[&str]) -> V
     }
 }
 
-fn first_make_target(text: &str) -> Option<&str> {
-    text.lines().filter(|l| !l.starts_with(['\t', ' ', '#', '.']) && !l.contains(":=")).find_map(|l| {
-        l.split_once(':').map(|(t, _)| t.trim()).filter(|t| !t.is_empty() && !t.contains('$') && !t.contains(' '))
-    })
+/// A Makefile's lines and the line where each target is defined, read once.
+struct Makefile<'a> {
+    lines: Vec<&'a str>,
+    targets: std::collections::HashMap<&'a str, usize>,
+    /// The default goal: the first target that is not special (`.PHONY`) or a pattern.
+    first: Option<&'a str>,
 }
 
-/// The recipe of a Makefile target and the line it starts on; prerequisites that are targets of
-/// the same Makefile are included (one level).
-fn make_recipe(text: &str, target: &str) -> Option<(u32, String)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let find = |t: &str| {
-        lines.iter().position(|l| {
-            !l.starts_with(['\t', ' ', '#'])
-                && l.split_once(':')
-                    .is_some_and(|(names, rest)| !rest.starts_with('=') && names.split_whitespace().any(|n| n == t))
-        })
-    };
-    let start = find(target)?;
-    let body = |from: usize| -> Vec<String> {
-        lines[from + 1..]
+impl<'a> Makefile<'a> {
+    fn new(text: &'a str) -> Makefile<'a> {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut targets = std::collections::HashMap::new();
+        let mut first = None;
+        for (n, l) in lines.iter().enumerate() {
+            if l.starts_with(['\t', ' ', '#']) {
+                continue;
+            }
+            let Some((names, rest)) = l.split_once(':') else { continue };
+            if rest.starts_with('=') {
+                continue;
+            }
+            for name in names.split_whitespace() {
+                targets.entry(name).or_insert(n);
+            }
+            let t = names.trim();
+            if first.is_none() && !l.starts_with('.') && !l.contains(":=") && !t.is_empty() && !t.contains(['$', ' ']) {
+                first = Some(t);
+            }
+        }
+        Makefile { lines, targets, first }
+    }
+
+    fn body(&self, from: usize) -> impl Iterator<Item = String> + '_ {
+        self.lines
+            .get(from + 1..)
+            .unwrap_or(&[])
             .iter()
             .take_while(|l| l.starts_with('\t') || l.trim().is_empty() || l.trim_start().starts_with('#'))
             .map(|l| l.trim().trim_start_matches(['@', '-']).to_string())
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    };
-    let mut recipe = body(start);
-    let prereqs: Vec<&str> =
-        lines[start].split_once(':').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
-    // one level of prerequisites, a bounded number of them
-    for p in prereqs.into_iter().take(32) {
-        if let Some(i) = find(p) {
-            recipe.extend(body(i));
-        }
     }
-    Some((start as u32 + 1, recipe.join("\n")))
+
+    /// The recipe of a target and the line it starts on; prerequisites that are targets of the
+    /// same Makefile are included (one level, a bounded number of them).
+    fn recipe(&self, target: &str) -> Option<(u32, String)> {
+        let start = *self.targets.get(target)?;
+        let mut recipe: Vec<String> = self.body(start).collect();
+        let prereqs: Vec<&str> =
+            self.lines[start].split_once(':').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
+        for p in prereqs.into_iter().take(32) {
+            if let Some(&i) = self.targets.get(p) {
+                recipe.extend(self.body(i));
+            }
+        }
+        Some((start as u32 + 1, recipe.join("\n")))
+    }
 }
 
 #[cfg(test)]
