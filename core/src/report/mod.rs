@@ -27,15 +27,28 @@ pub enum Format {
 
 /// Renders a scorecard in a machine or document format; `history` (earlier runs of the same
 /// repository, oldest first) feeds the readout's trend charts.
+///
+/// A renderer that panics (a bug faced with text nobody anticipated) gives an error naming the
+/// format instead of taking the process down; the audit itself is already recorded by then.
 pub fn render_with_history(card: &Scorecard, format: Format, history: &[svg::RunPoint]) -> Result<String, RenderError> {
-    match format {
+    guarded(format, || match format {
         Format::Html => readout::render(card, history),
-        other => render(card, other),
-    }
+        other => render_unguarded(card, other),
+    })
 }
 
 /// Renders a scorecard in a machine or document format.
 pub fn render(card: &Scorecard, format: Format) -> Result<String, RenderError> {
+    guarded(format, || render_unguarded(card, format))
+}
+
+fn guarded(format: Format, f: impl FnOnce() -> Result<String, RenderError>) -> Result<String, RenderError> {
+    maturity_checks::facts::guard(f).unwrap_or_else(|panic| {
+        Err(RenderError(format!("the {format:?} renderer failed ({panic}); please report this as a bug")))
+    })
+}
+
+fn render_unguarded(card: &Scorecard, format: Format) -> Result<String, RenderError> {
     match format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(card).map_err(|e| RenderError(e.to_string()))?;
