@@ -20,11 +20,28 @@ pub enum Source {
     Url,
 }
 
+/// What a check needs in order to apply.
+///
+/// Most questions apply to any repository (is there CI, are decisions recorded, is the API
+/// versioned). Some are about running a service (a cluster, a database, autoscaling, costs): a
+/// library or a tool has none to run. For those, when the project is a library and nothing the
+/// item judges was found, the engine answers `not_assessed` with the reason the project was
+/// classified so, instead of a fail. Evidence found anywhere is judged, library or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applies {
+    /// To every repository.
+    Always,
+    /// To a project that runs as a service.
+    Service,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Meta {
     pub id: &'static str,
     pub title: &'static str,
     pub source: Source,
+    pub applies: Applies,
     /// Why the question matters, in one or two sentences.
     pub rationale: &'static str,
     /// What to do when the answer is not `pass`.

@@ -9,14 +9,16 @@ use crate::config::{RepoConfig, Waiver};
 use crate::roadmap::Roadmap;
 use crate::scorecard::{
     AdrInfo, DeliverableInfo, DeliverySummary, DocumentInfo, FactsSummary, Inventory, MustPass, PartInfo, PipelineInfo,
-    RepositoryInfo, RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo, WaiverState,
+    ProjectInfo, RepositoryInfo, RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo, WaiverState,
 };
 use crate::scoring;
 use maturity_checks::facts::git::{GitState, canonical_remote};
+use maturity_checks::facts::project::{Project, ProjectKind};
 use maturity_checks::facts::{self, CollectError, CollectOptions, EvidenceInput, Progress, RepoFacts};
 use maturity_checks::metrics::{self, Measurement};
 use maturity_checks::model::Finding;
-use maturity_checks::{Check, Context, Targets, registry};
+use maturity_checks::model::Status;
+use maturity_checks::{Applies, Check, Context, Targets, registry};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
@@ -35,13 +37,15 @@ pub struct AuditOptions {
 pub struct Policy {
     pub waivers: Vec<Waiver>,
     pub must_pass: Vec<String>,
+    /// What the project is, when the configuration says so (else it is inferred).
+    pub kind: Option<ProjectKind>,
     /// Defaults to today (local time).
     pub today: Option<jiff::civil::Date>,
 }
 
 impl Policy {
     pub fn from_config(config: &RepoConfig) -> Policy {
-        Policy { waivers: config.waivers.clone(), must_pass: config.must_pass.clone(), today: None }
+        Policy { waivers: config.waivers.clone(), must_pass: config.must_pass.clone(), kind: config.kind, today: None }
     }
 
     fn today(&self) -> jiff::civil::Date {
@@ -112,6 +116,29 @@ fn run_check(check: &dyn Check, cx: &Context) -> Finding {
     }
 }
 
+/// What the project is: as the configuration says, else as the facts show.
+fn project(repo: &RepoFacts, policy: &Policy) -> (Project, bool) {
+    match policy.kind {
+        Some(kind) => (
+            Project { kind, reason: format!("{} sets `kind = \"{}\"`", crate::config::FILE_NAME, kind.as_str()) },
+            true,
+        ),
+        None => ((*repo.project).clone(), false),
+    }
+}
+
+/// A fail of a check about running a service, in an item where nothing was found, does not
+/// apply to a library: it becomes `not_assessed` with the reason the project is one.
+fn not_applicable(finding: &mut Finding, applies: Applies, (project, _): &(Project, bool)) {
+    if applies == Applies::Service && project.kind == ProjectKind::Library && finding.status == Status::Fail {
+        let looked = finding.message.trim_end_matches('.').to_string();
+        *finding = Finding::not_assessed(format!(
+            "this does not apply to a library or tool ({}), and nothing the item judges was found ({looked})",
+            project.reason
+        ));
+    }
+}
+
 /// Applies an active waiver to a finding of `check` in `item`; returns the waiver's index.
 fn waive(finding: &mut Finding, check: &str, item: &str, policy: &Policy, today: &str) -> Option<usize> {
     let (n, w) = policy
@@ -156,17 +183,25 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
         }
         progress.advance(1);
     }
+    let project = project(repo, policy);
     let items: Vec<_> = roadmap
         .items
         .iter()
         .map(|item| {
-            // waivers are per item: the same check may be waived in one item and not another
+            // applicability and waivers are per item: the same check may apply, or be waived, in
+            // one item and not in another
+            let found = item.checks.iter().any(|c| {
+                findings.get(c.id.as_str()).is_some_and(|(_, f)| matches!(f.status, Status::Pass | Status::Partial))
+            });
             let waived: Vec<(&'static dyn Check, Finding, f64)> = item
                 .checks
                 .iter()
                 .filter_map(|c| {
                     let (check, finding) = findings.get(c.id.as_str())?;
                     let mut finding = finding.clone();
+                    if !found {
+                        not_applicable(&mut finding, check.meta().applies, &project);
+                    }
                     if let Some(n) = waive(&mut finding, &c.id, &item.id, policy, &today_text) {
                         applied[n].push(c.id.clone());
                     }
@@ -236,7 +271,7 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
             .round(jiff::Unit::Second)
             .unwrap_or_else(|_| jiff::Timestamp::now())
             .to_string(),
-        repository: repository_info(repo),
+        repository: repository_info(repo, &project),
         roadmap: RoadmapInfo {
             id: roadmap.id.clone(),
             title: roadmap.title.clone(),
@@ -375,7 +410,7 @@ fn delivery_summary(repo: &RepoFacts) -> DeliverySummary {
     }
 }
 
-fn repository_info(repo: &RepoFacts) -> RepositoryInfo {
+fn repository_info(repo: &RepoFacts, (project, configured): &(Project, bool)) -> RepositoryInfo {
     let git = &repo.git;
     let remote = git.main_remote().and_then(|r| canonical_remote(&r.url));
     // absolute, so a stored run can locate its evidence whatever directory it was audited from
@@ -402,6 +437,11 @@ fn repository_info(repo: &RepoFacts) -> RepositoryInfo {
         .into(),
         shallow: git.shallow,
         commits: git.commit_count,
+        project: Some(ProjectInfo {
+            kind: project.kind.as_str().to_string(),
+            reason: project.reason.clone(),
+            configured: *configured,
+        }),
     }
 }
 
@@ -498,5 +538,31 @@ mod tests {
         assert!(security.coverage < 1.0, "no scan report: the critical-vulnerability check is not assessed");
         let m = card.metrics.iter().find(|m| m.id == "test-coverage").unwrap();
         assert_eq!((m.status, m.value), (Status::Pass, Some(95.0)));
+    }
+
+    #[test]
+    fn items_about_running_a_service_apply_to_a_library_only_when_something_was_found() {
+        let library: &[(&str, &str)] = &[
+            ("Cargo.toml", "[package]\nname = \"библиотека\"\n"),
+            ("src/lib.rs", "pub fn f() {}\n"),
+            // a library that instruments itself with OpenTelemetry: tracing (3.1) is judged
+            ("src/otel.ts", "const sdk = new NodeSDK({});\n"),
+        ];
+        let repo = RepoFacts::from_memory(library);
+        let card = evaluate(&repo, &Roadmap::default_roadmap(), &Policy::default(), &NoProgress);
+        assert_eq!(card.repository.project.as_ref().map(|p| p.kind.as_str()), Some("library"));
+        let status = |id: &str| card.item(id).unwrap().status;
+        assert_eq!(status("1.1"), Status::NotAssessed, "nothing of a cluster: does not apply to a library");
+        assert!(card.item("1.1").unwrap().checks[0].message.contains("does not apply to a library"));
+        assert_ne!(status("3.1"), Status::NotAssessed, "evidence found: judged, library or not");
+        let tracing = card.item("3.1").unwrap();
+        assert!(tracing.checks.iter().any(|c| c.status == Status::Fail), "the rest of the item counts: {tracing:#?}");
+        assert_eq!(status("2.2"), Status::Fail, "architecture applies to any code");
+        // the configuration decides over the inference
+        let policy = Policy { kind: Some(ProjectKind::Service), ..Policy::default() };
+        let card = evaluate(&repo, &Roadmap::default_roadmap(), &policy, &NoProgress);
+        assert_eq!(card.item("1.1").unwrap().status, Status::Fail);
+        let p = card.repository.project.unwrap();
+        assert!(p.configured && p.kind == "service" && p.reason.contains(".maturity.toml"), "{p:?}");
     }
 }

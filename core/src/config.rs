@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use toml::Spanned;
 
+use maturity_checks::facts::project::ProjectKind;
+
 pub const FILE_NAME: &str = ".maturity.toml";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -29,6 +31,8 @@ pub struct RepoConfig {
     pub item_weights: BTreeMap<String, f64>,
     pub check_weights: BTreeMap<String, f64>,
     pub must_pass: Vec<String>,
+    /// `kind = "service" | "library"`: what the project is, instead of what the audit infers.
+    pub kind: Option<ProjectKind>,
     #[serde(skip)]
     pub evidence: Vec<EvidenceInput>,
     pub waivers: Vec<Waiver>,
@@ -62,6 +66,7 @@ struct Raw {
     weights: RawWeights,
     #[serde(default)]
     must_pass: Vec<Spanned<String>>,
+    kind: Option<Spanned<String>>,
     #[serde(default)]
     evidence: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
@@ -193,6 +198,16 @@ pub fn parse(text: &str, name: &str, root: &Path) -> Loaded {
         config.check_weights.insert(check.clone(), *w.get_ref());
     }
     config.must_pass = raw.must_pass.iter().map(|m| m.get_ref().clone()).collect();
+    if let Some(k) = &raw.kind {
+        config.kind = match k.get_ref().as_str() {
+            "service" => Some(ProjectKind::Service),
+            "library" => Some(ProjectKind::Library),
+            other => {
+                error(k.span(), format!("kind `{other}` is not \"service\" or \"library\""));
+                None
+            }
+        };
+    }
     for (kind, p) in &raw.evidence {
         let kind_value = match kind.parse::<EvidenceKind>() {
             Ok(k) => k,
@@ -292,6 +307,7 @@ mod tests {
 roadmap = "docs/roadmap.toml"
 start = 2026-09-07
 must_pass = ["6.1"]
+kind = "service"
 
 [weights.items]
 "6.1" = 3
@@ -312,6 +328,7 @@ expires = 2027-03-31
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
         let c = loaded.config.unwrap();
         assert_eq!(c.start.as_deref(), Some("2026-09-07"));
+        assert_eq!(c.kind, Some(ProjectKind::Service));
         assert_eq!(c.roadmap, Some(dir.path().join("docs/roadmap.toml")));
         assert_eq!(c.evidence[0].kind, EvidenceKind::Coverage);
         assert_eq!(c.waivers[0].target, "1.1");
@@ -321,6 +338,15 @@ expires = 2027-03-31
         assert_eq!(roadmap.item("6.1").unwrap().weight, 3.0);
         assert_eq!(roadmap.start.as_deref(), Some("2026-09-07"));
         assert!(c.validate_against(&roadmap).is_empty());
+    }
+
+    #[test]
+    fn the_kind_is_service_or_library() {
+        assert_eq!(errors("kind = \"library\"\n"), Vec::<String>::new());
+        assert_eq!(
+            errors("# 種類 😀\nkind = \"приложение\"\n"),
+            vec![".maturity.toml:2:8: error: kind `приложение` is not \"service\" or \"library\"".to_string()]
+        );
     }
 
     #[test]

@@ -283,6 +283,21 @@ pub struct RepositoryInfo {
     pub git: String,
     pub shallow: bool,
     pub commits: usize,
+    /// A service or a library, and why; stored runs from before it was recorded have none.
+    #[serde(default)]
+    pub project: Option<ProjectInfo>,
+}
+
+/// What the project was judged to be: items about running a service do not apply to a library
+/// where nothing they judge exists.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ProjectInfo {
+    /// `service` or `library`.
+    pub kind: String,
+    /// The evidence that decided it, or the configuration that set it.
+    pub reason: String,
+    /// True when `.maturity.toml` set the kind rather than the audit inferring it.
+    pub configured: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -11,7 +11,7 @@
 //! Each kind names the check whose roadmap items the lists belong to, so the scorecard can show
 //! them per item without this module knowing any item.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::aws::{AnyResource, AwsFacts};
 use crate::facts::terraform::{TfBlock, TfKind, TfValue};
@@ -440,6 +440,7 @@ impl Check for DeployedMatchesDeclared {
             id: "aws.iac.deployed_matches_declared",
             title: "What runs in the account is what the Terraform declares",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Infrastructure as code only protects what it covers: resources made by hand drift, and declared resources that are missing mean the code no longer describes production.",
             remediation: "Import hand-made resources into Terraform (`terraform import` or `import` blocks) or remove them, and apply or delete declarations that are not deployed; run `terraform plan` in CI to catch drift.",
         }

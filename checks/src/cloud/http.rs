@@ -5,7 +5,7 @@
 //! Each check judges every probed URL and averages; a URL that could not be fetched makes the
 //! check `unknown` only when no URL could be fetched at all.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::probe::{Endpoint, ProbeFacts};
 use crate::metrics::Measurement;
 use crate::model::{Evidence, Finding, fmt_num};
@@ -114,6 +114,7 @@ impl Check for SecurityHeaders {
             id: "live.http.security_headers",
             title: "The deployed application sends security headers",
             source: Source::Url,
+            applies: Applies::Always,
             rationale: "Headers in code can be dropped by a proxy or CDN; what the browser receives decides whether HSTS, MIME sniffing protection, framing protection, referrer and feature policies apply.",
             remediation: "Send `Strict-Transport-Security: max-age=31536000; includeSubDomains`, `X-Content-Type-Options: nosniff`, CSP `frame-ancestors 'none'` (or `X-Frame-Options: DENY`), `Referrer-Policy: strict-origin-when-cross-origin` and a `Permissions-Policy`, from the application or the edge.",
         }
@@ -194,6 +195,7 @@ impl Check for ContentSecurityPolicy {
             id: "live.http.content_security_policy",
             title: "The deployed application enforces a Content-Security-Policy",
             source: Source::Url,
+            applies: Applies::Always,
             rationale: "A CSP that limits where scripts come from is the strongest browser-side defence against cross-site scripting; report-only or `unsafe-inline` policies do not stop an injected script.",
             remediation: "Send a `Content-Security-Policy` with `default-src 'self'` and a `script-src` based on nonces or hashes (no `'unsafe-inline'` or `'unsafe-eval'`); roll it out with `Content-Security-Policy-Report-Only` first.",
         }
@@ -221,6 +223,7 @@ impl Check for HttpsEnforced {
             id: "live.http.https_enforced",
             title: "The deployed application redirects HTTP to HTTPS",
             source: Source::Url,
+            applies: Applies::Always,
             rationale: "Visitors and links still arrive over plain HTTP; a permanent redirect to HTTPS (with HSTS) makes sure no page or cookie is served unencrypted.",
             remediation: "Answer every plain-HTTP request with a 301 or 308 redirect to the same path over HTTPS, at the load balancer or CDN, and serve the application only over HTTPS.",
         }
@@ -293,6 +296,7 @@ impl Check for CertificateValid {
             id: "live.tls.certificate_valid",
             title: "The deployed application serves a valid certificate over TLS 1.2+",
             source: Source::Url,
+            applies: Applies::Always,
             rationale: "An expired, self-signed or wrong-host certificate breaks every client; TLS below 1.2 is refused by browsers and compliance alike.",
             remediation: "Serve a publicly trusted certificate for every host name (ACM renews it automatically) with a TLS 1.2+ policy at the load balancer or CDN.",
         }
@@ -360,6 +364,7 @@ impl Check for ResponseTimeWithinTarget {
             id: "live.http.response_time_within_target",
             title: "The deployed application answers within the response-time target",
             source: Source::Url,
+            applies: Applies::Always,
             rationale: "The roadmap's success metric is an average API response under 100 ms; a small sample of the running service shows whether it holds outside a load test.",
             remediation: "Find where the time goes (tracing, slow query log), cache what repeats, and move heavy work off the request path; measure under load with k6 as well.",
         }

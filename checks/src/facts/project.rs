@@ -1,11 +1,14 @@
-//! What kind of project this is: an application deployed as a service, or a library (or tool)
-//! that others build on.
+//! What kind of project this is: a service (an application deployed to run), or a library (or
+//! tool) that others build on.
 //!
 //! Half of the roadmap is about running a service (clusters, databases, caches, tracing,
-//! autoscaling, costs). For a library those items do not apply, and a check should say so rather
-//! than fail. The decision uses what the project declares about itself (composer `type`, npm
-//! `private`, Maven packaging) and what it ships to run as a service (container images, compose
-//! files, Kubernetes manifests or charts, platform descriptors, a web-framework front controller).
+//! autoscaling, costs). For a library those items do not apply when nothing they judge exists,
+//! and the engine says so rather than fail (see `check::Applies`). What the repository ships to
+//! run as a service (compose files, Kubernetes manifests or charts, Terraform that provisions a
+//! service, container images and platform descriptors, a web front controller, a web framework)
+//! outranks what a manifest declares about itself (composer `type`, npm `private`): a platform
+//! published as a Composer library but shipped with a compose file and a front controller is a
+//! service. `.maturity.toml` may say `kind = "service"` or `kind = "library"` instead.
 
 use super::compose::ComposeFacts;
 use super::files::{FileIndex, Location};
@@ -17,8 +20,17 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectKind {
-    Application,
+    Service,
     Library,
+}
+
+impl ProjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectKind::Service => "service",
+            ProjectKind::Library => "library",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,9 +41,9 @@ pub struct Project {
 }
 
 impl Default for Project {
-    /// What a failed detection leaves: judged as an application, which keeps every item assessed.
+    /// What a failed detection leaves: judged as a service, which keeps every item assessed.
     fn default() -> Self {
-        Project { kind: ProjectKind::Application, reason: "the kind of project could not be determined".into() }
+        Project { kind: ProjectKind::Service, reason: "the kind of project could not be determined".into() }
     }
 }
 
@@ -114,20 +126,15 @@ pub fn detect(
     k8s: &K8sFacts,
     terraform: &TerraformFacts,
 ) -> Project {
-    let app = |reason: String| Project { kind: ProjectKind::Application, reason };
+    let app = |reason: String| Project { kind: ProjectKind::Service, reason };
     let lib = |reason: String| Project { kind: ProjectKind::Library, reason };
     // what the root manifest declares
     let root = |eco: Ecosystem| manifests.manifests.iter().find(|m| m.ecosystem == eco && !m.path.contains('/'));
-    if let Some(m) = root(Ecosystem::Composer) {
-        match m.package_type.as_deref() {
-            Some("project") => return app("composer.json declares `\"type\": \"project\"`".into()),
-            Some(t) if t == "library" || t.ends_with("-bundle") || t.ends_with("-plugin") || t == "metapackage" => {
-                return lib(format!("composer.json declares `\"type\": \"{t}\"`"));
-            }
-            _ => {}
-        }
+    let composer_type = root(Ecosystem::Composer).and_then(|m| m.package_type.as_deref());
+    if composer_type == Some("project") {
+        return app("composer.json declares `\"type\": \"project\"`".into());
     }
-    // what it ships to run as a service
+    // what it ships to run as a service outranks what a manifest says it is
     if let Some(s) = compose.services.iter().find(|s| s.location == Location::Project) {
         return app(format!("`{}` runs the project with docker compose", s.path));
     }
@@ -145,15 +152,21 @@ pub fn detect(
     if let Some(chart) = files.entries().iter().find(|e| e.name() == "Chart.yaml" && e.location == Location::Project) {
         return app(format!("`{}` is a Helm chart for it", chart.path));
     }
+    if files.exists("public/index.php") || files.exists("bin/console") && files.exists("config/bundles.php") {
+        return app("a web front controller (`public/index.php`)".into());
+    }
+    // a bundle or a plugin ships a Dockerfile for its tests or demo; the declaration wins there
+    if let Some(t) = composer_type
+        && (t == "library" || t.ends_with("-bundle") || t.ends_with("-plugin") || t == "metapackage")
+    {
+        return lib(format!("composer.json declares `\"type\": \"{t}\"` and nothing deploys it as a service"));
+    }
     if let Some(f) = files.entries().iter().find(|e| {
         e.location == Location::Project
             && e.dir().matches('/').count() < 2
             && (e.name() == "Dockerfile" || PLATFORM_FILES.contains(&e.name()))
     }) {
         return app(format!("`{}` builds or deploys it as a service", f.path));
-    }
-    if files.exists("public/index.php") || files.exists("bin/console") && files.exists("config/bundles.php") {
-        return app("a web front controller (`public/index.php`)".into());
     }
     if let Some(d) = manifests.dependencies.iter().find(|d| {
         d.kind == DepKind::Normal
@@ -193,23 +206,19 @@ mod tests {
     fn applications_and_libraries() {
         use ProjectKind::*;
         for (name, files, want) in [
-            ("symfony project", vec![("composer.json", r#"{"type":"project"}"#)], Application),
+            ("symfony project", vec![("composer.json", r#"{"type":"project"}"#)], Service),
             (
                 "symfony bundle",
                 vec![("composer.json", r#"{"type":"symfony-bundle"}"#), ("Dockerfile", "FROM php")],
                 Library,
             ),
-            (
-                "compose",
-                vec![("composer.json", "{}"), ("compose.yaml", "services:\n  app:\n    build: .\n")],
-                Application,
-            ),
-            ("helm", vec![("helm/app/Chart.yaml", "apiVersion: v2\nname: app\n")], Application),
+            ("compose", vec![("composer.json", "{}"), ("compose.yaml", "services:\n  app:\n    build: .\n")], Service),
+            ("helm", vec![("helm/app/Chart.yaml", "apiVersion: v2\nname: app\n")], Service),
             ("rust cli", vec![("Cargo.toml", "[package]\nname = \"rg\"\n"), ("src/main.rs", "fn main(){}")], Library),
             (
                 "rust service",
                 vec![("Cargo.toml", "[package]\nname = \"svc\"\n[dependencies]\naxum = \"0.7\"\n")],
-                Application,
+                Service,
             ),
             ("python lib", vec![("pyproject.toml", "[project]\nname = \"flask\"\n")], Library),
             (
@@ -218,12 +227,12 @@ mod tests {
                     "pom.xml",
                     "<project><artifactId>a</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>",
                 )],
-                Application,
+                Service,
             ),
             (
                 "terraform service",
                 vec![("infra/main.tf", "resource \"aws_db_instance\" \"orders\" {\n  engine = \"mysql\"\n}\n")],
-                Application,
+                Service,
             ),
             (
                 "terraform state bucket only",
@@ -231,6 +240,20 @@ mod tests {
                     ("Cargo.toml", "[package]\nname = \"rg\"\n"),
                     ("ci/main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n"),
                 ],
+                Library,
+            ),
+            (
+                "a platform published as a composer library, shipped to run",
+                vec![
+                    ("composer.json", r#"{"name":"sylius/sylius","type":"library"}"#),
+                    ("compose.yml", "services:\n  php:\n    build: .\n"),
+                    ("public/index.php", "<?php\n"),
+                ],
+                Service,
+            ),
+            (
+                "a library with a front controller for its own tests",
+                vec![("composer.json", r#"{"type":"library"}"#), ("tests/app/public/index.php", "<?php\n")],
                 Library,
             ),
             ("empty", vec![], Library),

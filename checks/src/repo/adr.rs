@@ -1,7 +1,7 @@
 //! Architecture decision records (roadmap item 6.3): decisions are written down, in a known
 //! layout, with a status.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::Location;
 use crate::model::{Evidence, Finding};
 
@@ -13,6 +13,7 @@ impl Check for DecisionsRecorded {
             id: "repo.docs.architecture_decisions_recorded",
             title: "Architecture decisions are recorded",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Decision records tell a newcomer and a reviewer why the system is the way it is; without them every decision is re-argued or silently reversed.",
             remediation: "Keep decision records in `docs/adr/` (adr-tools: `adr init docs/adr`) or MADR's `docs/decisions/`, one Markdown file per decision with a title, a status (proposed, accepted, superseded) and the decision with its context and consequences.",
         }

@@ -7,11 +7,11 @@
 //! intent, not practice. A library or framework that *implements* authentication for its users
 //! has no users of its own to authenticate, so these checks do not apply to libraries.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::manifests::{Dependency, Ecosystem};
 use crate::model::{Evidence, Finding};
-use crate::repo::{list, service_only};
+use crate::repo::list;
 
 fn hit_evidence(h: &crate::facts::scan::Hit) -> Evidence {
     Evidence::file_snippet(h.path.clone(), h.line, h.text.clone())
@@ -127,6 +127,7 @@ impl Check for TokenAuthentication {
             id: "repo.auth.token_authentication",
             title: "Clients authenticate with OAuth 2.0, OpenID Connect or JWT tokens",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Standard token authentication lets APIs, mobile apps and third parties authenticate without sharing passwords, and delegates login to an identity provider that enterprise customers can federate with.",
             remediation: "Authenticate API clients with bearer tokens validated against an identity provider: Symfony `access_token` with an OIDC token handler or LexikJWTAuthenticationBundle, Spring `oauth2ResourceServer`, passport-jwt or openid-client, simplejwt or mozilla-django-oidc; keep session login for browser pages only.",
         }
@@ -134,9 +135,6 @@ impl Check for TokenAuthentication {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let found = token_auth(repo);
         let libs = token_libs(repo);
         if !found.is_empty() {
@@ -192,6 +190,7 @@ impl Check for RefreshTokenRotation {
             id: "repo.auth.refresh_token_rotation",
             title: "Refresh tokens are rotated on use",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "A refresh token lives long; rotating it on every use (and revoking the family when an old one comes back) turns a stolen token into a detectable, short-lived problem instead of lasting access.",
             remediation: "Make refresh tokens single-use: gesdinet `single_use: true`, the league OAuth2 server (rotates by default), simplejwt `ROTATE_REFRESH_TOKENS` with `BLACKLIST_AFTER_ROTATION`, Spring Authorization Server `reuseRefreshTokens(false)`, or `revokeRefreshToken` in the Keycloak realm.",
         }
@@ -199,9 +198,6 @@ impl Check for RefreshTokenRotation {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let mut partial: Option<(String, Evidence)> = None;
         // gesdinet/jwt-refresh-token-bundle
         if let Some(d) = repo.manifests.has(Ecosystem::Composer, "gesdinet/jwt-refresh-token-bundle") {
@@ -320,6 +316,7 @@ impl Check for ScopedAuthorization {
             id: "repo.auth.scoped_authorization",
             title: "Authorization checks OAuth scopes",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Scopes limit what a token may do, whoever holds it: a third-party integration granted `orders:read` cannot cancel orders even though its user could. Roles alone give every token the user's full power.",
             remediation: "Check the token's scopes on each protected operation: Spring `hasAuthority('SCOPE_orders.read')`, Symfony voters or `access_control` on `SCOPE_` attributes, express-oauth2-jwt-bearer `requiredScopes`, DRF `TokenHasScope`, and request only the scopes a client needs.",
         }
@@ -327,9 +324,6 @@ impl Check for ScopedAuthorization {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         if let Some(h) = repo.scan.project_hits("auth.scope_checks").next() {
             return Finding::pass(format!("`{}` checks OAuth scopes", h.path)).with_one(hit_evidence(h));
         }
@@ -437,9 +431,9 @@ mod tests {
                 Status::Unknown,
             ),
             (
-                "framework's own jwt code",
+                "a library's own token code is judged like any code",
                 vec![LIB, ("src/Security/JwtHandler.php", "<?php\nuse Jose\\Component\\Signature\\JWSVerifier;")],
-                Status::NotAssessed,
+                Status::Pass,
             ),
             ("nothing", vec![APP], Status::Fail),
         ] {
@@ -526,7 +520,7 @@ mod tests {
                 Status::Fail,
             ),
             ("commented rotation", vec![APP, ("app/settings.py", "# 'ROTATE_REFRESH_TOKENS': True,\n")], Status::Fail),
-            ("library", vec![LIB], Status::NotAssessed),
+            ("a library without any", vec![LIB], Status::Fail),
             ("nothing", vec![APP], Status::Fail),
         ] {
             let f = run(&RefreshTokenRotation, &files);
@@ -561,7 +555,7 @@ mod tests {
             ),
             ("broken security config", vec![APP, ("config/packages/security.yaml", "security: {\n")], Status::Unknown),
             ("scopes in tests only", vec![APP, ("tests/ApiTest.java", "hasAuthority('SCOPE_x')")], Status::Fail),
-            ("library", vec![LIB], Status::NotAssessed),
+            ("a library without any", vec![LIB], Status::Fail),
             ("nothing", vec![APP], Status::Fail),
         ] {
             let f = run(&ScopedAuthorization, &files);

@@ -10,8 +10,7 @@
 use super::obs::{
     Seen, cite, dashboards, describe, examples_only, fail_unless_broken, in_stack, is_tf, own_and_other, pod_spec,
 };
-use super::service_only;
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::files::Location;
 use crate::facts::manifests::Dependency;
@@ -95,6 +94,7 @@ impl Check for FeatureFlagSystem {
             id: "repo.flags.feature_flag_system",
             title: "Features are released behind a feature-flag system",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Flags separate deploying code from releasing a feature: unfinished work ships dark, a bad feature is switched off in seconds instead of rolled back, and releases can target a subset of users.",
             remediation: "Adopt a feature-flag system (OpenFeature with flagd, Unleash, LaunchDarkly, Flagsmith, GrowthBook, ConfigCat) and evaluate flags through its SDK in code rather than with configuration constants or compile-time switches.",
         }
@@ -102,9 +102,6 @@ impl Check for FeatureFlagSystem {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let (evaluated, declared) = flag_system(repo);
         let (eval_own, eval_other) = own_and_other(&evaluated);
         let (decl_own, decl_other) = own_and_other(&declared);
@@ -146,6 +143,7 @@ impl Check for GradualRolloutOrExperiments {
             id: "repo.flags.gradual_rollout_or_experiments",
             title: "Features roll out gradually or run as experiments",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Releasing to 1 %, then 10 %, then everyone limits the blast radius of a bad change, and A/B experiments show whether a feature moves the metric it was built for.",
             remediation: "Use the flag system's targeting: percentage rollouts (flagd `fractional`, Unleash `flexibleRollout`, LaunchDarkly rollouts) and experiments (GrowthBook, LaunchDarkly experiments) with the metric they are meant to move.",
         }
@@ -153,9 +151,6 @@ impl Check for GradualRolloutOrExperiments {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let mut seen = Vec::new();
         for (id, what) in [("flags.rollout", "rollout or experiment"), ("flags.targeting", "flag targeting")] {
             for h in repo.scan.hits(id) {
@@ -215,6 +210,7 @@ impl Check for DataPipelines {
             id: "repo.bi.data_pipelines",
             title: "Data pipelines feed analytics",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Business questions are answered from data that has been extracted, cleaned and modelled on a schedule; pipelines as code (DAGs, dbt models, ETL jobs) make that data reproducible and reviewable.",
             remediation: "Define data pipelines as code: Airflow, Dagster or Prefect DAGs, a dbt project for the models, or managed ETL (Glue, Dataflow, Data Factory) in Terraform, feeding a warehouse.",
         }
@@ -222,9 +218,6 @@ impl Check for DataPipelines {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let mut seen: Vec<Seen> = repo
             .scan
             .hits("bi.orchestration")
@@ -284,6 +277,7 @@ impl Check for WarehouseOrDashboards {
             id: "repo.bi.warehouse_or_dashboards",
             title: "A warehouse or business dashboards support decisions",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Decisions about features and pricing need business numbers (orders, revenue, conversion) in one queryable place; technical dashboards show that the system is up, not whether it is useful.",
             remediation: "Provision a warehouse (Redshift, BigQuery, Snowflake) or a BI tool (Metabase, Superset) as code, and build dashboards of business metrics (orders, revenue, sign-ups, conversion) next to the technical ones.",
         }
@@ -291,9 +285,6 @@ impl Check for WarehouseOrDashboards {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let mut seen: Vec<Seen> = repo
             .terraform
             .blocks
@@ -348,6 +339,7 @@ impl Check for BudgetsAndAlerts {
             id: "repo.cost.budgets_and_alerts",
             title: "Cloud spend has budgets and alerts",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Cloud bills grow silently (a forgotten cluster, a logging loop); a budget with an alert or an anomaly monitor catches it in days instead of at the end of the month, and cost estimates in review catch it before merge.",
             remediation: "Declare budgets with notifications in Terraform (`aws_budgets_budget` with `notification`, `aws_ce_anomaly_subscription`, `google_billing_budget`, `azurerm_consumption_budget_*`), run Infracost on infrastructure pull requests, and run Kubecost or OpenCost in clusters.",
         }
@@ -355,9 +347,6 @@ impl Check for BudgetsAndAlerts {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let mut alerting = Vec::new();
         let mut silent = Vec::new();
         let tf = |b: &TfBlock, what: &str| Seen::new(format!("{what} `{}`", b.name), &b.path, Some(b.line), b.location);
@@ -602,6 +591,7 @@ impl Check for ResourceTaggingOrLimits {
             id: "repo.cost.resource_tagging_or_limits",
             title: "Resources are tagged for cost allocation or bounded by limits",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Spend can only be attributed to a team, service or environment when resources carry tags; in Kubernetes, requests and limits are what make capacity (and so cost) predictable and stop one workload from starving the rest.",
             remediation: "Set `default_tags` on the AWS provider (or tags/labels on every resource) with at least service, team and environment; in Kubernetes, give every container CPU and memory requests and limits.",
         }
@@ -609,9 +599,6 @@ impl Check for ResourceTaggingOrLimits {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let tags = tf_tagging(repo);
         if let Ok(s) = &tags {
             return Finding::pass(format!("cloud resources are tagged: {}", describe(&[s]))).with(cite(&[s]));
@@ -723,9 +710,9 @@ mod tests {
                 ("commented", vec![("src/a.ts", "// OpenFeature.getClient()\n")], Status::Fail),
                 ("lockfile only", vec![("yarn.lock", "unleash-client@^5:\n  version \"5.0.0\"\n")], Status::Fail),
                 (
-                    "library",
+                    "a library that evaluates flags is judged like any code",
                     vec![LIBRARY, ("src/a.php", "$unleash = UnleashBuilder::create();\nUnleash\\Client\\x;\n")],
-                    Status::NotAssessed,
+                    Status::Pass,
                 ),
             ],
         );

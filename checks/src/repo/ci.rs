@@ -3,7 +3,7 @@
 
 use super::tools::Category;
 use super::{Hit, automatic, hits, list, no_pipeline};
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::ci::PrTrigger;
 use crate::model::{Evidence, Finding};
 
@@ -32,6 +32,7 @@ impl Check for TestsRunOnPullRequests {
             id: "repo.ci.tests_run_on_pull_requests",
             title: "Tests run on every pull request",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "A change that is tested before it is merged keeps the main branch releasable; tests that only run after merge find breakage when it is already shipped.",
             remediation: "Add a CI job triggered by pull requests (for GitHub Actions `on: pull_request`) that runs the test suite, e.g. `vendor/bin/phpunit`, `cargo test`, `npm test` or `pytest`.",
         }
@@ -76,6 +77,7 @@ impl Check for SecurityScanInPipeline {
             id: "repo.ci.security_scan_in_pipeline",
             title: "The pipeline runs a security scan",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Scanning in the pipeline catches vulnerable dependencies, insecure code and misconfigured images on every change instead of at an annual audit.",
             remediation: "Add a scanning step to CI: a dependency audit (`composer audit`, `npm audit`, `cargo audit`, `pip-audit`), CodeQL or Semgrep for code, Trivy for images and IaC, OWASP ZAP for a running instance.",
         }
@@ -119,6 +121,7 @@ impl Check for DeploymentAutomated {
             id: "repo.ci.deployment_automated",
             title: "Deployment is automated",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "A deployment that a pipeline or a GitOps controller performs is repeatable, auditable and fast; a hand-run deployment is none of these.",
             remediation: "Deploy from CI (a job with an `environment:` running `helm upgrade`, `kubectl apply`, `terraform apply` or your platform's deploy command) or declare the application for a GitOps controller (an Argo CD `Application` or a Flux `Kustomization`).",
         }

@@ -3,7 +3,7 @@
 
 use super::tools::Category;
 use super::{automatic, hits, list};
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::reports::CoverageReport;
 use crate::model::{Evidence, Finding, fmt_num};
@@ -60,6 +60,7 @@ impl Check for CollectedInCi {
             id: "repo.coverage.collected_in_ci",
             title: "Test coverage is collected in CI",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Coverage measured on every build shows which code no test exercises and keeps the figure honest; coverage measured once on a laptop drifts.",
             remediation: "Collect coverage in the CI test job (`phpunit --coverage-clover`, `pytest --cov`, `jest --coverage`, `cargo llvm-cov`, `go test -coverprofile`, JaCoCo) and publish the report (artifact, Codecov, Coveralls or SonarQube).",
         }
@@ -116,6 +117,7 @@ impl Check for MeetsTarget {
             id: "repo.coverage.meets_target",
             title: "Measured test coverage meets the roadmap's target",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "The roadmap sets a coverage target; a measured figure against it tells whether testing is where the plan says it should be.",
             remediation: "Write tests for the least-covered code first (the report lists it), and make the coverage report available to the audit: commit-free, from CI, with `--evidence coverage=PATH`.",
         }

@@ -8,8 +8,8 @@
 //! Encryption at rest is decided where storage is declared, so it is judged from Terraform (and
 //! Kubernetes storage classes) and not assessed when the repository declares no storage.
 
-use super::{list, service_only};
-use crate::check::{Check, Context, Meta, Source};
+use super::list;
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::files::Location;
 use crate::facts::terraform::{TfBlock, TfValue};
 use crate::model::{Evidence, Finding, clip};
@@ -22,6 +22,7 @@ impl Check for SecurityPolicy {
             id: "repo.governance.security_policy",
             title: "A security policy tells how to report vulnerabilities",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "A published security policy gives researchers and customers a private channel and a response commitment, so vulnerabilities are reported to the team instead of disclosed in public issues.",
             remediation: "Add a `SECURITY.md` (at the root, in `.github/` or `docs/`) naming the supported versions, a private reporting channel (a security e-mail or GitHub private vulnerability reporting) and the expected response time.",
         }
@@ -53,6 +54,7 @@ impl Check for CodeOwnership {
             id: "repo.governance.code_ownership",
             title: "Code ownership is declared",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "A CODEOWNERS file routes every change to the people accountable for that code and, with branch protection, makes their review mandatory: the access control auditors ask for on changes.",
             remediation: "Add `.github/CODEOWNERS` (or `CODEOWNERS`, `docs/CODEOWNERS`, `.gitlab/CODEOWNERS`) mapping paths to teams, and require code-owner review in branch protection.",
         }
@@ -89,6 +91,7 @@ impl Check for AuditLogging {
             id: "repo.governance.audit_logging",
             title: "An audit trail records who changed what",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "SOC 2 and most regulations ask who did what and when: an audit trail of data changes and administrative actions is the evidence, and the first thing investigated after an incident.",
             remediation: "Record changes to business data with an audit library (DH Auditor, django-simple-history, Hibernate Envers, PaperTrail) or a dedicated `audit` log channel, and enable platform audit logs (AWS CloudTrail, Kubernetes audit policy, EKS `audit` logs).",
         }
@@ -96,9 +99,6 @@ impl Check for AuditLogging {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let mut found: Vec<(String, Evidence)> = Vec::new();
         if let Some(h) = repo.scan.project_hits("audit.logging").next() {
             found.push((
@@ -198,6 +198,7 @@ impl Check for AccessControls {
             id: "repo.governance.access_controls",
             title: "Access is granted by role, in code",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Auditors ask who can do what: roles and permissions declared in code (application authorisation rules, Kubernetes RBAC, IAM policies, database grants) are reviewable, versioned and least-privilege by construction.",
             remediation: "Declare access in code: role and permission rules in the application (Symfony `access_control` and voters, Spring Security `@PreAuthorize`, Django permissions), Kubernetes Roles and network or Istio authorisation policies, scoped IAM policies in Terraform, and database roles with explicit `GRANT`s.",
         }
@@ -205,9 +206,6 @@ impl Check for AccessControls {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let mut found: Vec<(String, Evidence)> = Vec::new();
         for path in ["security.access_control", "security.role_hierarchy"] {
             if let Some(c) = repo.config.symfony(path).into_iter().next() {
@@ -357,6 +355,7 @@ impl Check for EncryptionAtRest {
             id: "repo.governance.encryption_at_rest",
             title: "Stored data is encrypted at rest with managed keys",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Encryption at rest with rotated, customer-managed keys is a baseline control of SOC 2 and most data-protection rules: a leaked disk, snapshot or backup stays unreadable, and key access is logged and revocable.",
             remediation: "Declare encryption on every store in the infrastructure code: `storage_encrypted = true` on RDS, `encrypted = true` on EBS and EFS, `at_rest_encryption_enabled` on ElastiCache, an S3 server-side encryption configuration, EKS `encryption_config` for secrets, with `aws_kms_key` keys that set `enable_key_rotation = true`.",
         }
@@ -364,9 +363,6 @@ impl Check for EncryptionAtRest {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let tf = &repo.terraform;
         let s3_sse: Vec<&TfBlock> = tf.resources(&["aws_s3_bucket_server_side_encryption_configuration"]).collect();
         let mut judged: Vec<(Enc, String, Evidence)> = tf
@@ -505,7 +501,11 @@ mod tests {
                 ],
                 Status::Fail,
             ),
-            ("library", vec![LIB, ("src/Voter.php", "<?php\nclass V extends Voter {}\n")], Status::NotAssessed),
+            (
+                "a library's voters are judged like any code",
+                vec![LIB, ("src/Voter.php", "<?php\nclass V extends Voter {}\n")],
+                Status::Pass,
+            ),
         ] {
             let f = run(&AccessControls, &files);
             assert_eq!(f.status, want, "{name}: {}", f.message);
@@ -590,7 +590,7 @@ mod tests {
                 vec![APP, ("tests/AuditTest.php", "<?php\nuse DH\\Auditor\\Auditor;")],
                 Status::Fail,
             ),
-            ("library", vec![LIB], Status::NotAssessed),
+            ("a library without any", vec![LIB], Status::Fail),
             ("nothing", vec![APP], Status::Fail),
         ] {
             let f = run(&AuditLogging, &files);
@@ -656,7 +656,11 @@ mod tests {
                 vec![APP, ("examples/rds.tf", "resource \"aws_db_instance\" \"main\" {\n  engine = \"mysql\"\n}\n")],
                 Status::NotAssessed,
             ),
-            ("library", vec![LIB, ("infra/rds.tf", "resource \"aws_db_instance\" \"main\" {}\n")], Status::NotAssessed),
+            (
+                "a library's storage is judged like any",
+                vec![LIB, ("infra/rds.tf", "resource \"aws_db_instance\" \"main\" {}\n")],
+                Status::Fail,
+            ),
         ] {
             let f = run(&EncryptionAtRest, &files);
             assert_eq!(f.status, want, "{name}: {}", f.message);

@@ -8,8 +8,8 @@
 //! a library sets no headers of its own and has nothing to attack, so they do not apply to it.
 
 use super::tools::Category;
-use super::{automatic, hits, list, service_only};
-use crate::check::{Check, Context, Meta, Source};
+use super::{automatic, hits, list};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::files::Location;
 use crate::facts::manifests::Ecosystem;
@@ -131,6 +131,7 @@ impl Check for HeadersConfigured {
             id: "repo.security.headers_configured",
             title: "Security headers and a Content-Security-Policy are set",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "A Content-Security-Policy is the strongest defence against cross-site scripting, HSTS stops protocol downgrades, and framing and MIME-sniffing headers close clickjacking and content-type attacks; browsers only apply them if the application sends them.",
             remediation: "Send a Content-Security-Policy and Strict-Transport-Security on every response, plus X-Frame-Options (or CSP `frame-ancestors`), `X-Content-Type-Options: nosniff` and a Referrer-Policy: NelmioSecurityBundle for Symfony, helmet for Node, Spring Security `headers()`, Django `SECURE_*` settings with django-csp, or the web server or proxy in front (nginx `add_header`, Caddy `header`, Traefik headers middleware).",
         }
@@ -138,9 +139,6 @@ impl Check for HeadersConfigured {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let found = headers(repo);
         if found.is_empty() {
             if let Some(p) = super::arch::unreadable_symfony_config(repo, &["nelmio_security"]) {
@@ -177,6 +175,7 @@ impl Check for DynamicTesting {
             id: "repo.security.dynamic_testing",
             title: "The running application is tested dynamically (DAST or penetration tests)",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Static scanners read code; only an attack against the running application finds misconfigured headers, exposed endpoints and authentication flaws as an attacker would meet them.",
             remediation: "Run an OWASP ZAP baseline or API scan (or Nuclei) against a test deployment in CI, keep its rules file in the repository, and record the scope and findings of periodic penetration tests.",
         }
@@ -184,9 +183,6 @@ impl Check for DynamicTesting {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let found = hits(repo, Category::Dast);
         if let Some(h) = automatic(&found).next() {
             return Finding::pass(format!("{} tests the running application", h.describe())).with(h.evidence());
@@ -293,9 +289,9 @@ mod tests {
                 Status::Fail,
             ),
             (
-                "library",
+                "a library's own headers are judged like any code",
                 vec![LIB, ("src/Response.php", "<?php\n$this->headers->set('Content-Security-Policy', $csp);")],
-                Status::NotAssessed,
+                Status::Partial,
             ),
             (
                 "broken nelmio config",
@@ -330,7 +326,7 @@ mod tests {
                 Status::Partial,
             ),
             ("pentest in an example", vec![APP, ("examples/docs/security.md", "## Penetration test\n")], Status::Fail),
-            ("library", vec![LIB], Status::NotAssessed),
+            ("a library without any", vec![LIB], Status::Fail),
             ("nothing", vec![APP], Status::Fail),
         ] {
             let f = run(&DynamicTesting, &files);

@@ -22,14 +22,6 @@ use crate::facts::ci::{Expansion, Job, Pipeline, Step};
 use crate::model::{Evidence, Finding, clip};
 use tools::{Category, Tool};
 
-/// For checks about running a service: `Some(not_assessed)` when the project is a library or a
-/// tool, with the reason the project was classified so.
-pub(crate) fn service_only(repo: &RepoFacts) -> Option<Finding> {
-    repo.project
-        .is_library()
-        .then(|| Finding::not_assessed(format!("this does not apply to a library or tool ({})", repo.project.reason)))
-}
-
 /// Paths that hold CI configuration (for reporting their parse problems).
 pub(crate) fn is_ci_path(path: &str) -> bool {
     path.starts_with(".github/workflows/")

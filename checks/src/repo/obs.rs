@@ -7,8 +7,8 @@
 //! section of a Collector configuration). What runs "in the stack" is shared with the business
 //! checks through [`in_stack`]. SLO checks live in `slo.rs`; this family does not judge targets.
 
-use super::{list, service_only};
-use crate::check::{Check, Context, Meta, Source};
+use super::list;
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::files::Location;
 use crate::facts::k8s::K8sObject;
@@ -329,6 +329,7 @@ impl Check for TracingInstrumented {
             id: "repo.obs.tracing_instrumented",
             title: "The application is instrumented for distributed tracing",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "A request that crosses services can only be followed end to end when every service propagates trace context and exports spans; without it, latency and errors are guessed at per service.",
             remediation: "Set up the OpenTelemetry SDK in each service (NodeSDK, TracerProvider, SdkTracerProvider...) with an OTLP exporter, or attach auto-instrumentation (Java agent, opentelemetry-instrument, the OpenTelemetry Operator), and configure OTEL_EXPORTER_OTLP_ENDPOINT in the deployment.",
         }
@@ -336,9 +337,6 @@ impl Check for TracingInstrumented {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let (strong, weak) = tracing_evidence(repo);
         let (own, other) = own_and_other(&strong);
         let own: Vec<&Seen> = own.into_iter().filter(|s| s.location == Location::Project).collect();
@@ -467,6 +465,7 @@ impl Check for TraceBackend {
             id: "repo.obs.trace_backend",
             title: "Traces are collected by a tracing backend",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Spans that are exported nowhere are lost; a Collector or a tracing backend (Jaeger, Tempo, Zipkin, a vendor) is what makes traces searchable when an incident happens.",
             remediation: "Run an OpenTelemetry Collector (receivers → processors → exporters) beside the services and point OTEL_EXPORTER_OTLP_ENDPOINT at it, exporting to Jaeger, Tempo or the vendor backend; declare it in compose, Kubernetes or Helm so every environment has it.",
         }
@@ -474,9 +473,6 @@ impl Check for TraceBackend {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let mut seen = collector_configs(repo);
         seen.extend(in_stack(repo, TRACE_BACKENDS));
         for h in repo
@@ -580,6 +576,7 @@ impl Check for StructuredLogging {
             id: "repo.obs.structured_logging",
             title: "Logs are written as structured JSON",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "A log pipeline can index, filter and correlate (by trace id, user, order) only fields it can parse; free-text lines have to be grepped.",
             remediation: "Write logs as JSON to stdout: Monolog's `monolog.formatter.json`, structlog or python-json-logger, pino or winston's `format.json()`, zap/zerolog/slog's JSON handler, logstash-logback-encoder or Spring Boot's `logging.structured.format.console`, tracing-subscriber's `.json()`.",
         }
@@ -587,9 +584,6 @@ impl Check for StructuredLogging {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let mut json = Vec::new();
         let mut plain = Vec::new();
         for found in repo.config.symfony("monolog.handlers") {
@@ -698,6 +692,7 @@ impl Check for LogShipping {
             id: "repo.obs.log_shipping",
             title: "Logs are shipped to a central store",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Logs left on the container or host disappear with it and cannot be searched across instances; a shipper and a central store keep them for incidents and audits.",
             remediation: "Ship container logs to a central store: a Fluent Bit, Vector, Promtail or Alloy agent (DaemonSet or sidecar) sending to Loki, Elasticsearch/OpenSearch or the cloud's log service (CloudWatch Logs through the `awslogs` driver, Cloud Logging), declared in the repository.",
         }
@@ -705,9 +700,6 @@ impl Check for LogShipping {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let mut seen = in_stack(repo, LOG_STACK);
         for e in repo.files.entries() {
             if matches!(e.location, Location::Vendored) {
@@ -812,6 +804,7 @@ impl Check for MetricsExported {
             id: "repo.obs.metrics_exported",
             title: "The application exports metrics",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Request rates, error rates, latencies and business counters measured inside the application are what dashboards, SLOs and alerts are built on; a monitoring server without application metrics only sees the host.",
             remediation: "Record application metrics with a client (Prometheus client, OpenTelemetry metrics, Micrometer with a registry such as micrometer-registry-prometheus) and have them scraped (ServiceMonitor/PodMonitor, `prometheus.io/scrape`) or pushed over OTLP.",
         }
@@ -819,9 +812,6 @@ impl Check for MetricsExported {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let mut seen = Vec::new();
         for (id, what) in [("metrics.client", "metrics recorded"), ("metrics.otel", "OpenTelemetry metrics")] {
             for h in repo.scan.hits(id) {
@@ -951,6 +941,7 @@ impl Check for AlertingConfigured {
             id: "repo.obs.alerting_configured",
             title: "Alerts are defined and routed to people",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Metrics nobody watches do not shorten outages; alert rules on symptoms, routed to an on-call channel, are what turn a failure into a response.",
             remediation: "Define alert rules as code (Prometheus rules, Grafana alert rules or CloudWatch alarms) and route them to a receiver (Alertmanager with PagerDuty, Opsgenie or Slack, Grafana contact points, alarm actions to SNS).",
         }
@@ -958,9 +949,6 @@ impl Check for AlertingConfigured {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(f) = service_only(repo) {
-            return f;
-        }
         let rules = alert_rules(repo);
         let receivers = alert_receivers(repo);
         let mut routed = Vec::new();
@@ -1136,7 +1124,11 @@ mod tests {
                     vec![("vendor/acme/otel/init.php", "$tp = TracerProvider::builder()->build();\n")],
                     Status::Fail,
                 ),
-                ("library", vec![LIBRARY, ("src/otel.ts", "const sdk = new NodeSDK({});\n")], Status::NotAssessed),
+                (
+                    "a library's tracing is judged like any code",
+                    vec![LIBRARY, ("src/otel.ts", "const sdk = new NodeSDK({});\n")],
+                    Status::Pass,
+                ),
             ],
         );
     }
@@ -1386,7 +1378,11 @@ mod tests {
                 ),
                 ("examples only", vec![("examples/rules.yml", RULES)], Status::Partial),
                 ("none", vec![], Status::Fail),
-                ("library", vec![LIBRARY, ("monitoring/rules.yml", RULES)], Status::NotAssessed),
+                (
+                    "a library's alert rules are judged like any file",
+                    vec![LIBRARY, ("monitoring/rules.yml", RULES)],
+                    Status::Partial,
+                ),
             ],
         );
     }

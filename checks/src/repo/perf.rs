@@ -11,8 +11,7 @@ use super::infra::{
     chart_label, charts_declaring, compose_running, first_evidence, k8s_running, obj_evidence, obj_label, subcharts,
     tf_evidence, tf_label, tf_modules, tf_num, tf_resources, tf_text, values_evidence,
 };
-use super::service_only;
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::files::Location;
 use crate::facts::k8s::K8sObject;
@@ -163,6 +162,7 @@ impl Check for IndexesDeclared {
             id: "repo.db.indexes_declared",
             title: "Database indexes are declared with the schema",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Queries that filter or join on unindexed columns scan whole tables and slow down as data grows; indexes declared in mappings or migrations are reviewed and deployed with the schema.",
             remediation: "Declare indexes for the columns queries filter, join and sort on, in the ORM mapping (`#[ORM\\Index]`, `@Index`, `models.Index`, `add_index`) or a migration (`CREATE INDEX`), and check slow queries with EXPLAIN.",
         }
@@ -170,9 +170,6 @@ impl Check for IndexesDeclared {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let ids = ["db.index", "db.index_sql", "db.index_more", "db.index_rails"];
         let own = hits_of(repo, &ids, &[Location::Project]);
         if let Some(h) = own.first() {
@@ -227,6 +224,7 @@ impl Check for QueryMonitoring {
             id: "repo.db.query_monitoring",
             title: "Slow and expensive queries are recorded",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Query optimisation starts from evidence: pg_stat_statements, MySQL's performance schema or a slow query log show which queries cost the most, so indexes and rewrites go where they matter.",
             remediation: "Enable query statistics on the database (`shared_preload_libraries = 'pg_stat_statements'`, `performance_schema = ON`, `slow_query_log` with `long_query_time`, or `log_min_duration_statement`), and scrape them with a database exporter or an APM such as pganalyze or Performance Insights (`performance_insights_enabled = true` on RDS).",
         }
@@ -234,9 +232,6 @@ impl Check for QueryMonitoring {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let (insights, _) = tf_resources(repo, &["aws_db_instance", "aws_rds_cluster", "aws_rds_cluster_instance"]);
         if let Some(b) = insights.iter().find(|b| tf_text(b, "performance_insights_enabled").as_deref() == Some("true"))
         {
@@ -315,6 +310,7 @@ impl Check for MultiLevelCaching {
             id: "repo.cache.multi_level",
             title: "Caching happens at the application and HTTP levels",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "An application cache saves recomputing data; an HTTP cache (CDN, reverse proxy, Cache-Control) saves the request reaching the application at all. Each covers what the other cannot.",
             remediation: "Cache expensive data in the application (Symfony cache pools, Spring `@Cacheable`, Django's cache framework) and make responses cacheable at the HTTP level (Cache-Control headers with a CDN or Varnish, API Platform `http_cache`).",
         }
@@ -322,9 +318,6 @@ impl Check for MultiLevelCaching {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         match (app_cache(repo), http_cache(repo)) {
             (Some((a, ae)), Some((h, he))) => Finding::pass(format!("{a}, and {h}")).with([ae, he]),
             (Some((a, ae)), None) => Finding::partial(
@@ -355,6 +348,7 @@ impl Check for WarmingAndInvalidation {
             id: "repo.cache.warming_and_invalidation",
             title: "Caches are warmed up and invalidated deliberately",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "A cold cache after a deploy sends every request to the database at once, and a cache without explicit invalidation serves stale data until entries expire.",
             remediation: "Warm caches on deploy (Symfony `CacheWarmerInterface`, `cache:pool:warm`, a warm-up job) and invalidate explicitly when data changes, preferably by tags (`invalidateTags()`, Varnish xkey, Surrogate-Key purges, `@CacheEvict`).",
         }
@@ -362,9 +356,6 @@ impl Check for WarmingAndInvalidation {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let warm = hits_of(repo, &["cache.warmup"], &[Location::Project]).into_iter().next();
         let invalidation = hits_of(repo, &["cache.invalidation"], &[Location::Project]);
         let tagged = invalidation.iter().find(|h| TAGS.is_match(&h.text));
@@ -502,6 +493,7 @@ impl Check for AutoscalingDeclared {
             id: "repo.scaling.autoscaling_declared",
             title: "Autoscaling is declared",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Traffic is not flat: without autoscaling a service is either overprovisioned all day or saturated at the peak; an autoscaler adds capacity when load rises and removes it afterwards.",
             remediation: "Declare a HorizontalPodAutoscaler (or KEDA ScaledObject) for each stateless workload with sensible min and max replicas, enable `autoscaling` in the Helm chart's values, and let nodes follow (Cluster Autoscaler, Karpenter, node-group min/max).",
         }
@@ -509,9 +501,6 @@ impl Check for AutoscalingDeclared {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let objects: Vec<&K8sObject> =
             repo.k8s.objects.iter().filter(|o| o.location.is_project() && is_autoscaler(o)).collect();
         if let Some(o) = objects.first() {
@@ -600,6 +589,7 @@ impl Check for CustomMetrics {
             id: "repo.scaling.custom_metrics",
             title: "Autoscaling follows application metrics",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "CPU is a late and indirect signal for most services; scaling on request rate, queue length or latency adds capacity before users notice the slowdown.",
             remediation: "Scale on what the service is loaded by: HPA metrics of type Pods, Object or External served by prometheus-adapter or KEDA triggers (Prometheus, queue length, Kafka lag), or custom metrics in `aws_appautoscaling_policy`.",
         }
@@ -607,9 +597,6 @@ impl Check for CustomMetrics {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let scalers: Vec<&K8sObject> = repo
             .k8s
             .objects
@@ -689,6 +676,7 @@ impl Check for LoadTestsPresent {
             id: "repo.perf.load_tests_present",
             title: "Load tests are written down",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Capacity that was never measured is a guess; a load-test script kept in the repository states the expected traffic and can be rerun after every significant change.",
             remediation: "Write load tests for the critical user journeys with k6, Locust, Gatling, Artillery or JMeter and keep them in the repository (e.g. `tests/load/`).",
         }
@@ -696,9 +684,6 @@ impl Check for LoadTestsPresent {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let (own, examples) = scripts(repo);
         if let Some(s) = own.first() {
             let mut tools: Vec<String> = own.iter().map(|s| s.tool.to_string()).collect();
@@ -784,6 +769,7 @@ impl Check for LoadTestsInCi {
             id: "repo.perf.load_tests_in_ci",
             title: "Load tests run in the pipeline",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "A load test run by hand once before launch says nothing about last week's changes; run from the pipeline (on a schedule or before a release) it catches performance regressions when they are introduced.",
             remediation: "Run the load tests from CI against a staging or preview environment, for example `grafana/k6-action` or `k6 run` in a scheduled or pre-release job, with thresholds that fail the job.",
         }
@@ -791,9 +777,6 @@ impl Check for LoadTestsInCi {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         for p in &repo.ci.pipelines {
             for j in &p.jobs {
                 for step in &j.steps {

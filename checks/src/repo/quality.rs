@@ -11,7 +11,7 @@
 use super::obs::{Seen, cite, describe, own_and_other};
 use super::tools::Category;
 use super::{hits, is_ci_path};
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::ci::{Job, Pipeline, Step};
 use crate::facts::files::Location;
@@ -242,6 +242,7 @@ impl Check for StaticAnalysis {
             id: "repo.quality.static_analysis",
             title: "Static analysis runs in CI",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Type errors, null dereferences and dead code found by an analyser cost nothing to fix before merge; an analyser that is configured but not enforced in CI drifts into thousands of ignored findings.",
             remediation: "Configure a static analyser for each language (PHPStan or Psalm, clippy, ESLint and TypeScript strict mode, mypy or Ruff, golangci-lint, SpotBugs/PMD/Error Prone) and run it in the pull-request pipeline so that new findings fail the build.",
         }
@@ -382,6 +383,7 @@ impl Check for MutationTesting {
             id: "repo.quality.mutation_testing",
             title: "Mutation testing measures how well tests catch bugs",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Coverage says which lines ran, not whether a test would notice them being wrong; mutation testing changes the code and counts the changes no test caught.",
             remediation: "Add a mutation-testing tool (Infection, cargo-mutants, Stryker, mutmut, PIT) and run it in CI, at least on changed code in pull requests or nightly, with a minimum mutation score.",
         }
@@ -464,6 +466,7 @@ impl Check for PropertyBasedTesting {
             id: "repo.quality.property_based_testing",
             title: "Property-based tests check invariants over generated inputs",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Example-based tests check the cases someone thought of; property-based tests generate hundreds of inputs and shrink a failure to its smallest form, finding edge cases in parsers, serialisers and domain rules.",
             remediation: "Add property-based tests for code with clear invariants (round trips, ordering, idempotence): proptest or quickcheck in Rust, Hypothesis in Python, fast-check in JavaScript, jqwik in Java, Eris in PHP, rapid or gopter in Go.",
         }

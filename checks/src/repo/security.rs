@@ -4,7 +4,7 @@
 
 use super::tools::Category;
 use super::{Hit, automatic, hits, list};
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::manifests::Ecosystem;
 use crate::facts::reports::ScanReport;
 use crate::facts::{EvidenceKind, RepoFacts};
@@ -35,6 +35,7 @@ impl Check for ScannersConfigured {
             id: "repo.security.scanners_configured",
             title: "Several kinds of security scanning are in place",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Vulnerable dependencies, insecure code, leaked secrets and misconfigured images are found by different scanners; one kind alone leaves the others unseen.",
             remediation: "Cover at least dependencies and code: a dependency audit or Trivy/Snyk in CI, plus CodeQL, Semgrep or SonarQube; add image scanning (Trivy, Grype), secret scanning (Gitleaks) and a ZAP baseline against a test deployment.",
         }
@@ -114,6 +115,7 @@ impl Check for DependencyUpdatesAutomated {
             id: "repo.security.dependency_updates_automated",
             title: "Dependency updates are automated",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Most vulnerabilities are fixed upstream long before they are exploited; a bot that proposes updates keeps the window short without anyone remembering to look.",
             remediation: "Add `.github/dependabot.yml` with an `updates` entry for every package ecosystem of the repository (composer, npm, cargo, pip, gomod, maven, gradle), or enable Renovate with a `renovate.json`.",
         }
@@ -184,6 +186,7 @@ impl Check for NoCriticalVulnerabilities {
             id: "repo.security.no_critical_vulnerabilities",
             title: "Scan reports show no critical vulnerabilities",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "The roadmap's security target is zero critical vulnerabilities; the latest scan results are the evidence.",
             remediation: "Fix or upgrade what the scan lists as critical (the report names package and fixed version); suppress a false positive in the scanner with a recorded reason.",
         }

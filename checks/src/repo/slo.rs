@@ -1,7 +1,7 @@
 //! Service level objectives (roadmap item 3.3, the uptime and response-time metrics): SLOs are
 //! declared with alerting, and their targets are at least as strict as the roadmap's.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::slo::Slo;
 use crate::model::{Evidence, Finding, fmt_num};
@@ -29,11 +29,6 @@ pub fn availability_objective(repo: &RepoFacts) -> Option<(f64, &Slo)> {
         .max_by(|a, b| a.0.total_cmp(&b.0))
 }
 
-/// A library has no service to hold to an objective: `not_assessed`, unless it declares SLOs anyway.
-fn library_without_slos(repo: &RepoFacts) -> Option<Finding> {
-    if project_slos(repo).is_empty() { super::service_only(repo) } else { None }
-}
-
 pub struct ObjectivesDefined;
 
 impl Check for ObjectivesDefined {
@@ -42,15 +37,13 @@ impl Check for ObjectivesDefined {
             id: "repo.slo.objectives_defined",
             title: "Service level objectives are declared, with alerting",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "An SLO turns 'the service should be reliable' into a number with an error budget, and burn-rate alerts page people before the budget is gone.",
             remediation: "Declare SLOs as code (OpenSLO, Sloth, Pyrra or Prometheus burn-rate rules) for availability and latency, with alerting on error-budget burn.",
         }
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        if let Some(na) = library_without_slos(cx.repo) {
-            return na;
-        }
         let slos = project_slos(cx.repo);
         let with_objective: Vec<&Slo> = slos.iter().copied().filter(|s| s.objective.is_some()).collect();
         let alerting: Vec<&Slo> = with_objective.iter().copied().filter(|s| s.alerting).collect();
@@ -99,15 +92,13 @@ impl Check for AvailabilityObjectiveMeetsTarget {
             id: "repo.slo.availability_objective_meets_target",
             title: "An availability SLO at least as strict as the roadmap's uptime target",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "The roadmap promises an uptime; an availability objective at that level is how the promise is measured and defended.",
             remediation: "Declare an availability SLO (good requests / all requests) with an objective at or above the roadmap's target, e.g. `objective: 99.9` in Sloth or `target: 0.999` in OpenSLO.",
         }
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        if let Some(na) = library_without_slos(cx.repo) {
-            return na;
-        }
         let target = cx.targets.get(AVAILABILITY_MEASURE, AVAILABILITY_DEFAULT);
         let Some((objective, slo)) = availability_objective(cx.repo) else {
             return Finding::fail(format!(
@@ -148,15 +139,13 @@ impl Check for LatencyObjectiveMeetsTarget {
             id: "repo.slo.latency_objective_meets_target",
             title: "A latency SLO at least as strict as the roadmap's response-time target",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "The roadmap's response-time target is only kept if latency is measured against it continuously.",
             remediation: "Declare a latency SLO whose threshold is the roadmap's response time, e.g. requests faster than 100 ms (`le=\"0.1\"`) for 99 % of requests, or a p95 alert at 0.1 s.",
         }
     }
 
     fn evaluate(&self, cx: &Context) -> Finding {
-        if let Some(na) = library_without_slos(cx.repo) {
-            return na;
-        }
         let target = cx.targets.get(LATENCY_MEASURE, LATENCY_DEFAULT);
         let latency: Vec<&Slo> = project_slos(cx.repo).into_iter().filter(|s| s.latency).collect();
         let best = latency.iter().filter_map(|s| s.threshold_ms.map(|t| (t, *s))).min_by(|a, b| a.0.total_cmp(&b.0));
@@ -211,9 +200,9 @@ mod tests {
             ("example only", vec![("examples/slo.yaml", OPENSLO_995), ("Dockerfile", "FROM php")], Status::Partial),
             ("none", vec![("README.md", "99.9% uptime SLO"), ("Dockerfile", "FROM php")], Status::Fail),
             (
-                "a library has no service to hold to an SLO",
+                "a library without SLOs fails here; the engine decides whether the item applies",
                 vec![("README.md", "99.9% uptime SLO")],
-                Status::NotAssessed,
+                Status::Fail,
             ),
             ("a library that declares SLOs is judged", vec![("slo/api.yml", SLOTH)], Status::Pass),
         ] {
@@ -236,7 +225,7 @@ mod tests {
                 Status::Pass,
             ),
             ("none", vec![("Dockerfile", "FROM php")], Status::Fail, Status::Fail),
-            ("none in a library", vec![], Status::NotAssessed, Status::NotAssessed),
+            ("none in a library", vec![], Status::Fail, Status::Fail),
         ] {
             assert_eq!(run(&AvailabilityObjectiveMeetsTarget, &files).status, avail, "{name} availability");
             assert_eq!(run(&LatencyObjectiveMeetsTarget, &files).status, latency, "{name} latency");

@@ -5,7 +5,7 @@
 //! node groups, RDS instances and clusters, ElastiCache groups, load balancers, CloudFront
 //! distributions, Auto Scaling groups). Tags AWS sets itself (`aws:…`) do not count.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::cloud::{account, blocked, cloud, names, readable, share, verb};
 use crate::facts::aws::ops;
 use crate::model::Finding;
@@ -18,6 +18,7 @@ impl Check for BudgetNotifications {
             id: "aws.budgets.notifications_configured",
             title: "Budgets with notifications watch the spend",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "A budget alert on actual and forecast spend is the cheapest control there is: it catches a runaway resource in days instead of at the end-of-month invoice.",
             remediation: "Create a monthly cost budget (`aws_budgets_budget`) with notifications at 80 % forecast and 100 % actual to a team address or SNS topic.",
         }
@@ -101,6 +102,7 @@ impl Check for ResourcesTagged {
             id: "aws.tags.resources_tagged",
             title: "Resources carry cost-allocation tags",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Cost allocation, budgets per team and cleanup of forgotten resources all start from tags; untagged resources are costs nobody owns.",
             remediation: "Tag every resource with at least `Environment`, `Service` and `Owner` (Terraform provider `default_tags` does it once for all), and activate them as cost allocation tags in Billing.",
         }

@@ -5,7 +5,7 @@
 //! A TLS policy is current when it refuses TLS 1.0 and 1.1: the `TLS13` policies and the
 //! `…-1-2-…` ones. `ELBSecurityPolicy-2016-08`, the old default, still accepts TLS 1.0.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::cloud::{account, blocked, cloud, graded, names, readable, regions, share, verb};
 use crate::facts::aws::elb::{Listener, LoadBalancer};
 use crate::facts::aws::{AwsFacts, ops};
@@ -45,6 +45,7 @@ impl Check for HttpsListenerCurrentTls {
             id: "aws.elb.https_listener_current_tls",
             title: "Load balancers terminate HTTPS with a current TLS policy",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "The roadmap's load balancer does the SSL termination; a listener without HTTPS, or with a policy that still accepts TLS 1.0 and 1.1, fails both browsers' expectations and PCI-style audits.",
             remediation: "Give each internet-facing load balancer an HTTPS listener with an ACM certificate and a TLS 1.2+ policy such as `ELBSecurityPolicy-TLS13-1-2-2021-06` (`ssl_policy` of `aws_lb_listener`).",
         }
@@ -93,6 +94,7 @@ impl Check for HttpRedirectsToHttps {
             id: "aws.elb.http_redirects_to_https",
             title: "Load balancers redirect plain HTTP to HTTPS",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "A plain-HTTP listener that forwards traffic serves pages and cookies unencrypted; redirecting it sends every visitor to HTTPS.",
             remediation: "Make the port-80 listener's default action a redirect to HTTPS (`default_action { type = \"redirect\" redirect { protocol = \"HTTPS\", port = \"443\", status_code = \"HTTP_301\" } }`).",
         }
@@ -137,6 +139,7 @@ impl Check for CloudfrontHttpsOnlyViewers {
             id: "aws.cloudfront.https_only_viewers",
             title: "CloudFront serves viewers over HTTPS only",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "The roadmap puts CloudFront in front of the application; a behaviour that allows HTTP serves content and cookies in clear text at the edge.",
             remediation: "Set `viewer_protocol_policy = \"redirect-to-https\"` (or `https-only`) on the default and every ordered cache behaviour, with a TLSv1.2_2021 minimum protocol version.",
         }
@@ -202,6 +205,7 @@ impl Check for HostedZonePresent {
             id: "aws.route53.hosted_zone_present",
             title: "DNS is served by a Route 53 hosted zone",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "A public hosted zone in the account lets records for the load balancer and CDN be aliases kept with the infrastructure, with health-checked failover routing.",
             remediation: "Create a public hosted zone for the domain (`aws_route53_zone`), delegate it from the registrar, and point alias records at the load balancer or distribution.",
         }

@@ -7,7 +7,7 @@
 //! on the day of the inventory. Checks about a cluster's settings have nothing to judge without a
 //! cluster and say `not_assessed`; the missing cluster is `clusters_active`'s finding.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::cloud::{account, blocked, cloud, graded, names, readable, regions, share};
 use crate::facts::aws::eks::Cluster;
 use crate::facts::aws::{AwsFacts, ops};
@@ -49,6 +49,7 @@ impl Check for ClustersActive {
             id: "aws.eks.clusters_active",
             title: "An EKS cluster is running",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "The roadmap's production platform is an EKS cluster; declared infrastructure only counts once a cluster is actually up and serving.",
             remediation: "Create the production EKS cluster from the repository's Terraform (`terraform apply`) and check `aws eks describe-cluster --name NAME` reports status ACTIVE.",
         }
@@ -147,6 +148,7 @@ impl Check for VersionSupported {
             id: "aws.eks.version_supported",
             title: "EKS clusters run a Kubernetes version in standard support",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Versions past standard support get no fixes for free: EKS charges six times more for extended support and upgrades the control plane itself when that ends.",
             remediation: "Upgrade the cluster one minor version at a time (`aws eks update-cluster-version`, or bump `version` in Terraform), after checking deprecated APIs and add-on versions.",
         }
@@ -200,6 +202,7 @@ impl Check for ManagedNodeGroups {
             id: "aws.eks.managed_node_groups",
             title: "EKS clusters run workloads on managed node groups",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Managed node groups let EKS patch, drain and replace nodes and scale them within bounds; hand-run instances drift and are replaced by hand.",
             remediation: "Add a managed node group per cluster (`aws_eks_node_group` or `eks_managed_node_groups` of the EKS module) with min, max and desired sizes, across at least two availability zones.",
         }
@@ -245,6 +248,7 @@ impl Check for PublicEndpointRestricted {
             id: "aws.eks.public_endpoint_restricted",
             title: "The EKS API endpoint is private or restricted",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "A Kubernetes API open to the whole internet is one stolen credential or API-server flaw away from the cluster; private access or an allow-list removes that exposure.",
             remediation: "Turn on private endpoint access and either turn public access off or limit `publicAccessCidrs` to the office and CI ranges (`endpoint_public_access`, `public_access_cidrs` in Terraform).",
         }
@@ -287,6 +291,7 @@ impl Check for ControlPlaneLogging {
             id: "aws.eks.control_plane_logging",
             title: "EKS control-plane logs (API, audit, authenticator) go to CloudWatch",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Without the API, audit and authenticator logs nobody can say who changed what in the cluster, which incident response and compliance both ask.",
             remediation: "Enable the `api`, `audit` and `authenticator` control-plane log types (`enabled_cluster_log_types` in Terraform) and set a retention on the `/aws/eks/NAME/cluster` log group.",
         }
@@ -325,6 +330,7 @@ impl Check for SecretsEncrypted {
             id: "aws.eks.secrets_encrypted",
             title: "Kubernetes secrets are envelope-encrypted with KMS",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Envelope encryption puts Kubernetes secrets under a KMS key the account controls and audits, instead of only the storage encryption of etcd.",
             remediation: "Add an `encryption_config` for the `secrets` resource with a customer-managed KMS key to each cluster (it can be added to a running cluster, not removed).",
         }

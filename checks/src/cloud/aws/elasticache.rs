@@ -1,7 +1,7 @@
 //! Roadmap item 1.3 (caching and sessions) in the account: a Redis or Valkey replication group
 //! that runs, fails over automatically, keeps snapshots, and encrypts in transit and at rest.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::cloud::{account, blocked, cloud, graded, names, readable, regions, share, verb};
 use crate::facts::aws::elasticache::ReplicationGroup;
 use crate::facts::aws::{AwsFacts, ops};
@@ -40,6 +40,7 @@ impl Check for ReplicationGroupAvailable {
             id: "aws.elasticache.replication_group_available",
             title: "A Redis or Valkey replication group is available",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "The roadmap's cache and session store is a managed Redis cluster; a replication group (primary plus replicas) is what ElastiCache runs for that.",
             remediation: "Create an ElastiCache replication group (`aws_elasticache_replication_group`, engine `redis` or `valkey`) with at least one replica and wait for status `available`.",
         }
@@ -78,6 +79,7 @@ impl Check for AutomaticFailover {
             id: "aws.elasticache.automatic_failover",
             title: "Cache replication groups fail over automatically",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "With automatic failover and Multi-AZ a replica is promoted within seconds when the primary or its zone fails; without it the cache (and every session in it) is gone until someone acts.",
             remediation: "Set `automatic_failover_enabled = true` and `multi_az_enabled = true` with at least one replica in another availability zone.",
         }
@@ -127,6 +129,7 @@ impl Check for SnapshotRetention {
             id: "aws.elasticache.snapshot_retention",
             title: "Cache snapshots are kept",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Daily snapshots let a cache that holds sessions or other state be restored after a bad flush or a lost cluster instead of starting empty.",
             remediation: "Set `snapshot_retention_limit` to 7 days or more on replication groups that hold sessions or other data worth keeping.",
         }
@@ -176,6 +179,7 @@ impl Check for EncryptionInTransitAndAtRest {
             id: "aws.elasticache.encryption_in_transit_and_at_rest",
             title: "Caches encrypt in transit and at rest",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Sessions and cached query results are personal data more often than not; TLS between application and cache, and encrypted storage and snapshots, keep them from being read off the wire or a disk.",
             remediation: "Create replication groups with `transit_encryption_enabled = true` and `at_rest_encryption_enabled = true` (and an AUTH token or IAM authentication), then point clients at TLS.",
         }

@@ -2,7 +2,7 @@
 //! (CloudTrail across regions, logging, with file validation), customer KMS keys that rotate, an
 //! IAM password policy and MFA on the root user, and AWS Backup plans.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::cloud::{account, blocked, cloud, names, readable, regions, share, verb};
 use crate::facts::aws::ops;
 use crate::model::Finding;
@@ -15,6 +15,7 @@ impl Check for CloudtrailMultiRegionLogging {
             id: "aws.cloudtrail.multi_region_logging",
             title: "A multi-region CloudTrail trail is logging with file validation",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "SOC 2 and every other framework ask who did what in the account; a multi-region trail that is logging, with log file validation, is that record and proves it was not altered.",
             remediation: "Create one multi-region trail (`is_multi_region_trail = true`, `enable_log_file_validation = true`, KMS-encrypted, to a locked-down bucket) and keep it logging.",
         }
@@ -69,6 +70,7 @@ impl Check for CustomerKeysRotated {
             id: "aws.kms.customer_keys_rotated",
             title: "Customer-managed KMS keys rotate automatically",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Yearly (or shorter) automatic rotation limits how much data one key version protects, and is a control auditors check for every customer-managed key.",
             remediation: "Turn on automatic rotation for every enabled symmetric customer-managed key (`enable_key_rotation = true` on `aws_kms_key`).",
         }
@@ -127,6 +129,7 @@ impl Check for PasswordPolicyStrong {
             id: "aws.iam.password_policy_strong",
             title: "The IAM password policy requires long, complex passwords",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "IAM users who sign in to the console with passwords are an access control auditors test; the CIS benchmark asks for at least 14 characters and reuse prevention.",
             remediation: "Set an account password policy (`aws_iam_account_password_policy`) with a minimum length of 14, all four character classes and `password_reuse_prevention = 24`; better, sign in through IAM Identity Center.",
         }
@@ -182,6 +185,7 @@ impl Check for RootMfaEnabled {
             id: "aws.iam.root_mfa_enabled",
             title: "The root user has MFA",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "The root user can do anything, including closing the account; without MFA a leaked password is the whole account.",
             remediation: "Sign in as root once, add a hardware key or authenticator as MFA device, and keep the root user for the few tasks that need it.",
         }
@@ -216,6 +220,7 @@ impl Check for BackupPlansDefined {
             id: "aws.backup.plans_defined",
             title: "AWS Backup plans schedule backups with retention",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Central backup plans give every database, volume and bucket the same schedule and retention, with evidence for auditors, beyond each service's own snapshots.",
             remediation: "Create an AWS Backup plan (`aws_backup_plan`) with a daily rule kept at least 7 days (and a copy to another region or account), and assign the production resources by tag.",
         }

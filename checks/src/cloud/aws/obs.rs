@@ -1,7 +1,7 @@
 //! Roadmap items 3.2 (centralised logging) and 3.3 (metrics and alerting) in the account:
 //! CloudWatch log groups that keep logs for a set time, and alarms that notify someone.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::cloud::{cloud, names, readable, regions, verb};
 use crate::facts::aws::ops;
 use crate::model::Finding;
@@ -14,6 +14,7 @@ impl Check for LogRetentionSet {
             id: "aws.logs.retention_set",
             title: "CloudWatch log groups have a retention period",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Centralised logs are only useful if they are kept as long as investigations and compliance need, and no longer: a group without retention keeps (and bills) everything forever.",
             remediation: "Set `retention_in_days` on every log group (`aws_cloudwatch_log_group`), for example 30 days for application logs and a year for audit logs; create groups in Terraform before services write to them.",
         }
@@ -63,6 +64,7 @@ impl Check for AlarmsWithActions {
             id: "aws.cloudwatch.alarms_with_actions",
             title: "CloudWatch alarms notify someone",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "An alarm without an action changes colour on a dashboard nobody watches; automated alerting means an SNS topic, a pager or an autoscaling policy acts on it.",
             remediation: "Create alarms on the service's key signals (5xx rate, latency, database CPU and storage) with `alarm_actions` pointing at an SNS topic wired to the on-call channel, and keep `actions_enabled` on.",
         }

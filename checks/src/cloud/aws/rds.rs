@@ -6,7 +6,7 @@
 //! standalone instances that replicate nothing, and Aurora clusters (whose members inherit the
 //! cluster's settings). A read replica is judged by `read_replica_present` only.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::cloud::{account, blocked, cloud, graded, names, readable, regions, share, verb};
 use crate::facts::aws::rds::{Cluster, Instance};
 use crate::facts::aws::{AwsFacts, Res, ops};
@@ -99,6 +99,7 @@ impl Check for MysqlOrAuroraAvailable {
             id: "aws.rds.mysql_or_aurora_available",
             title: "An RDS MySQL or Aurora MySQL database is available",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "The roadmap's database architecture is managed MySQL on RDS; a database that is declared but not available, or another engine, is not that architecture yet.",
             remediation: "Create the production database as RDS MySQL (`aws_db_instance` with `engine = \"mysql\"`) or Aurora MySQL (`aws_rds_cluster` with `engine = \"aurora-mysql\"`) and wait for status `available`.",
         }
@@ -153,6 +154,7 @@ impl Check for ReadReplicaPresent {
             id: "aws.rds.read_replica_present",
             title: "The database has read replicas",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Read replicas take read traffic off the primary and are the fastest way back after losing it (promote a replica); the roadmap's database plan names them.",
             remediation: "Add a read replica (`aws_db_instance` with `replicate_source_db`) or, on Aurora, a reader instance in another availability zone, and route read-only queries to the reader endpoint.",
         }
@@ -241,6 +243,7 @@ impl Check for BackupRetention7Days {
             id: "aws.rds.backup_retention_7_days",
             title: "Automated database backups are kept at least 7 days",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Automated backups give point-in-time recovery within the retention window; under a week, a problem noticed after a weekend can no longer be undone.",
             remediation: "Set `backup_retention_period` to 7 days or more (35 at most) on every primary instance and Aurora cluster, and test a point-in-time restore.",
         }
@@ -283,6 +286,7 @@ impl Check for MultiAz {
             id: "aws.rds.multi_az",
             title: "Databases run Multi-AZ",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "A Multi-AZ database fails over to a standby in another availability zone in a minute or two; a single-AZ one is down until the zone or the instance comes back.",
             remediation: "Set `multi_az = true` on primary instances, or give Aurora clusters a reader in a second availability zone.",
         }
@@ -306,6 +310,7 @@ impl Check for StorageEncrypted {
             id: "aws.rds.storage_encrypted",
             title: "Database storage is encrypted",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Encryption at rest covers the storage, its backups, snapshots and replicas; compliance frameworks require it, and it can only be set when a database is created.",
             remediation: "Create databases with `storage_encrypted = true` (and a KMS key); an unencrypted one must be moved through an encrypted snapshot copy and restore.",
         }
@@ -329,6 +334,7 @@ impl Check for DeletionProtection {
             id: "aws.rds.deletion_protection",
             title: "Databases are protected from deletion",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Deletion protection makes a mistaken `terraform destroy` or console click fail instead of dropping the production database.",
             remediation: "Set `deletion_protection = true` on every production instance and Aurora cluster.",
         }
@@ -352,6 +358,7 @@ impl Check for ProxyInUse {
             id: "aws.rds.proxy_in_use",
             title: "RDS Proxy pools database connections",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "A pool in front of the database keeps connection storms (autoscaled pods, Lambda) from exhausting it and shortens failovers; the roadmap names connection pooling.",
             remediation: "Put an RDS Proxy (`aws_db_proxy` with a target group on the database) in front of the primary and point the application at the proxy endpoint, or run ProxySQL or PgBouncer.",
         }

@@ -1,7 +1,7 @@
 //! Roadmap item 5.3 (autoscaling) in the account: capacity that can grow and shrink on its own,
 //! in Auto Scaling groups, EKS managed node groups or Application Auto Scaling targets.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::cloud::{account, blocked, cloud, regions, verb};
 use crate::facts::aws::call::Failure;
 use crate::facts::aws::ops;
@@ -15,6 +15,7 @@ impl Check for CapacityScales {
             id: "aws.autoscaling.capacity_scales",
             title: "Capacity scales automatically between bounds",
             source: Source::Aws,
+            applies: Applies::Always,
             rationale: "Autoscaling absorbs load the load tests predict without someone resizing by hand; a group whose minimum equals its maximum cannot scale at all.",
             remediation: "Give Auto Scaling groups and EKS node groups a maximum above their minimum with a scaling policy (or Cluster Autoscaler / Karpenter), and register ECS services or Aurora replicas as Application Auto Scaling targets.",
         }

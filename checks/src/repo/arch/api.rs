@@ -6,11 +6,11 @@
 //! API of its own to document or protect (a framework's rate limiter serves its users), so these
 //! checks do not apply to libraries.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::files::Location;
 use crate::facts::manifests::Ecosystem;
 use crate::model::{Evidence, Finding};
-use crate::repo::{list, service_only};
+use crate::repo::list;
 
 fn hit_evidence(h: &crate::facts::scan::Hit) -> Evidence {
     Evidence::file_snippet(h.path.clone(), h.line, h.text.clone())
@@ -51,6 +51,7 @@ impl Check for ApiDocumented {
             id: "repo.api.documented",
             title: "The API is described by an OpenAPI document",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "An OpenAPI description is the contract third parties integrate against: it generates clients and documentation and lets contract tests catch breaking changes before release.",
             remediation: "Publish an OpenAPI document, ideally generated from code so it cannot drift: API Platform or NelmioApiDocBundle for Symfony, springdoc for Spring, FastAPI or drf-spectacular for Python, @nestjs/swagger, utoipa or swaggo; commit the exported `openapi.yaml` so changes show in review.",
         }
@@ -58,9 +59,6 @@ impl Check for ApiDocumented {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let mut found: Vec<(String, Evidence)> = Vec::new();
         let docs: Vec<_> = repo.docs.openapi.iter().filter(|o| o.location == Location::Project).collect();
         if let Some(o) = docs.first() {
@@ -130,6 +128,7 @@ impl Check for ApiVersioned {
             id: "repo.api.versioned",
             title: "The API carries a version",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "A version in the path, a header or the media type lets the API change without breaking the clients already integrated, and gives a place to announce deprecations.",
             remediation: "Version the public API: a path prefix (`/api/v1`, a Symfony route prefix or API Platform `routePrefix`), an `Accept-Version` header or a versioned media type (`application/vnd.acme.v1+json`); for gRPC, versioned packages (`package shop.cart.v1;`).",
         }
@@ -137,9 +136,6 @@ impl Check for ApiVersioned {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let mut found: Vec<(String, Evidence)> = Vec::new();
         if let Some(o) = repo.docs.openapi.iter().find(|o| o.location == Location::Project && !o.versioned.is_empty()) {
             let paths: Vec<String> = o.versioned.iter().take(3).map(|p| format!("`{p}`")).collect();
@@ -195,6 +191,7 @@ impl Check for ApiRateLimited {
             id: "repo.api.rate_limited",
             title: "API requests are rate limited",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Without rate limits one client, script or attacker can exhaust the API for everyone and brute-force credentials; limits turn overload into a clear 429 for the offender only.",
             remediation: "Configure a limiter where requests enter: Symfony `framework.rate_limiter` applied to API routes, express-rate-limit or @nestjs/throttler, DRF throttle rates, Bucket4j or Resilience4j, tower-governor, or at the edge (nginx `limit_req`, Traefik `rateLimit`, ingress-nginx `limit-rps`, API Gateway throttling, a WAF rate rule).",
         }
@@ -202,9 +199,6 @@ impl Check for ApiRateLimited {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let mut found: Vec<(String, Evidence)> = Vec::new();
         for c in repo.config.symfony("framework.rate_limiter") {
             let names: Vec<String> = c.node.entries().iter().map(|e| format!("`{}`", e.key)).collect();
@@ -340,9 +334,9 @@ mod tests {
                 Status::Fail,
             ),
             (
-                "library",
+                "a library that generates its API description is judged like any code",
                 vec![LIB, ("src/OpenApi/Factory.php", "<?php\nuse Nelmio\\ApiDocBundle\\X;")],
-                Status::NotAssessed,
+                Status::Pass,
             ),
             ("nothing", vec![APP], Status::Fail),
         ] {
@@ -399,7 +393,7 @@ mod tests {
                 ],
                 Status::Fail,
             ),
-            ("library", vec![LIB], Status::NotAssessed),
+            ("a library without any is judged: the engine decides whether the item applies", vec![LIB], Status::Fail),
         ] {
             let f = run(&ApiVersioned, &files);
             assert_eq!(f.status, want, "{name}: {}", f.message);
@@ -486,9 +480,9 @@ mod tests {
                 Status::Unknown,
             ),
             (
-                "framework's own limiter",
+                "a library's own limiter is judged like any code",
                 vec![LIB, ("src/RateLimiter/RateLimiterFactory.php", "<?php\nfinal class RateLimiterFactory {}")],
-                Status::NotAssessed,
+                Status::Pass,
             ),
             ("nothing", vec![APP], Status::Fail),
         ] {

@@ -6,11 +6,11 @@
 //! *implements* a message bus or an event store for its users does not practise CQRS itself, so
 //! these checks do not apply to libraries.
 
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::files::Location;
 use crate::facts::manifests::Ecosystem;
 use crate::model::{Evidence, Finding};
-use crate::repo::{list, service_only};
+use crate::repo::list;
 
 use super::{dirs, is_source};
 
@@ -26,6 +26,7 @@ impl Check for CommandQuerySeparation {
             id: "repo.arch.command_query_separation",
             title: "Commands and queries take separate paths",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Separating commands (which change state) from queries (which read it) lets each side be modelled, scaled and secured for what it does, and prepares the write side for event sourcing.",
             remediation: "Route writes through command handlers and reads through query handlers on separate buses, for example Symfony Messenger with `command.bus` and `query.bus` under `framework.messenger.buses`, Axon `@CommandHandler`/`@QueryHandler`, or MediatR requests named as commands and queries.",
         }
@@ -33,9 +34,6 @@ impl Check for CommandQuerySeparation {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let mut commands: Vec<(String, Evidence)> = Vec::new();
         let mut queries: Vec<(String, Evidence)> = Vec::new();
         for found in repo.config.symfony("framework.messenger.buses") {
@@ -157,6 +155,7 @@ impl Check for EventStoreOrReadModels {
             id: "repo.arch.event_store_or_read_models",
             title: "Events are stored or projected into read models",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "An event store keeps every state change as a fact that can be replayed and audited, and read models projected from events let queries be shaped for the screens that need them instead of for the write model.",
             remediation: "Record domain events in an event store (EventSauce, Prooph, Ecotone, Axon, EventStoreDB, Marten) or, as a first step, project them into dedicated read models (`ReadModel/`, `Projection/`) that queries read from.",
         }
@@ -164,9 +163,6 @@ impl Check for EventStoreOrReadModels {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let store = repo.scan.project_hits("es.store_code").next();
         let dep = EVENT_STORES.iter().find_map(|(eco, name)| repo.manifests.has(*eco, name));
         let projection = repo.scan.project_hits("es.projection").next();
@@ -268,7 +264,7 @@ mod tests {
                 Status::Fail,
             ),
             (
-                "a library's own bus",
+                "a library's own bus is judged like any code",
                 vec![
                     ("composer.json", r#"{"type": "library"}"#),
                     (
@@ -276,7 +272,7 @@ mod tests {
                         "<?php\nfinal class CommandBus {}\nclass X implements CommandHandlerInterface {}",
                     ),
                 ],
-                Status::NotAssessed,
+                Status::Partial,
             ),
             (
                 "broken messenger config",
@@ -318,12 +314,12 @@ mod tests {
                 Status::Fail,
             ),
             (
-                "library",
+                "a library's event store is judged like any code",
                 vec![
                     ("composer.json", r#"{"type": "library"}"#),
                     ("src/EventStoreInterface.php", "<?php interface EventStoreInterface {}"),
                 ],
-                Status::NotAssessed,
+                Status::Pass,
             ),
             (
                 "a word that names an animal",

@@ -8,7 +8,7 @@
 //! so a DDD toolkit's own `AggregateRoot` class does not make its users' practice its own.
 
 use super::{dirs, is_source};
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::files::Location;
 use crate::facts::manifests::Ecosystem;
@@ -203,6 +203,7 @@ impl Check for BoundedContexts {
             id: "repo.arch.bounded_contexts",
             title: "Bounded contexts are separated into layers",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Splitting the code into bounded contexts, each with its own domain layer kept apart from application and infrastructure code, keeps business rules readable and lets one part of the business change without rippling through the rest.",
             remediation: "Group code by business context (`src/Catalog`, `src/Ordering`) and, inside each, separate `Domain/` (entities, value objects, domain events), `Application/` (use cases, command handlers) and `Infrastructure/` (Doctrine repositories, HTTP clients).",
         }
@@ -310,6 +311,7 @@ impl Check for DomainModelBuildingBlocks {
             id: "repo.arch.domain_model_building_blocks",
             title: "The domain model uses DDD building blocks",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Aggregates, value objects, domain events and domain services give business rules a home in the domain layer; without them the rules leak into controllers and persistence code.",
             remediation: "Model the domain layer explicitly: aggregates that guard their invariants, immutable value objects (`final readonly class Money`), domain events raised on state changes, domain services for rules that span aggregates, and repository interfaces implemented in infrastructure.",
         }
@@ -391,6 +393,7 @@ impl Check for LayerRulesEnforced {
             id: "repo.arch.layer_rules_enforced",
             title: "Dependency rules between layers are enforced",
             source: Source::Repository,
+            applies: Applies::Always,
             rationale: "Layers erode one convenient import at a time; only a rule that fails the build (Deptrac, ArchUnit, import-linter) keeps the domain free of infrastructure as the code grows.",
             remediation: "Declare the layers and their allowed dependencies in a tool the build runs: `deptrac.yaml` or PHPat tests for PHP, ArchUnit tests for Java and Kotlin, import-linter contracts for Python, dependency-cruiser or eslint-plugin-boundaries for TypeScript, go-arch-lint for Go, or separate crates per layer in a Cargo workspace.",
         }

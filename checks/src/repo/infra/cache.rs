@@ -11,14 +11,13 @@ use super::{
     Candidate, best_finding, compose_running, container_command, containers, k8s_running, obj_evidence, obj_label,
     service_evidence, subcharts, tf_evidence, tf_label, tf_modules, tf_num, tf_resources, tf_text, tf_unknown,
 };
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::appconfig::Found;
 use crate::facts::manifests::Ecosystem;
 use crate::facts::terraform::TfBlock;
 use crate::facts::yaml::Node;
 use crate::model::{Evidence, Finding};
-use crate::repo::service_only;
 
 /// Self-run cache servers, recognised by image or sub-chart.
 const SERVERS: &[&str] = &["redis", "valkey", "keydb", "memcached", "dragonfly", "dragonflydb"];
@@ -137,6 +136,7 @@ impl Check for ServerDeclared {
             id: "repo.cache.server_declared",
             title: "A resilient cache server is declared",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "A shared cache (Redis, Memcached) takes load off the database and lets every instance see the same sessions and cached data; without replication or persistence it is a single point of failure that empties on restart.",
             remediation: "Declare the cache as code: `aws_elasticache_replication_group` with `automatic_failover_enabled = true` and two or more nodes, Memorystore on the STANDARD_HA tier, or a self-run Redis with persistence (`--appendonly yes`, `persistence.enabled`).",
         }
@@ -144,9 +144,6 @@ impl Check for ServerDeclared {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         if let Some(f) = best_finding(&candidates(repo)) {
             return f;
         }
@@ -179,6 +176,7 @@ impl Check for SessionsInSharedStore {
             id: "repo.cache.sessions_in_shared_store",
             title: "Sessions are kept in a shared store",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Sessions kept in local files or memory log users out whenever a request lands on another instance or a pod restarts, which rules out scaling horizontally.",
             remediation: "Store sessions in Redis, Memcached or the database: Symfony `framework.session.handler_id` set to a Redis or PDO handler, Spring Session (`spring-session-data-redis`), Django's cache or db session engine, `connect-redis` for Express.",
         }
@@ -186,9 +184,6 @@ impl Check for SessionsInSharedStore {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let handlers = repo.config.symfony("framework.session.handler_id");
         if let Some(f) = handlers.iter().find(|f| f.node.scalar().is_some_and(|v| shared_store(&v))) {
             return Finding::pass(format!(
@@ -325,6 +320,7 @@ impl Check for QueryResultsCached {
             id: "repo.cache.query_results_cached",
             title: "Query results are cached in a shared cache",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Caching the results of expensive queries in a shared cache serves repeated reads without touching the database, and every instance benefits from what another one computed.",
             remediation: "Cache expensive query results through the framework's cache (Doctrine `result_cache_driver`, Symfony cache pools, Spring `@Cacheable`, Django's cache framework) and back it with Redis or Memcached (`cache.adapter.redis`, `spring.cache.type=redis`).",
         }
@@ -332,9 +328,6 @@ impl Check for QueryResultsCached {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         // what is cached
         let mut usage: Option<(String, Evidence)> = None;
         let mut backend: Option<(String, Option<Evidence>)> = None;

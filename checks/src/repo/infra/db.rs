@@ -11,13 +11,12 @@ use super::{
     service_evidence, subcharts, tf_any_key, tf_evidence, tf_label, tf_modules, tf_num, tf_resources, tf_text,
     tf_unknown,
 };
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::k8s::K8sObject;
 use crate::facts::manifests::Ecosystem;
 use crate::facts::terraform::TfBlock;
 use crate::model::{Evidence, Finding};
-use crate::repo::service_only;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -110,6 +109,7 @@ impl Check for ManagedDatabaseDeclared {
             id: "repo.db.managed_database_declared",
             title: "A managed database is declared",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "A managed database (RDS, Aurora, Cloud SQL) gives failover, patching and point-in-time recovery that a database container beside the application does not.",
             remediation: "Declare the production database as code with a managed service: Terraform `aws_db_instance` (`multi_az = true`) or `aws_rds_cluster` (Aurora), `google_sql_database_instance`, or an Azure flexible server; keep compose databases for development.",
         }
@@ -117,9 +117,6 @@ impl Check for ManagedDatabaseDeclared {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let (dbs, _) = tf_resources(repo, MANAGED);
         let (modules, _) = tf_modules(repo, MANAGED_MODULES);
         let managed: Vec<&TfBlock> = dbs.into_iter().chain(modules).collect();
@@ -234,6 +231,7 @@ impl Check for ReadReplicas {
             id: "repo.db.read_replicas",
             title: "Reads can be served by database replicas",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Read replicas take reporting and read-heavy traffic off the primary and give a warm copy to promote; without them the primary is both the bottleneck and the single copy.",
             remediation: "Declare a replica (`replicate_source_db` on `aws_db_instance`, two or more `aws_rds_cluster_instance`s for Aurora, a Cloud SQL replica) and route reads to it (Doctrine `replicas:`, Spring `AbstractRoutingDataSource`, Django `DATABASE_ROUTERS`).",
         }
@@ -241,9 +239,6 @@ impl Check for ReadReplicas {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let (instances, _) = tf_resources(repo, &["aws_db_instance"]);
         if let Some(b) = instances.iter().find(|b| b.attr("replicate_source_db").is_some()) {
             return Finding::pass(format!(
@@ -374,6 +369,7 @@ impl Check for BackupsAutomated {
             id: "repo.db.backups_automated",
             title: "Database backups are automated",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Backups taken by hand are forgotten; automated backups kept for at least a week are what makes a bad migration or a deleted table recoverable.",
             remediation: "Set `backup_retention_period` to 7 days or more on RDS/Aurora (or enable Cloud SQL `backup_configuration`), add an `aws_backup_plan`, or schedule `pg_dump`/`mysqldump` in a Kubernetes CronJob or Velero `Schedule`.",
         }
@@ -381,9 +377,6 @@ impl Check for BackupsAutomated {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let (plans, _) = tf_resources(repo, &["aws_backup_plan"]);
         if let Some(b) = plans.first() {
             return Finding::pass(format!("{}, an AWS Backup plan", tf_label(b))).with_one(tf_evidence(b));
@@ -480,6 +473,7 @@ impl Check for ConnectionPooling {
             id: "repo.db.connection_pooling",
             title: "Database connections are pooled",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Opening a connection per request exhausts the database's connection limit long before its CPU; a pool (in the application or a proxy such as RDS Proxy or PgBouncer) keeps connections few and reused.",
             remediation: "Put RDS Proxy (`aws_db_proxy`), PgBouncer or ProxySQL in front of the database, or size the application's pool explicitly (`spring.datasource.hikari.maximum-pool-size`, SQLAlchemy `pool_size`, `SetMaxOpenConns`).",
         }
@@ -487,9 +481,6 @@ impl Check for ConnectionPooling {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let (proxies, _) = tf_resources(repo, &["aws_db_proxy"]);
         if let Some(b) = proxies.first() {
             return Finding::pass(format!("{}, an RDS Proxy", tf_label(b))).with_one(tf_evidence(b));

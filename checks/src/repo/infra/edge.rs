@@ -10,13 +10,12 @@ use super::{
     Candidate, best_finding, chart_label, charts_declaring, k8s_running, obj_evidence, obj_label, subcharts,
     tf_any_key, tf_evidence, tf_label, tf_modules, tf_num, tf_resources, tf_text, tf_unknown, values_evidence,
 };
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::k8s::K8sObject;
 use crate::facts::terraform::TfBlock;
 use crate::facts::yaml::Node;
 use crate::model::{Evidence, Finding};
-use crate::repo::service_only;
 
 fn is_tls_listener(b: &TfBlock) -> bool {
     let protocol = tf_text(b, "protocol").unwrap_or_default().to_ascii_uppercase();
@@ -189,6 +188,7 @@ impl Check for LoadBalancerTls {
             id: "repo.edge.load_balancer_tls",
             title: "A load balancer terminates TLS in front of the application",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "A load balancer spreads traffic over healthy instances and is where certificates are managed; without one, a single server is both the entry point and the single point of failure.",
             remediation: "Declare a load balancer with an HTTPS listener (`aws_lb` with an `aws_lb_listener` on 443 and `certificate_arn`, a Google HTTPS proxy, an Azure Application Gateway) or a Kubernetes Ingress or Gateway with `tls:` and a certificate (cert-manager, managed certificates).",
         }
@@ -196,9 +196,6 @@ impl Check for LoadBalancerTls {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let mut all = tf_edge(repo);
         all.extend(repo.k8s.objects.iter().filter(|o| o.location.is_project()).filter_map(k8s_edge));
         all.extend(chart_ingress(repo));
@@ -287,6 +284,7 @@ impl Check for CdnDeclared {
             id: "repo.edge.cdn_declared",
             title: "A CDN serves the application's static and cacheable content",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "A CDN answers from the edge close to users, absorbs traffic spikes and attacks, and takes static assets off the application servers.",
             remediation: "Declare a CDN as code: `aws_cloudfront_distribution` with `viewer_protocol_policy = \"redirect-to-https\"`, Cloud CDN (`enable_cdn = true` on a backend), Azure Front Door, Fastly, or proxied Cloudflare records.",
         }
@@ -294,9 +292,6 @@ impl Check for CdnDeclared {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         if let Some(f) = best_finding(&cdn(repo)) {
             return f;
         }
@@ -332,6 +327,7 @@ impl Check for DnsManagedAsCode {
             id: "repo.edge.dns_managed_as_code",
             title: "DNS records are managed as code",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "DNS edited by hand in a console is unreviewed and easy to get wrong during a migration or failover; records kept as code change with the infrastructure they point to.",
             remediation: "Manage zones and records with Terraform (`aws_route53_record`, `google_dns_record_set`, `cloudflare_record`) or let external-dns publish records from Kubernetes Ingresses and Services.",
         }
@@ -339,9 +335,6 @@ impl Check for DnsManagedAsCode {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let (records, examples) = tf_resources(repo, DNS);
         let (modules, _) = tf_modules(repo, &["terraform-aws-modules/route53", "terraform-google-modules/cloud-dns"]);
         let tf: Vec<&TfBlock> = records.into_iter().chain(modules).collect();

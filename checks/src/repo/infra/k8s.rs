@@ -10,13 +10,13 @@ use super::{
     chart_label, charts_declaring, counts, first_evidence, obj_evidence, objects_of, place, tf_evidence, tf_modules,
     tf_resources, tf_unknown,
 };
-use crate::check::{Check, Context, Meta, Source};
+use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::files::Location;
 use crate::facts::k8s::K8sObject;
 use crate::facts::terraform::{TfBlock, TfValue};
 use crate::model::{Evidence, Finding};
-use crate::repo::{list, service_only};
+use crate::repo::list;
 
 const CLUSTERS: &[&str] = &[
     "aws_eks_cluster",
@@ -69,6 +69,7 @@ impl Check for ClusterDeclared {
             id: "repo.iac.kubernetes_cluster_declared",
             title: "The Kubernetes cluster is declared as code",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "A cluster created by hand cannot be reviewed, reproduced in another region or rebuilt after a disaster; declared as code, with its node groups, it can.",
             remediation: "Declare the cluster with Terraform (`aws_eks_cluster` with `aws_eks_node_group`, the terraform-aws-modules/eks module with `eks_managed_node_groups`, `google_container_cluster` with a node pool or Autopilot, `azurerm_kubernetes_cluster`), eksctl `ClusterConfig`, or CDK/Pulumi code.",
         }
@@ -76,9 +77,6 @@ impl Check for ClusterDeclared {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let (mut clusters, cluster_examples) = tf_resources(repo, CLUSTERS);
         let (mut modules, module_examples) = tf_modules(repo, CLUSTER_MODULES);
         // a cluster for CI's preview environments is not the production cluster
@@ -181,6 +179,7 @@ impl Check for WorkloadsDeclared {
             id: "repo.k8s.workloads_declared",
             title: "Workloads are described for Kubernetes",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Deployments, StatefulSets and Jobs kept in the repository are reviewed and versioned with the code they run, and the cluster can be rebuilt from them.",
             remediation: "Describe each service as Kubernetes objects (Deployment, StatefulSet, CronJob) in manifests, a Helm chart or a Kustomize base kept in the repository.",
         }
@@ -188,9 +187,6 @@ impl Check for WorkloadsDeclared {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let (objects, others) = objects_of(repo, WORKLOADS);
         let objects: Vec<&K8sObject> =
             objects.into_iter().filter(|o| o.kind != "Rollout" || o.group() == "argoproj.io").collect();
@@ -286,6 +282,7 @@ impl Check for RbacDefined {
             id: "repo.k8s.rbac_defined",
             title: "Kubernetes permissions are granted through RBAC",
             source: Source::Repository,
+            applies: Applies::Service,
             rationale: "Roles bound to service accounts and people limit what a compromised pod or leaked credential can do in the cluster; without them everything runs with whatever the defaults allow.",
             remediation: "Declare Roles (or ClusterRoles) with the verbs each workload and team needs and bind them with RoleBindings, in manifests, Helm templates or Terraform (`kubernetes_role`, `aws_eks_access_entry`).",
         }
@@ -293,9 +290,6 @@ impl Check for RbacDefined {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        if let Some(na) = service_only(repo) {
-            return na;
-        }
         let (objects, other_objects) = rbac_objects(repo);
         let mut found = Vec::new();
         let mut evidence = Vec::new();
@@ -419,8 +413,9 @@ mod tests {
                 assert!(!f.evidence.is_empty(), "{name}");
             }
         }
+        // a library fails here; the engine decides whether the item applies to it
         let lib = run_bare(&ClusterDeclared, &[("Cargo.toml", "[package]\nname = \"x\"\n")]);
-        assert_eq!(lib.status, Status::NotAssessed);
+        assert_eq!(lib.status, Status::Fail);
     }
 
     const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: shop/web:1\n";
