@@ -405,8 +405,7 @@ impl Diags<'_> {
 
 /// 1-based line and column of a byte offset.
 pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
+    let before = crate::text::head(text, offset);
     let line = before.matches('\n').count() as u32 + 1;
     let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
     (line, col)

@@ -53,7 +53,7 @@ pub fn metric_target(m: &MetricResult) -> String {
 
 /// The short commit id, if any.
 pub fn short_commit(card: &Scorecard) -> Option<String> {
-    card.repository.commit.as_ref().map(|c| c[..c.len().min(10)].to_string())
+    card.repository.commit.as_deref().map(|c| crate::text::prefix(c, 10).to_string())
 }
 
 /// The single most useful line about an item: its next step when open, else its best evidence.
