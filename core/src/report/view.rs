@@ -28,7 +28,7 @@ pub fn status_icon(s: Status) -> &'static str {
 }
 
 pub fn score(v: Option<f64>) -> String {
-    v.map(|v| fmt_num((v * 10.0).round() / 10.0)).unwrap_or_else(|| "–".into())
+    v.filter(|v| v.is_finite()).map(|v| fmt_num((v * 10.0).round() / 10.0)).unwrap_or_else(|| "–".into())
 }
 
 pub fn percent(share: f64) -> String {
