@@ -190,7 +190,12 @@ pub fn write_output(path: Option<&Path>, text: &str, card: &maturity_core::Score
                 Ok(_) => std::fs::write(path, text).map_err(fail)?,
             }
             let run = card.run_id.map(|r| format!(", run {r}")).unwrap_or_default();
-            eprintln!("Wrote {} (score {}/100, level {}{run}).", path.display(), card.score, card.level);
+            eprintln!(
+                "Wrote {} (score {}/100, level {}{run}).",
+                term::safe(&path.display().to_string()),
+                card.score,
+                card.level
+            );
         }
         None => print!("{text}"),
     }
