@@ -1,7 +1,7 @@
 //! `maturity accuracy`: audit local checkouts of labelled repositories and print how often the
 //! item verdicts agree with the hand labels (exit 1 below the target).
 
-use crate::term::{Colors, bold, dim, new_table};
+use crate::term::{Colors, bold, cell, dim, new_table, safe};
 use crate::{Failure, ListFormat};
 use clap::Args;
 use comfy_table::{Cell, CellAlignment};
@@ -75,8 +75,8 @@ pub fn run(args: AccuracyArgs, colors: Colors) -> Result<u8, Failure> {
     t.set_header(vec!["repository", "commit", "agree", "", "pass where label is fail"]);
     for r in &results {
         t.add_row(vec![
-            Cell::new(r.repository.trim_start_matches("https://github.com/")),
-            Cell::new(&r.commit[..r.commit.len().min(10)]),
+            cell(r.repository.trim_start_matches("https://github.com/")),
+            cell(maturity_core::text::prefix(&r.commit, 10)),
             Cell::new(format!("{}/{}", r.agreed(), r.items.len())).set_alignment(CellAlignment::Right),
             Cell::new(format!("{:.0} %", r.agreed() as f64 * 100.0 / r.items.len().max(1) as f64))
                 .set_alignment(CellAlignment::Right),
@@ -107,11 +107,11 @@ pub fn run(args: AccuracyArgs, colors: Colors) -> Result<u8, Failure> {
             .filter(|(_, i)| !i.agree)
             .map(|(r, i)| format!("{} {}→{}", short(&r.repository), i.label, i.tool))
             .collect();
-        t.add_row(vec![Cell::new(id), Cell::new(format!("{ok}/{}", rows.len())), Cell::new(diffs.join(", "))]);
+        t.add_row(vec![cell(id), Cell::new(format!("{ok}/{}", rows.len())), cell(&diffs.join(", "))]);
     }
     println!("{t}\n");
     for w in &warnings {
-        println!("{}", dim(&format!("note: {w}"), c));
+        println!("{}", dim(&format!("note: {}", safe(w)), c));
     }
     let verdict = format!(
         "{share:.1} % exact agreement (target {:.0} %), {pass_on_fail} pass where the label is fail: {}",

@@ -157,8 +157,10 @@ fn finish(args: &AuditArgs, text: &str, card: &maturity_core::Scorecard, colors:
     let text = if table_to_file { term::scorecard(card, false) } else { text.to_string() };
     write_output(args.output.as_deref(), &text, card)?;
     let mut code = 0;
+    // a score that is not a number (impossible by construction in scoring) fails the gate
+    // rather than passing it
     if let Some(n) = args.fail_under
-        && card.score < n
+        && !matches!(card.score.partial_cmp(&n), Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal))
     {
         term::error(&format!("score {} is below --fail-under {n}", card.score), colors);
         code = 1;
@@ -188,7 +190,12 @@ pub fn write_output(path: Option<&Path>, text: &str, card: &maturity_core::Score
                 Ok(_) => std::fs::write(path, text).map_err(fail)?,
             }
             let run = card.run_id.map(|r| format!(", run {r}")).unwrap_or_default();
-            eprintln!("Wrote {} (score {}/100, level {}{run}).", path.display(), card.score, card.level);
+            eprintln!(
+                "Wrote {} (score {}/100, level {}{run}).",
+                term::safe(&path.display().to_string()),
+                card.score,
+                card.level
+            );
         }
         None => print!("{text}"),
     }

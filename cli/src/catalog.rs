@@ -1,6 +1,6 @@
 //! `maturity roadmap validate|show` and `maturity checks [explain]`: what the tool knows.
 
-use crate::term::{self, Colors, bold, dim, new_table};
+use crate::term::{self, Colors, bold, cell, dim, new_table, safe, safe_lines};
 use crate::{Failure, ListFormat};
 use comfy_table::Cell;
 use maturity_checks::registry;
@@ -21,13 +21,14 @@ pub fn validate(file: Option<&Path>, colors: Colors) -> Result<u8, Failure> {
     let (parsed, diagnostics) = roadmap::parse_with_warnings(&text, &name);
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     for d in &diagnostics {
-        eprintln!("{d}");
+        eprintln!("{}", safe_lines(&d.to_string()));
     }
     match parsed {
         Some(r) if errors == 0 => {
             let checks: usize = r.items.iter().map(|i| i.checks.len()).sum();
             println!(
-                "{name}: valid ({} areas, {} items, {} checks, {} phases over {} weeks, {} metrics, {} deliverables)",
+                "{}: valid ({} areas, {} items, {} checks, {} phases over {} weeks, {} metrics, {} deliverables)",
+                safe(&name),
                 r.areas.len(),
                 r.items.len(),
                 checks,
@@ -52,23 +53,27 @@ pub fn show(file: Option<&Path>, format: ListFormat, colors: Colors) -> Result<u
         return Ok(0);
     }
     let c = colors.stdout;
-    println!("{}", bold(&r.title, c));
+    println!("{}", bold(&safe(&r.title), c));
     if let Some(o) = &r.objective {
-        println!("{}", dim(o, c));
+        println!("{}", dim(&safe(o), c));
     }
-    println!("{} weeks{}\n", r.weeks, r.start.as_deref().map(|s| format!(", starting {s}")).unwrap_or_default());
+    println!(
+        "{} weeks{}\n",
+        r.weeks,
+        r.start.as_deref().map(|s| format!(", starting {}", safe(s))).unwrap_or_default()
+    );
     println!("{}", bold("Phases", c));
     for p in &r.phases {
-        println!("  {}. {} (weeks {}–{})", p.number, p.title, p.weeks[0], p.weeks[1]);
+        println!("  {}. {} (weeks {}–{})", p.number, safe(&p.title), p.weeks[0], p.weeks[1]);
         for t in &p.tasks {
             let mut what = t.items.clone();
             what.extend(t.deliverables.iter().map(|d| format!("deliverable {d}")));
-            println!("     - {} {}", t.title, dim(&format!("[{}]", what.join(", ")), c));
+            println!("     - {} {}", safe(&t.title), dim(&safe(&format!("[{}]", what.join(", "))), c));
         }
     }
     println!("\n{}", bold("Items", c));
     for a in &r.areas {
-        println!("  {}", bold(&a.title, c));
+        println!("  {}", bold(&safe(&a.title), c));
         let mut t = new_table(c);
         for i in r.items.iter().filter(|i| i.area == a.id) {
             let checks = if i.checks.is_empty() {
@@ -76,11 +81,11 @@ pub fn show(file: Option<&Path>, format: ListFormat, colors: Colors) -> Result<u
             } else {
                 i.checks
                     .iter()
-                    .map(|c| format!("{} ×{}", c.id, maturity_checks::model::fmt_num(c.weight)))
+                    .map(|c| format!("{} ×{}", safe(&c.id), maturity_checks::model::fmt_num(c.weight)))
                     .collect::<Vec<_>>()
                     .join("\n")
             };
-            t.add_row(vec![Cell::new("  "), Cell::new(format!("{} {}", i.id, i.title)), Cell::new(checks)]);
+            t.add_row(vec![Cell::new("  "), cell(&format!("{} {}", i.id, i.title)), Cell::new(checks)]);
         }
         println!("{t}");
     }
@@ -89,18 +94,18 @@ pub fn show(file: Option<&Path>, format: ListFormat, colors: Colors) -> Result<u
     for m in &r.metrics {
         t.add_row(vec![
             Cell::new("  "),
-            Cell::new(&m.group),
-            Cell::new(&m.title),
-            Cell::new(m.target.to_string()),
-            Cell::new(m.measure.as_deref().unwrap_or("not measured yet")),
+            cell(&m.group),
+            cell(&m.title),
+            cell(&m.target.to_string()),
+            cell(m.measure.as_deref().unwrap_or("not measured yet")),
         ]);
     }
     println!("{t}");
     println!("\n{}", bold("Demo deliverables", c));
     for d in &r.deliverables {
-        println!("  {}", d.title);
+        println!("  {}", safe(&d.title));
         for p in &d.parts {
-            println!("     - {}", p.title);
+            println!("     - {}", safe(&p.title));
         }
     }
     Ok(0)

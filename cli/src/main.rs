@@ -2,6 +2,8 @@
 //! prints. Exit codes: 0 success, 1 the score is below `--fail-under`, 2 usage or input error
 //! (bad arguments, unreadable path, invalid roadmap).
 
+#![warn(clippy::string_slice)]
+
 mod accuracy;
 mod audit;
 mod catalog;

@@ -20,6 +20,19 @@ pub const DEFAULT_NAME: &str = "roadmap.toml (built in)";
 /// Format versions this build reads.
 pub const FORMAT: u32 = 1;
 
+/// The largest weight an item or a check may have, in a roadmap or `.maturity.toml`: bounded so
+/// that no weighted sum can overflow (`1e308` is refused).
+pub const MAX_WEIGHT: f64 = 1000.0;
+
+/// Whether `v` can be a weight: a number above 0 and at most [`MAX_WEIGHT`] (so not NaN, not
+/// infinite).
+pub fn is_weight(v: f64) -> bool {
+    v > 0.0 && v <= MAX_WEIGHT
+}
+
+/// The largest size of a metric's target value.
+pub const MAX_TARGET: f64 = 1e12;
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Roadmap {
     pub id: String,
@@ -405,8 +418,7 @@ impl Diags<'_> {
 
 /// 1-based line and column of a byte offset.
 pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
+    let before = crate::text::head(text, offset);
     let line = before.matches('\n').count() as u32 + 1;
     let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
     (line, col)
@@ -462,7 +474,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
         if let Some(p) = &item.pass_at {
             let v = *p.get_ref();
             if !(v > 0.0 && v <= 100.0) {
-                d.error(p.span(), format!("pass_at must be a score above 0 and at most 100, not {v}"));
+                d.error(p.span(), format!("pass_at must be a score above 0 and at most 100, not {}", number(v)));
             }
         }
         let mut check_ids = HashSet::new();
@@ -547,6 +559,16 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
         let t = m.target.get_ref();
         if !t.value.is_finite() {
             d.error(m.target.span(), format!("metric `{}`: target value must be a finite number", m.id.get_ref()));
+        } else if t.value.abs() > MAX_TARGET {
+            d.error(
+                m.target.span(),
+                format!(
+                    "metric `{}`: target value {} is out of range (at most {} either way)",
+                    m.id.get_ref(),
+                    number(t.value),
+                    number(MAX_TARGET)
+                ),
+            );
         }
         if t.unit.trim().is_empty() {
             d.error(
@@ -678,10 +700,19 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
 }
 
 fn check_weight(d: &mut Diags, w: &Spanned<f64>, what: &str) {
-    let v = *w.get_ref();
-    if !(v.is_finite() && v > 0.0) {
-        d.error(w.span(), format!("{what} must be a positive number, not {v}"));
+    if let Some(why) = weight_error(*w.get_ref()) {
+        d.error(w.span(), format!("{what} {why}"));
     }
+}
+
+/// Why `v` cannot be a weight (see [`is_weight`]), as the end of a sentence naming the weight.
+pub(crate) fn weight_error(v: f64) -> Option<String> {
+    (!is_weight(v)).then(|| format!("must be a positive number up to {}, not {}", number(MAX_WEIGHT), number(v)))
+}
+
+/// A number from a file, shown as written: `1000`, `0.5`, `1e308`, `inf`, `NaN`.
+pub(crate) fn number(v: f64) -> String {
+    if v == 0.0 || (1e-3..1e9).contains(&v.abs()) { maturity_checks::model::fmt_num(v) } else { format!("{v:e}") }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -795,6 +826,40 @@ measure = "coverage.line_percent"
             ("bad weeks", "weeks = [1, 4]", "weeks = [3, 2]", "r.toml:17:9: error: phase `p`: `weeks` must be"),
             ("bad weight", "weight = 2", "weight = -1", "r.toml:13:65: error: check weight must be a positive number"),
             (
+                "huge weight",
+                "weight = 2",
+                "weight = 1e308",
+                "r.toml:13:65: error: check weight must be a positive number up to 1000, not 1e308",
+            ),
+            (
+                "infinite weight",
+                "weight = 2",
+                "weight = inf",
+                "r.toml:13:65: error: check weight must be a positive number up to 1000, not inf",
+            ),
+            (
+                "nan weight",
+                "weight = 2",
+                "weight = nan",
+                "r.toml:13:65: error: check weight must be a positive number up to 1000, not NaN",
+            ),
+            ("zero weight", "weight = 2", "weight = 0", "not 0"),
+            ("weight above the bound", "weight = 2", "weight = 1000.5", "not 1000.5"),
+            ("negative tiny weight", "weight = 2", "weight = -1e-30", "not -1e-30"),
+            (
+                "huge item weight",
+                "title = \"One\"",
+                "title = \"One\"\nweight = 1e308",
+                "r.toml:13:10: error: item weight must be a positive number up to 1000, not 1e308",
+            ),
+            (
+                "nan pass_at",
+                "title = \"One\"",
+                "title = \"One\"\npass_at = nan",
+                "pass_at must be a score above 0 and at most 100, not NaN",
+            ),
+            ("huge target", "value = 90", "value = 1e300", "metric `m`: target value 1e300 is out of range"),
+            (
                 "bad pass_at",
                 "title = \"One\"",
                 "title = \"One\"\npass_at = 120",
@@ -819,6 +884,14 @@ measure = "coverage.line_percent"
             assert_ne!(text, MINIMAL, "{name}: replacement did not apply");
             let errs = errors(&text);
             assert!(errs.iter().any(|e| e.contains(want)), "{name}: {errs:#?}");
+        }
+    }
+
+    #[test]
+    fn any_positive_weight_up_to_the_bound_is_valid() {
+        for w in ["1e-30", "0.001", "1", "999.5", "1000"] {
+            let text = MINIMAL.replacen("weight = 2", &format!("weight = {w}"), 1);
+            assert_eq!(errors(&text), Vec::<String>::new(), "{w}");
         }
     }
 

@@ -14,6 +14,12 @@
 //! - an item is done when it passed or was waived; a phase's completion is the share of its items
 //!   done; the maturity level is the number of the last phase in an unbroken run of complete
 //!   phases from the first.
+//!
+//! Every number this module hands out goes through [`score`], [`share`] or [`unit`]: finite and
+//! inside its range by construction, whatever the weights (a roadmap or `.maturity.toml` is
+//! untrusted input, validated on loading, and weighed here again through [`weight`]) and whatever
+//! a check computed. A number that is not finite becomes 0, so a report never shows `null` for a
+//! score and `--fail-under` cannot be passed by a NaN.
 
 use crate::roadmap::{Item, Metric, Roadmap};
 use crate::scorecard::{AreaResult, CheckResult, ItemResult, MetricResult, PhaseResult, TargetInfo};
@@ -29,6 +35,31 @@ pub struct Evaluated<'a> {
     pub finding: &'a Finding,
 }
 
+/// A score of 0–100, rounded to one decimal; anything not finite is 0.
+pub fn score(v: f64) -> f64 {
+    round1(bounded(v, 100.0))
+}
+
+/// A share of 0–1 (coverage, completion), rounded to three decimals; anything not finite is 0.
+pub fn share(v: f64) -> f64 {
+    round3(bounded(v, 1.0))
+}
+
+/// A check's score of 0–1, as the check reported it; anything not finite is 0.
+pub fn unit(v: f64) -> f64 {
+    bounded(v, 1.0)
+}
+
+/// A weight as scoring uses it: the roadmap's when it is one ([`crate::roadmap::is_weight`]:
+/// loading refuses anything else; a roadmap built in code is held to the same rule here), else 0.
+pub fn weight(v: f64) -> f64 {
+    if crate::roadmap::is_weight(v) { v } else { 0.0 }
+}
+
+fn bounded(v: f64, max: f64) -> f64 {
+    if v.is_finite() { v.clamp(0.0, max) } else { 0.0 }
+}
+
 pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
     let results: Vec<CheckResult> = checks
         .iter()
@@ -37,23 +68,24 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
             title: c.title.to_string(),
             weight: c.weight,
             status: c.finding.status,
-            score: c.finding.score,
+            score: unit(c.finding.score),
             message: c.finding.message.clone(),
             evidence: c.finding.evidence.clone(),
             remediation: c.remediation.to_string(),
         })
         .collect();
-    let total_weight: f64 = checks.iter().map(|c| c.weight).sum();
+    let total_weight: f64 = checks.iter().map(|c| weight(c.weight)).sum();
     let assessed: Vec<&Evaluated> = checks.iter().filter(|c| c.finding.status.is_assessed()).collect();
     let counted_weight: f64 = checks
         .iter()
         .filter(|c| c.finding.status.is_assessed() || c.finding.status == Status::Waived)
-        .map(|c| c.weight)
+        .map(|c| weight(c.weight))
         .sum();
     let coverage = if total_weight > 0.0 { counted_weight / total_weight } else { 0.0 };
-    let assessed_weight: f64 = assessed.iter().map(|c| c.weight).sum();
-    let score = (assessed_weight > 0.0)
-        .then(|| round1(100.0 * assessed.iter().map(|c| c.weight * c.finding.score).sum::<f64>() / assessed_weight));
+    let assessed_weight: f64 = assessed.iter().map(|c| weight(c.weight)).sum();
+    let score = (assessed_weight > 0.0).then(|| {
+        score(100.0 * assessed.iter().map(|c| weight(c.weight) * unit(c.finding.score)).sum::<f64>() / assessed_weight)
+    });
     let status = if assessed.is_empty() {
         if checks.iter().any(|c| c.finding.status == Status::Unknown) {
             Status::Unknown
@@ -79,7 +111,8 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
     } else {
         let mut open: Vec<&Evaluated> =
             checks.iter().filter(|c| matches!(c.finding.status, Status::Fail | Status::Partial)).collect();
-        open.sort_by(|a, b| (b.weight * (1.0 - b.finding.score)).total_cmp(&(a.weight * (1.0 - a.finding.score))));
+        let gap = |c: &Evaluated| weight(c.weight) * (1.0 - unit(c.finding.score));
+        open.sort_by(|a, b| gap(b).total_cmp(&gap(a)));
         open.first()
             .copied()
             .or_else(|| checks.iter().find(|c| matches!(c.finding.status, Status::Unknown | Status::NotAssessed)))
@@ -94,7 +127,7 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
         area: item.area.clone(),
         status,
         score,
-        coverage: round3(coverage),
+        coverage: share(coverage),
         weight: item.weight,
         next_step,
         checks: results,
@@ -112,14 +145,14 @@ pub fn areas(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<AreaResult> {
         .map(|a| {
             let mine: Vec<&ItemResult> = items.iter().filter(|i| i.area == a.id).collect();
             let scored: Vec<f64> = mine.iter().filter_map(|i| i.score).collect();
-            let score = (!scored.is_empty()).then(|| round1(scored.iter().sum::<f64>() / scored.len() as f64));
+            let score = (!scored.is_empty()).then(|| score(scored.iter().sum::<f64>() / scored.len() as f64));
             let coverage =
                 if mine.is_empty() { 0.0 } else { mine.iter().map(|i| i.coverage).sum::<f64>() / mine.len() as f64 };
             AreaResult {
                 id: a.id.clone(),
                 title: a.title.clone(),
                 score,
-                coverage: round3(coverage),
+                coverage: share(coverage),
                 items: mine.iter().map(|i| i.id.clone()).collect(),
             }
         })
@@ -151,7 +184,7 @@ pub fn phases(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<PhaseResult> {
                     })
                     .collect(),
                 done,
-                completion: round3(completion),
+                completion: share(completion),
             }
         })
         .collect()
@@ -160,11 +193,16 @@ pub fn phases(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<PhaseResult> {
 /// Overall score and coverage.
 pub fn overall(items: &[ItemResult]) -> (f64, f64) {
     let scored: Vec<&ItemResult> = items.iter().filter(|i| i.score.is_some()).collect();
-    let w: f64 = scored.iter().map(|i| i.weight).sum();
-    let score = if w > 0.0 { scored.iter().map(|i| i.weight * i.score.unwrap_or(0.0)).sum::<f64>() / w } else { 0.0 };
-    let all_w: f64 = items.iter().map(|i| i.weight).sum();
-    let coverage = if all_w > 0.0 { items.iter().map(|i| i.weight * i.coverage).sum::<f64>() / all_w } else { 0.0 };
-    (round1(score), round3(coverage))
+    let w: f64 = scored.iter().map(|i| weight(i.weight)).sum();
+    let total = if w > 0.0 {
+        scored.iter().map(|i| weight(i.weight) * i.score.map_or(0.0, score)).sum::<f64>() / w
+    } else {
+        0.0
+    };
+    let all_w: f64 = items.iter().map(|i| weight(i.weight)).sum();
+    let coverage =
+        if all_w > 0.0 { items.iter().map(|i| weight(i.weight) * share(i.coverage)).sum::<f64>() / all_w } else { 0.0 };
+    (score(total), share(coverage))
 }
 
 /// Maturity level and its name.
@@ -200,6 +238,12 @@ pub fn metric(m: &Metric, measurement: Option<&Measurement>) -> MetricResult {
         None => base(Status::NotAssessed, None, "This version does not measure this metric yet.".into(), Vec::new()),
         Some(Measurement::Missing(how)) => base(Status::NotAssessed, None, sentence(how), Vec::new()),
         Some(Measurement::Unknown(why)) => base(Status::Unknown, None, sentence(why), Vec::new()),
+        Some(Measurement::Value { value, evidence, .. }) if !value.is_finite() => base(
+            Status::Unknown,
+            None,
+            format!("The measured value is not a finite number ({value}), so it cannot be compared with the target."),
+            evidence.clone(),
+        ),
         Some(Measurement::Value { value, evidence, note }) => {
             let ok = m.target.op.holds(*value, m.target.value);
             let shown = maturity_checks::model::fmt_num(*value);
@@ -335,6 +379,51 @@ mod tests {
         let (score, coverage) = overall(&items);
         assert_eq!(score, 100.0);
         assert!((coverage - 12.0 / 22.0).abs() < 0.001);
+    }
+
+    #[test]
+    fn scores_stay_finite_and_in_range_whatever_the_weights_and_findings() {
+        use Status::*;
+        let hostile = [1e308, f64::MAX, f64::INFINITY, f64::NAN, -1.0, 0.0, f64::MIN_POSITIVE, 5e-324, 1.0, 1000.0];
+        let findings = [0.0, 0.5, 1.0, f64::NAN, f64::INFINITY, -3.0, 7.0];
+        for &w1 in &hostile {
+            for &w2 in &hostile {
+                for &f in &findings {
+                    let r = score_item(&[(Partial, f, w1), (Pass, 1.0, w2), (Fail, 0.0, w1)]);
+                    let s = r.score.unwrap_or(0.0);
+                    assert!(s.is_finite() && (0.0..=100.0).contains(&s), "{w1} {w2} {f}: {s}");
+                    assert!(r.coverage.is_finite() && (0.0..=1.0).contains(&r.coverage), "{w1} {w2} {f}");
+                    assert!(r.checks.iter().all(|c| (0.0..=1.0).contains(&c.score)), "{w1} {w2} {f}");
+                    let mut items = vec![r.clone(), r];
+                    items[0].weight = w1;
+                    items[1].weight = w2;
+                    let (overall, coverage) = overall(&items);
+                    assert!(overall.is_finite() && (0.0..=100.0).contains(&overall), "{w1} {w2} {f}: {overall}");
+                    assert!(coverage.is_finite() && (0.0..=1.0).contains(&coverage), "{w1} {w2} {f}");
+                    // the JSON of a score is a number, never null
+                    assert!(serde_json::to_value(overall).unwrap().is_number());
+                }
+            }
+        }
+        // weights out of bounds count for nothing; the others still score
+        assert_eq!(score_item(&[(Pass, 1.0, f64::NAN), (Fail, 0.0, 1.0)]).score, Some(0.0));
+        assert_eq!(score_item(&[(Pass, 1.0, 1e308), (Pass, 1.0, 2.0)]).score, Some(100.0));
+        assert_eq!(score_item(&[(Partial, f64::NAN, 1.0)]).score, Some(0.0), "a NaN finding scores 0");
+        for (v, want) in [(f64::NAN, 0.0), (f64::INFINITY, 0.0), (f64::NEG_INFINITY, 0.0), (-5.0, 0.0), (150.0, 100.0)]
+        {
+            assert_eq!(score(v), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn a_metric_value_that_is_not_a_number_is_unknown() {
+        let roadmap = Roadmap::default_roadmap();
+        let coverage = roadmap.metrics.iter().find(|m| m.id == "test-coverage").unwrap();
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let r = metric(coverage, Some(&Measurement::Value { value: v, evidence: Vec::new(), note: None }));
+            assert_eq!((r.status, r.value), (Status::Unknown, None), "{v}");
+            assert!(r.message.contains("not a finite number"), "{}", r.message);
+        }
     }
 
     #[test]

@@ -308,8 +308,8 @@ fn change(card: &Scorecard) -> Option<ChangeView> {
     let title = |id: &str| card.item(id).map(|i| format!("{id} {}", i.title)).unwrap_or_else(|| id.to_string());
     let mut parts = vec![format!(
         "Since {} (commit {}): score {}{}, level {}{}.",
-        &c.previous_at[..c.previous_at.len().min(10)],
-        c.previous_commit.as_deref().map(|s| &s[..s.len().min(10)]).unwrap_or("none"),
+        crate::text::prefix(&c.previous_at, 10),
+        c.previous_commit.as_deref().map(|s| crate::text::prefix(s, 10)).unwrap_or("none"),
         if c.score_delta >= 0.0 { "+" } else { "" },
         fmt_num(c.score_delta),
         if c.level_delta >= 0 { "+" } else { "" },
@@ -547,7 +547,7 @@ pub fn render(card: &Scorecard, history: &[RunPoint]) -> Result<String, super::R
     let repo = &card.repository;
     let mut origin = repo.remote.clone().unwrap_or_else(|| repo.identity.trim_start_matches("path:").to_string());
     if let Some(c) = &repo.commit {
-        origin.push_str(&format!(" · commit {}", &c[..c.len().min(10)]));
+        origin.push_str(&format!(" · commit {}", crate::text::prefix(c, 10)));
     }
     if let Some(b) = &repo.branch {
         origin.push_str(&format!(" on {b}"));

@@ -28,7 +28,7 @@ pub fn status_icon(s: Status) -> &'static str {
 }
 
 pub fn score(v: Option<f64>) -> String {
-    v.map(|v| fmt_num((v * 10.0).round() / 10.0)).unwrap_or_else(|| "–".into())
+    v.filter(|v| v.is_finite()).map(|v| fmt_num((v * 10.0).round() / 10.0)).unwrap_or_else(|| "–".into())
 }
 
 pub fn percent(share: f64) -> String {
@@ -53,7 +53,7 @@ pub fn metric_target(m: &MetricResult) -> String {
 
 /// The short commit id, if any.
 pub fn short_commit(card: &Scorecard) -> Option<String> {
-    card.repository.commit.as_ref().map(|c| c[..c.len().min(10)].to_string())
+    card.repository.commit.as_deref().map(|c| crate::text::prefix(c, 10).to_string())
 }
 
 /// The single most useful line about an item: its next step when open, else its best evidence.
