@@ -147,7 +147,13 @@ pub fn list_checks(format: ListFormat, colors: Colors) -> Result<u8, Failure> {
     Ok(0)
 }
 
+/// Explains a check, or an item of the built-in roadmap (its pass rule and its checks).
 pub fn explain(id: &str, colors: Colors) -> Result<u8, Failure> {
+    let roadmap = Roadmap::default_roadmap();
+    if let Some(item) = roadmap.item(id) {
+        explain_item(&roadmap, item, colors);
+        return Ok(0);
+    }
     let Some(check) = registry::find(id) else {
         let close: Vec<&str> = registry::CHECKS
             .iter()
@@ -159,7 +165,7 @@ pub fn explain(id: &str, colors: Colors) -> Result<u8, Failure> {
         } else {
             format!("did you mean {}?", close.join(", "))
         };
-        return Err(Failure::input(format!("unknown check `{id}`: {hint}")));
+        return Err(Failure::input(format!("unknown check or item `{id}`: {hint}")));
     };
     let m = check.meta();
     let c = colors.stdout;
@@ -171,5 +177,82 @@ pub fn explain(id: &str, colors: Colors) -> Result<u8, Failure> {
     let items: Vec<String> = items.iter().filter_map(|i| r.item(i)).map(|i| format!("{} {}", i.id, i.title)).collect();
     println!("{} {}", bold("Roadmap items:", c), if items.is_empty() { "none".into() } else { items.join(", ") });
     println!("{} {:?}", bold("Source:", c), m.source);
+    let applies = match m.applies {
+        maturity_checks::Applies::Always => "every repository",
+        maturity_checks::Applies::Service => {
+            "a project that runs as a service (for a library, its item is not assessed when nothing it judges was found)"
+        }
+    };
+    println!("{} {applies}", bold("Applies to:", c));
     Ok(0)
+}
+
+/// An item: what the seed asks, the pass rule in words and in data, and the checks with weights.
+fn explain_item(roadmap: &Roadmap, item: &maturity_core::roadmap::Item, colors: Colors) {
+    let c = colors.stdout;
+    println!(
+        "{}
+{}
+",
+        bold(&format!("{} {}", item.id, item.title), c),
+        dim(&item.implementation, c)
+    );
+    if let Some(r) = &item.rubric {
+        println!(
+            "{}
+  {}
+",
+            bold("Pass", c),
+            r.pass
+        );
+        println!(
+            "{}
+  {}
+",
+            bold("Partial", c),
+            r.partial
+        );
+        println!(
+            "{}
+  {}
+",
+            bold("Fail", c),
+            r.fail
+        );
+    }
+    let required = item.rubric.as_ref().map(|r| r.required.clone()).unwrap_or_default();
+    let rule = match item.pass_at {
+        Some(at) if required.is_empty() => {
+            format!("the item passes when every assessed check passes, or once its score reaches {at}")
+        }
+        Some(at) => format!(
+            "the item passes when every assessed check passes, or once its score reaches {at} with {} passing",
+            required.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+        ),
+        None => "the item passes when every assessed check passes".to_string(),
+    };
+    println!(
+        "{}
+  {rule}; it fails when every assessed check fails, and is partial otherwise.\n",
+        bold("Rule", c)
+    );
+    let mut t = new_table(c);
+    t.set_header(vec!["check", "weight", "required", "asks"]);
+    for check in &item.checks {
+        let title = registry::find(&check.id).map(|k| k.meta().title).unwrap_or("");
+        t.add_row(vec![
+            Cell::new(&check.id),
+            Cell::new(check.weight),
+            Cell::new(if required.contains(&check.id) { "yes" } else { "" }),
+            Cell::new(title),
+        ]);
+    }
+    println!("{t}");
+    let phases: Vec<String> = roadmap
+        .phases
+        .iter()
+        .filter(|p| p.items().contains(&item.id.as_str()))
+        .map(|p| format!("{} (weeks {}–{})", p.title, p.weeks[0], p.weeks[1]))
+        .collect();
+    println!("\n{} {}", bold("Phase:", c), phases.join(", "));
 }

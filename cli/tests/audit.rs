@@ -241,6 +241,11 @@ fn nothing_outside_the_tree_reaches_a_report() {
     let folder_marker = format!("folder-{tag}-Ωмарка外");
     let folder_file = format!("0003-{folder_marker}.md");
     let folder_text = format!("# 3. Decided elsewhere\n\n## Status\n\nAccepted\n\n{folder_marker}\n");
+    // a report folder at a well-known path (`reports/trivy.json`), often ignored by git
+    let report_marker = format!("report-{tag}-Ωмарка外");
+    let report_text = format!(
+        r#"{{"SchemaVersion":2,"Results":[{{"Target":"x","Vulnerabilities":[{{"VulnerabilityID":"{report_marker}","PkgName":"x","Severity":"CRITICAL","Title":"t"}}]}}]}}"#
+    );
 
     // control: the same files inside a repository put every marker in the reports
     let inside = Fixture::repo(&[WELL_RUN]);
@@ -248,8 +253,9 @@ fn nothing_outside_the_tree_reaches_a_report() {
         write(inside.path(), name, text.as_bytes());
     }
     write(inside.path(), &format!("docs/adr/{folder_file}"), folder_text.as_bytes());
+    write(inside.path(), "reports/trivy.json", report_text.as_bytes());
     let shown = every_output(inside.path());
-    for marker in files.iter().map(|(_, m, _)| m).chain([&folder_marker]) {
+    for marker in files.iter().map(|(_, m, _)| m).chain([&folder_marker, &report_marker]) {
         assert!(shown.contains(marker.as_str()), "the control audit does not show {marker}");
     }
 
@@ -267,8 +273,11 @@ fn nothing_outside_the_tree_reaches_a_report() {
     std::fs::create_dir(outside.path().join("decisions")).unwrap();
     std::fs::write(outside.path().join("decisions").join(&folder_file), &folder_text).unwrap();
     std::os::unix::fs::symlink(outside.path().join("decisions"), f.join("docs/decisions")).unwrap();
+    std::fs::create_dir(outside.path().join("reports")).unwrap();
+    std::fs::write(outside.path().join("reports/trivy.json"), &report_text).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("reports"), f.join("reports")).unwrap();
     let shown = every_output(f.path());
-    for marker in files.iter().map(|(_, m, _)| m).chain([&folder_marker]) {
+    for marker in files.iter().map(|(_, m, _)| m).chain([&folder_marker, &report_marker]) {
         assert!(!shown.contains(marker.as_str()), "{marker} from outside the tree reached a report");
     }
 }

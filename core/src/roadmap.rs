@@ -77,7 +77,21 @@ pub struct Item {
     /// it, every assessed check must pass.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pass_at: Option<f64>,
+    /// What pass requires and what partial means, in words and in data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rubric: Option<Rubric>,
     pub checks: Vec<CheckRef>,
+}
+
+/// An item's pass rule as a reader sees it: the words for pass, partial and fail, and the checks
+/// that must pass (when assessed) for the item to pass through `pass_at` with other checks open.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Rubric {
+    pub pass: String,
+    pub partial: String,
+    pub fail: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -326,7 +340,18 @@ struct RawItem {
     #[serde(default = "one")]
     weight: Spanned<f64>,
     pass_at: Option<Spanned<f64>>,
+    rubric: Option<RawRubric>,
     checks: Spanned<Vec<RawCheckRef>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRubric {
+    pass: String,
+    partial: String,
+    fail: String,
+    #[serde(default)]
+    required: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -493,6 +518,28 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
             }
             check_weight(&mut d, &c.weight, "check weight");
         }
+        if let Some(r) = &item.rubric {
+            for req in &r.required {
+                if !check_ids.contains(req.get_ref()) {
+                    d.error(
+                        req.span(),
+                        format!(
+                            "the rubric of item `{}` requires `{}`, which is not one of the item's checks",
+                            item.id.get_ref(),
+                            req.get_ref()
+                        ),
+                    );
+                }
+            }
+            for (name, words) in [("pass", &r.pass), ("partial", &r.partial), ("fail", &r.fail)] {
+                if words.trim().is_empty() {
+                    d.error(
+                        item.id.span(),
+                        format!("the rubric of item `{}` says nothing for {name}", item.id.get_ref()),
+                    );
+                }
+            }
+        }
         if item.checks.get_ref().is_empty() {
             d.warning(
                 item.checks.span(),
@@ -630,6 +677,12 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
                 justification: i.justification,
                 weight: i.weight.into_inner(),
                 pass_at: i.pass_at.map(Spanned::into_inner),
+                rubric: i.rubric.map(|r| Rubric {
+                    pass: r.pass,
+                    partial: r.partial,
+                    fail: r.fail,
+                    required: r.required.into_iter().map(Spanned::into_inner).collect(),
+                }),
                 checks: i
                     .checks
                     .into_inner()
@@ -926,5 +979,31 @@ measure = "coverage.line_percent"
         ] {
             assert_eq!(op.holds(v, t), want, "{op:?} {v} {t}");
         }
+    }
+
+    #[test]
+    fn every_built_in_item_states_its_pass_rule() {
+        let r = Roadmap::default_roadmap();
+        for item in &r.items {
+            let rubric = item.rubric.as_ref().unwrap_or_else(|| panic!("item {} has no rubric", item.id));
+            assert!(!rubric.pass.is_empty() && !rubric.partial.is_empty() && !rubric.fail.is_empty(), "{}", item.id);
+            for req in &rubric.required {
+                assert!(item.checks.iter().any(|c| &c.id == req), "{}: {req}", item.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_rubric_may_only_require_the_items_own_checks() {
+        let text = DEFAULT_TOML.replacen(
+            "rubric.required = [\"repo.iac.kubernetes_cluster_declared\"",
+            "rubric.required = [\"repo.ci.deployment_automated\"",
+            1,
+        );
+        let err = Roadmap::parse(&text, "r.toml").unwrap_err().to_string();
+        assert!(
+            err.contains("requires `repo.ci.deployment_automated`, which is not one of the item's checks"),
+            "{err}"
+        );
     }
 }

@@ -351,6 +351,12 @@ pub struct ItemResult {
     /// The most useful next step, when the item is not done.
     pub next_step: Option<String>,
     pub checks: Vec<CheckResult>,
+    /// The score at which the item passes with refinements open (see the roadmap format).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_at: Option<f64>,
+    /// What pass requires and partial means, as the roadmap states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rubric: Option<crate::roadmap::Rubric>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -5,7 +5,8 @@
 //!   `waived` checks are left out of the score (they lower coverage, not the score);
 //! - an item's score is the weighted mean of its assessed checks (0–100); the item passes when
 //!   every assessed check passes (or, when the roadmap gives the item a `pass_at` score, when its
-//!   score reaches it), fails when every one fails, and is partial otherwise; with no
+//!   score reaches it and every assessed check its rubric requires passes), fails when every one
+//!   fails, and is partial otherwise; with no
 //!   assessed check it is `unknown` if a check could not tell, `waived` if all were waived, else
 //!   `not_assessed`;
 //! - an item's coverage is the share of its check weight that was assessed (waived counts);
@@ -95,7 +96,7 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
             Status::NotAssessed
         }
     } else if assessed.iter().all(|c| c.finding.status == Status::Pass)
-        || item.pass_at.zip(score).is_some_and(|(at, s)| s >= at)
+        || (item.pass_at.zip(score).is_some_and(|(at, s)| s >= at) && required_pass(item, checks))
     {
         Status::Pass
     } else if assessed.iter().all(|c| c.finding.status == Status::Fail) {
@@ -131,7 +132,18 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
         weight: item.weight,
         next_step,
         checks: results,
+        pass_at: item.pass_at,
+        rubric: item.rubric.clone(),
     }
+}
+
+/// Whether every check the item's rubric requires passed, where it was assessed.
+fn required_pass(item: &Item, checks: &[Evaluated]) -> bool {
+    let required = item.rubric.as_ref().map(|r| r.required.as_slice()).unwrap_or(&[]);
+    checks
+        .iter()
+        .filter(|c| required.iter().any(|r| r == c.id) && c.finding.status.is_assessed())
+        .all(|c| c.finding.status == Status::Pass)
 }
 
 pub fn is_done(status: Status) -> bool {
@@ -291,6 +303,10 @@ mod tests {
     }
 
     fn score_item_at(checks: &[(Status, f64, f64)], pass_at: Option<f64>) -> ItemResult {
+        score_item_with(checks, pass_at, &[])
+    }
+
+    fn score_item_with(checks: &[(Status, f64, f64)], pass_at: Option<f64>, required: &[&str]) -> ItemResult {
         let findings: Vec<Finding> = checks.iter().map(|(s, sc, _)| finding(*s, *sc)).collect();
         let evaluated: Vec<Evaluated> = findings
             .iter()
@@ -306,6 +322,10 @@ mod tests {
             .collect();
         let mut it = Roadmap::default_roadmap().items[0].clone();
         it.pass_at = pass_at;
+        it.rubric = Some(crate::roadmap::Rubric {
+            required: required.iter().map(|r| r.to_string()).collect(),
+            ..Default::default()
+        });
         item(&it, &evaluated)
     }
 
@@ -344,6 +364,24 @@ mod tests {
             ("nothing assessed", vec![(NotAssessed, 0.0, 1.0)], Some(10.0), NotAssessed),
         ] {
             assert_eq!(score_item_at(&checks, pass_at).status, status, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_required_check_must_pass_for_pass_at_to_count() {
+        use Status::*;
+        for (name, checks, required, status) in [
+            ("the required check passes", vec![(Pass, 1.0, 3.0), (Fail, 0.0, 1.0)], vec!["a"], Pass),
+            ("the required check fails", vec![(Pass, 1.0, 3.0), (Fail, 0.0, 1.0)], vec!["b"], Partial),
+            (
+                "a required check not assessed does not block",
+                vec![(Pass, 1.0, 3.0), (NotAssessed, 0.0, 1.0)],
+                vec!["b"],
+                Pass,
+            ),
+            ("a required partial check blocks", vec![(Pass, 1.0, 9.0), (Partial, 0.5, 1.0)], vec!["b"], Partial),
+        ] {
+            assert_eq!(score_item_with(&checks, Some(75.0), &required).status, status, "{name}");
         }
     }
 

@@ -30,17 +30,9 @@ fn is_xml_illegal(c: char) -> bool {
     matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\u{fffe}' | '\u{ffff}')
 }
 
-/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
-pub fn head(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s.get(..end).unwrap_or_default()
-}
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary (the same
+/// helper the facts use).
+pub use maturity_checks::text::head;
 
 /// The first `n` characters of `s` (all of it when shorter): a short commit id, the date part of
 /// a timestamp.

@@ -134,7 +134,32 @@ pub struct AppendixItem {
     pub status: StatusView,
     pub score: String,
     pub coverage: String,
+    /// The pass rule: (pass, partial, fail) in words, and the rule in data, when the roadmap gives one.
+    pub rubric: Option<(String, String, String)>,
+    pub rule: String,
     pub checks: Vec<CheckLine>,
+}
+
+/// The rule an item is judged by, as a sentence (the same rule as `maturity checks explain ITEM`).
+pub fn rule(i: &crate::scorecard::ItemResult) -> String {
+    let required: Vec<String> = i.rubric.as_ref().map(|r| r.required.clone()).unwrap_or_default();
+    let pass = match (i.pass_at, required.is_empty()) {
+        (Some(at), true) => format!("Passes when every assessed check passes, or once its score reaches {at}"),
+        (Some(at), false) => format!(
+            "Passes when every assessed check passes, or once its score reaches {at} with {} passing",
+            view_list(&required)
+        ),
+        (None, _) => "Passes when every assessed check passes".to_string(),
+    };
+    format!("{pass}; fails when every assessed check fails; partial otherwise.")
+}
+
+fn view_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// The running system: the AWS account and the deployed endpoints.
@@ -526,6 +551,8 @@ fn appendix(card: &Scorecard) -> Vec<AppendixItem> {
             status: status(i.status),
             score: view::score(i.score),
             coverage: view::percent(i.coverage),
+            rubric: i.rubric.as_ref().map(|r| (r.pass.clone(), r.partial.clone(), r.fail.clone())),
+            rule: rule(i),
             checks: i
                 .checks
                 .iter()
