@@ -127,16 +127,45 @@ fn project(repo: &RepoFacts, policy: &Policy) -> (Project, bool) {
     }
 }
 
-/// A fail of a check about running a service, in an item where nothing was found, does not
-/// apply to a library: it becomes `not_assessed` with the reason the project is one.
-fn not_applicable(finding: &mut Finding, applies: Applies, (project, _): &(Project, bool)) {
-    if applies == Applies::Service && project.kind == ProjectKind::Library && finding.status == Status::Fail {
-        let looked = finding.message.trim_end_matches('.').to_string();
-        *finding = Finding::not_assessed(format!(
-            "this does not apply to a library or tool ({}), and nothing the item judges was found ({looked})",
-            project.reason
-        ));
+/// Whether a check of the item found the item at work outside source code: configuration,
+/// infrastructure, a report, the running system. A library's own source code implementing caching
+/// or logging is its product, not a service it runs.
+fn runs_a_service(item: &crate::roadmap::Item, findings: &HashMap<&str, (&'static dyn Check, Finding)>) -> bool {
+    item.checks.iter().filter_map(|c| findings.get(c.id.as_str())).any(|(_, f)| {
+        matches!(f.status, Status::Pass | Status::Partial) && f.evidence.iter().any(|e| !e.is_source_code())
+    })
+}
+
+/// The source files where the item's checks found something, for the sentence that explains why
+/// the item does not apply to a library anyway.
+fn found_in_code(item: &crate::roadmap::Item, findings: &HashMap<&str, (&'static dyn Check, Finding)>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, f) in item.checks.iter().filter_map(|c| findings.get(c.id.as_str())) {
+        if matches!(f.status, Status::Pass | Status::Partial) {
+            for e in f.evidence.iter().filter(|e| e.is_source_code()) {
+                let label = e.label();
+                if !out.contains(&label) && out.len() < 3 {
+                    out.push(label);
+                }
+            }
+        }
     }
+    out
+}
+
+/// A check about running a service, in an item that showed no service at work, does not apply
+/// to a library: it becomes `not_assessed` with the reason the project is one (and, when the
+/// checks found the library's own code, says so).
+fn not_applicable(finding: &mut Finding, applies: Applies, (project, _): &(Project, bool), code: &[String]) {
+    if applies != Applies::Service || project.kind != ProjectKind::Library || !finding.status.is_assessed() {
+        return;
+    }
+    let what = if code.is_empty() {
+        format!("nothing the item judges was found ({})", finding.message.trim_end_matches('.'))
+    } else {
+        format!("what was found is the library's own code, not a service it runs ({})", code.join(", "))
+    };
+    *finding = Finding::not_assessed(format!("this does not apply to a library or tool ({}): {what}", project.reason));
 }
 
 /// Applies an active waiver to a finding of `check` in `item`; returns the waiver's index.
@@ -190,9 +219,7 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
         .map(|item| {
             // applicability and waivers are per item: the same check may apply, or be waived, in
             // one item and not in another
-            let found = item.checks.iter().any(|c| {
-                findings.get(c.id.as_str()).is_some_and(|(_, f)| matches!(f.status, Status::Pass | Status::Partial))
-            });
+            let found = runs_a_service(item, &findings);
             let waived: Vec<(&'static dyn Check, Finding, f64)> = item
                 .checks
                 .iter()
@@ -200,7 +227,7 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
                     let (check, finding) = findings.get(c.id.as_str())?;
                     let mut finding = finding.clone();
                     if !found {
-                        not_applicable(&mut finding, check.meta().applies, &project);
+                        not_applicable(&mut finding, check.meta().applies, &project, &found_in_code(item, &findings));
                     }
                     if let Some(n) = waive(&mut finding, &c.id, &item.id, policy, &today_text) {
                         applied[n].push(c.id.clone());
@@ -545,8 +572,10 @@ mod tests {
         let library: &[(&str, &str)] = &[
             ("Cargo.toml", "[package]\nname = \"библиотека\"\n"),
             ("src/lib.rs", "pub fn f() {}\n"),
-            // a library that instruments itself with OpenTelemetry: tracing (3.1) is judged
+            // its own code that records traces is its product: tracing (3.1) does not apply
             ("src/otel.ts", "const sdk = new NodeSDK({});\n"),
+            // a log shipper it deploys for itself is a service at work: logging (3.2) is judged
+            ("deploy/fluent-bit.conf", "[OUTPUT]\n    Name  es\n    Match *\n"),
         ];
         let repo = RepoFacts::from_memory(library);
         let card = evaluate(&repo, &Roadmap::default_roadmap(), &Policy::default(), &NoProgress);
@@ -554,9 +583,12 @@ mod tests {
         let status = |id: &str| card.item(id).unwrap().status;
         assert_eq!(status("1.1"), Status::NotAssessed, "nothing of a cluster: does not apply to a library");
         assert!(card.item("1.1").unwrap().checks[0].message.contains("does not apply to a library"));
-        assert_ne!(status("3.1"), Status::NotAssessed, "evidence found: judged, library or not");
         let tracing = card.item("3.1").unwrap();
-        assert!(tracing.checks.iter().any(|c| c.status == Status::Fail), "the rest of the item counts: {tracing:#?}");
+        assert_eq!(tracing.status, Status::NotAssessed, "{tracing:#?}");
+        assert!(tracing.checks[0].message.contains("the library's own code"), "{}", tracing.checks[0].message);
+        let logging = card.item("3.2").unwrap();
+        assert_ne!(logging.status, Status::NotAssessed, "a service at work found: judged, library or not");
+        assert!(logging.checks.iter().any(|c| c.status == Status::Fail), "the rest of the item counts: {logging:#?}");
         assert_eq!(status("2.2"), Status::Fail, "architecture applies to any code");
         // the configuration decides over the inference
         let policy = Policy { kind: Some(ProjectKind::Service), ..Policy::default() };

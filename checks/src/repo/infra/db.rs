@@ -518,7 +518,10 @@ impl Check for ConnectionPooling {
             return Finding::pass(format!("`{path}` sizes the HikariCP connection pool"))
                 .with_one(Evidence::file(path, Some(line)));
         }
-        if let Some(h) = repo.scan.project_hits("db.pooling").find(|h| !h.path.ends_with(".md")) {
+        // a CI job that installs a pooler sets up its tests, not the service's database
+        if let Some(h) =
+            repo.scan.project_hits("db.pooling").find(|h| !h.path.ends_with(".md") && !crate::repo::is_ci_path(&h.path))
+        {
             return Finding::pass(format!("`{}` configures a connection pool (`{}`)", h.path, h.text))
                 .with_one(Evidence::file_snippet(h.path.clone(), h.line, h.text.clone()));
         }
@@ -742,6 +745,14 @@ mod tests {
                 "sqlalchemy",
                 vec![("app/db.py", "engine = create_engine(url, pool_size=10, max_overflow=5)\n")],
                 Status::Pass,
+            ),
+            (
+                "a pooler installed for the integration tests of a CI job",
+                vec![(
+                    ".github/workflows/integration-tests.yml",
+                    "on: push\njobs:\n  t:\n    steps:\n      - name: Install pgbouncer # тесты\n        run: sudo apt-get install pgbouncer\n",
+                )],
+                Status::Fail,
             ),
             (
                 "spring default pool",
