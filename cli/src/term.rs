@@ -182,6 +182,9 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
     };
     out.push_str(&format!("{} · {}\n", bold(&origin, color), commit));
     out.push_str(&dim(&format!("Roadmap: {} ({})\n", safe(&card.roadmap.title), safe(&card.roadmap.source)), color));
+    if let Some(line) = view::project_line(card) {
+        out.push_str(&dim(&format!("{}\n", safe(&line)), color));
+    }
     out.push_str(&crate::live::header(card, color));
     out.push('\n');
     let score = bold(&format!("Score {}/100", score_text(Some(card.score))), color);

@@ -80,6 +80,9 @@ impl Page<'_> {
         line.push('.');
         Some(line)
     }
+    fn project_line(&self) -> Option<String> {
+        view::project_line(self.card)
+    }
     fn cloud_line(&self) -> Option<String> {
         super::live::cloud_headline(self.card).map(|l| format!("{l}."))
     }

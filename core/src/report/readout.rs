@@ -188,6 +188,8 @@ struct Page<'a> {
     csp: String,
     hash: String,
     origin: String,
+    /// What the project was judged as, and why.
+    project: Option<String>,
     generated: String,
     summary: Summary,
     change: Option<ChangeView>,
@@ -593,6 +595,7 @@ pub fn render(card: &Scorecard, history: &[RunPoint]) -> Result<String, super::R
         csp: csp(),
         hash: card.roadmap.hash.chars().take(12).collect(),
         origin,
+        project: view::project_line(card),
         generated: card.generated_at.clone(),
         summary: summary(card),
         change: change(card),

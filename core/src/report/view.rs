@@ -52,6 +52,13 @@ pub fn metric_target(m: &MetricResult) -> String {
 }
 
 /// The short commit id, if any.
+/// What the project was judged as, and why: "Judged as a library: composer.json declares ...".
+pub fn project_line(card: &Scorecard) -> Option<String> {
+    let p = card.repository.project.as_ref()?;
+    let how = if p.configured { "Set" } else { "Judged" };
+    Some(format!("{how} as a {}: {}.", p.kind, p.reason.trim_end_matches('.')))
+}
+
 pub fn short_commit(card: &Scorecard) -> Option<String> {
     card.repository.commit.as_deref().map(|c| crate::text::prefix(c, 10).to_string())
 }
