@@ -17,5 +17,5 @@ pub mod registry;
 pub mod repo;
 pub mod text;
 
-pub use check::{Check, Context, Meta, Source, Targets};
+pub use check::{Check, Context, Meta, MetaOf, Origin, Source, Targets};
 pub use model::{Evidence, Finding, Status};
