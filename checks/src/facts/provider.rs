@@ -42,6 +42,8 @@ const STDERR_KEPT: usize = 16 * 1024;
 pub struct ProviderSpec {
     pub name: String,
     pub program: PathBuf,
+    /// How long it may run (default 30 s).
+    pub timeout: Duration,
 }
 
 impl FromStr for ProviderSpec {
@@ -59,7 +61,7 @@ impl FromStr for ProviderSpec {
         if program.is_empty() {
             return Err(format!("`{s}`: the program is empty"));
         }
-        Ok(ProviderSpec { name: name.to_string(), program: PathBuf::from(program) })
+        Ok(ProviderSpec { name: name.to_string(), program: PathBuf::from(program), timeout: LIMITS.time })
     }
 }
 
@@ -71,14 +73,15 @@ pub struct Output {
     pub ms: u64,
 }
 
-/// Runs every provider in turn, each fed the facts document collected so far.
-pub fn collect(repo: &mut super::RepoFacts, specs: &[ProviderSpec], limits: Limits) {
+/// Runs every provider in turn, each fed the facts document collected so far, within its time
+/// limit and the output cap.
+pub fn collect(repo: &mut super::RepoFacts, specs: &[ProviderSpec]) {
     if specs.is_empty() {
         return;
     }
     let doc = serde_json::to_vec(&super::doc::FactsDoc::build(repo)).unwrap_or_default();
     let root = std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone());
-    let outputs = specs.iter().map(|s| run(s, &root, &doc, limits)).collect();
+    let outputs = specs.iter().map(|s| run(s, &root, &doc, Limits { time: s.timeout, ..LIMITS })).collect();
     repo.providers = outputs;
 }
 
@@ -222,8 +225,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let program = provider(dir.path(), "p", body);
         let started = Instant::now();
-        let out =
-            run(&ProviderSpec { name: "p".into(), program }, dir.path(), b"{\"schema\":\"maturity.facts/v1\"}", limits);
+        let out = run(
+            &ProviderSpec { name: "p".into(), program, timeout: limits.time },
+            dir.path(),
+            b"{\"schema\":\"maturity.facts/v1\"}",
+            limits,
+        );
         (out.result, started.elapsed())
     }
 
@@ -279,14 +286,21 @@ mod tests {
     #[test]
     fn names_and_programs_parse() {
         let p: ProviderSpec = "deploy=./bin/deploy-facts".parse().unwrap();
-        assert_eq!((p.name.as_str(), p.program), ("deploy", PathBuf::from("./bin/deploy-facts")));
+        assert_eq!(
+            (p.name.as_str(), p.program, p.timeout),
+            ("deploy", PathBuf::from("./bin/deploy-facts"), LIMITS.time)
+        );
         for bad in ["deploy", "=x", "Deploy=x", "деплой=x", "d=", "a b=x"] {
             assert!(bad.parse::<ProviderSpec>().is_err(), "{bad}");
         }
         let (got, _) = result("true", QUICK);
         assert!(got.is_err());
-        let missing =
-            run(&ProviderSpec { name: "m".into(), program: "/no/such/program".into() }, Path::new("/"), b"", QUICK);
+        let missing = run(
+            &ProviderSpec { name: "m".into(), program: "/no/such/program".into(), timeout: QUICK.time },
+            Path::new("/"),
+            b"",
+            QUICK,
+        );
         assert!(missing.result.unwrap_err().contains("could not start /no/such/program"));
     }
 }

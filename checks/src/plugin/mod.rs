@@ -90,6 +90,8 @@ pub struct PackCheck {
     pub item_at: (u32, u32),
     pub pack: String,
     pub messages: Messages,
+    /// Where the check applies; elsewhere it is `not_assessed`.
+    pub when: Option<rule::Rule>,
     pub body: Body,
 }
 
@@ -132,6 +134,18 @@ impl PackCheck {
         };
         if let Some(why) = missing {
             return rego::Judged { finding: Finding::not_assessed(why), prints: Vec::new() };
+        }
+        let applies = match self.when.as_ref().map(|w| w.judge(doc)) {
+            None => None,
+            Some(rule::Outcome::Scored { score, .. }) if score >= 1.0 - 1e-9 => None,
+            Some(rule::Outcome::Scored { says, .. }) => {
+                Some(Finding::not_assessed(format!("the check does not apply here: {}", says.join("; "))))
+            }
+            Some(rule::Outcome::Unknown(why)) => Some(Finding::unknown(why)),
+            Some(rule::Outcome::NotAssessed(why)) => Some(Finding::not_assessed(why)),
+        };
+        if let Some(finding) = applies {
+            return rego::Judged { finding, prints: Vec::new() };
         }
         match &self.body {
             Body::Rule(rule) => rego::Judged { finding: self.from_rule(rule.judge(doc)), prints: Vec::new() },

@@ -50,6 +50,8 @@ impl fmt::Display for PathError {
     }
 }
 
+static NULL: Value = Value::Null;
+
 /// Longest path accepted, in segments: the document is not deeper than this.
 const MAX_SEGMENTS: usize = 32;
 
@@ -147,7 +149,9 @@ impl Path {
         }
     }
 
-    /// Every value the path selects in `doc`, in document order.
+    /// Every value the path selects in `doc`, in document order. A key that an object lacks
+    /// selects `null` (so `services[*].owner` says which service has none); nothing goes on from
+    /// a `null` but further keys.
     pub fn select<'a>(&self, doc: &'a Value) -> Vec<Found<'a>> {
         let mut current = vec![Found { value: doc, file: file_of(doc) }];
         for seg in &self.segments {
@@ -155,11 +159,8 @@ impl Path {
             for f in current {
                 let mut push = |v: &'a Value| next.push(Found { value: v, file: file_of(v).or(f.file) });
                 match (seg, f.value) {
-                    (Segment::Key(k), Value::Object(m)) => {
-                        if let Some(v) = m.get(k) {
-                            push(v);
-                        }
-                    }
+                    (Segment::Key(k), Value::Object(m)) => push(m.get(k).unwrap_or(&NULL)),
+                    (Segment::Key(_), Value::Null) => push(&NULL),
                     (Segment::All, Value::Array(items)) => items.iter().for_each(&mut push),
                     (Segment::All, Value::Object(m)) => m.values().for_each(&mut push),
                     (Segment::Index(n), Value::Array(items)) => {
@@ -245,7 +246,11 @@ mod tests {
         for (path, want) in [
             (
                 "ci.pipelines[*].jobs[*].steps[*].run",
-                vec![("\"cargo test\"".to_string(), ci(7)), ("\"acme-deploy\"".to_string(), ci(12))],
+                vec![
+                    ("\"cargo test\"".to_string(), ci(7)),
+                    ("\"acme-deploy\"".to_string(), ci(12)),
+                    ("null".to_string(), ci(13)),
+                ],
             ),
             ("ci.pipelines[0].jobs[id=deploy].line", vec![("9".to_string(), ci(9))]),
             ("ci.pipelines.*.jobs[id!=deploy].id", vec![("\"test\"".to_string(), ci(5))]),
@@ -253,8 +258,9 @@ mod tests {
                 "terraform.blocks[kind=module].attributes.\"tags.Name\"",
                 vec![("\"web\"".to_string(), Some(("main.tf".to_string(), Some(1))))],
             ),
-            ("providers.деплой.facts.services[*].owner", vec![("\"x\"".to_string(), None)]),
+            ("providers.деплой.facts.services[*].owner", vec![("\"x\"".to_string(), None), ("null".to_string(), None)]),
             ("terraform.nothing[*]", vec![]),
+            ("terraform.nothing.deeper", vec![("null".to_string(), None)]),
             ("ci.pipelines[7]", vec![]),
         ] {
             assert_eq!(values(path), want, "{path}");

@@ -80,7 +80,7 @@ impl Compare {
     fn holds(&self, v: &Value) -> bool {
         match self {
             Compare::Exists => !v.is_null(),
-            Compare::Equals(want) => v == want || (scalar(v).is_some() && scalar(v) == scalar(want)),
+            Compare::Equals(want) => !v.is_null() && (v == want || (scalar(v).is_some() && scalar(v) == scalar(want))),
             Compare::Matches(re) => match v {
                 Value::Array(items) => items.iter().any(|i| self.holds(i)),
                 _ => scalar(v).is_some_and(|s| re.is_match(&s)),
@@ -338,11 +338,14 @@ fn query(q: &Query, doc: &Value) -> Outcome {
     if let Some(o) = unreadable(&q.path, doc) {
         return o;
     }
-    let found: Vec<Found> = q.path.select(doc).into_iter().filter(|f| !f.value.is_null()).collect();
+    let found: Vec<Found> = q.path.select(doc);
     let holding: Vec<&Found> = found.iter().filter(|f| q.compare.holds(f.value)).collect();
     let how = q.compare.describe();
     let shown = |f: &Found| {
-        let value = scalar(f.value).unwrap_or_else(|| clip(&f.value.to_string(), 60));
+        let value = match f.value {
+            Value::Null => "(missing)".to_string(),
+            v => scalar(v).unwrap_or_else(|| clip(&v.to_string(), 60)),
+        };
         match f.file {
             Some((p, Some(l))) => format!("`{}` in `{p}:{l}`", clip(&value, 60)),
             Some((p, None)) => format!("`{}` in `{p}`", clip(&value, 60)),
@@ -360,7 +363,7 @@ fn query(q: &Query, doc: &Value) -> Outcome {
         })
         .take(EVIDENCE_PER_LEAF)
         .collect();
-    if found.is_empty() {
+    if found.iter().all(|f| f.value.is_null()) {
         return Outcome::scored(0.0, format!("`{}` selects nothing", q.path), Vec::new());
     }
     let k = holding.len();

@@ -12,6 +12,7 @@
 //! remediation = "..."
 //! rule.query = { path = "ci.pipelines[*].jobs[*].steps[*].run", matches = '(?-u:\b)acme-deploy(?-u:\b)' }
 //! # or: policy = "deploy.rego"
+//! # optional: when.file_exists = { files = "**/*.tf" }   (not assessed where it does not hold)
 //! ```
 //!
 //! Unknown keys are errors, as are ids outside the pack's namespace or already taken, globs and
@@ -79,6 +80,9 @@ struct RawCheck {
     policy: Option<Spanned<String>>,
     #[serde(default)]
     messages: Option<RawMessages>,
+    /// The check applies only where this rule holds; elsewhere it is not assessed.
+    #[serde(default)]
+    when: Option<Spanned<RawRule>>,
 }
 
 #[derive(Deserialize)]
@@ -324,11 +328,10 @@ fn check(
             Source::Repository
         }
     };
+    let mut n = 0;
+    let when = c.when.map(|w| rule(w, &id, 0, &mut n, d, warnings));
     let body = match (c.rule, c.policy) {
-        (Some(r), None) => {
-            let mut n = 0;
-            rule(r, &id, 0, &mut n, d, warnings).map(Body::Rule)
-        }
+        (Some(r), None) => rule(r, &id, 0, &mut n, d, warnings).map(Body::Rule),
         (None, Some(p)) => policy(&p, dir, texts, d).map(Body::Policy),
         (Some(r), Some(_)) => {
             d.error(r.span(), "a check has a `rule` or a `policy`, not both");
@@ -357,6 +360,7 @@ fn check(
         item_at,
         pack: pack.to_string(),
         messages,
+        when: when.flatten(),
         body: body?,
     })
 }
