@@ -141,6 +141,28 @@ pub fn find(id: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().copied().find(|c| c.meta().id == id)
 }
 
+/// Every check an audit can run: the built-in ones, then the checks of the loaded packs, whose
+/// metadata the catalog borrows from the packs.
+pub struct Catalog<'p> {
+    loaded: Vec<crate::plugin::Loaded<'p>>,
+}
+
+impl<'p> Catalog<'p> {
+    pub fn new(packs: &'p crate::plugin::Packs) -> Catalog<'p> {
+        Catalog { loaded: packs.checks().map(crate::plugin::Loaded::new).collect() }
+    }
+
+    /// The check with this id, built in or of a pack.
+    pub fn find(&self, id: &str) -> Option<&dyn Check> {
+        find(id).or_else(|| self.loaded.iter().find(|c| c.meta().id == id).map(|c| c as &dyn Check))
+    }
+
+    /// Every check: built-in ones first, in registry order, then the packs' in load order.
+    pub fn all(&self) -> impl Iterator<Item = &dyn Check> {
+        CHECKS.iter().copied().chain(self.loaded.iter().map(|c| c as &dyn Check))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,33 +1,29 @@
-//! `maturity roadmap validate|show` and `maturity checks [explain]`: what the tool knows.
+//! `maturity roadmap validate|show` and `maturity checks [explain]`: what the tool knows, with
+//! the check packs given with `--checks`.
 
 use crate::term::{self, Colors, bold, cell, dim, new_table, safe, safe_lines};
 use crate::{Failure, ListFormat};
 use comfy_table::Cell;
-use maturity_checks::registry;
-use maturity_core::Roadmap;
-use maturity_core::roadmap::{self, Severity};
-use std::path::Path;
+use maturity_core::roadmap;
+use maturity_core::{Roadmap, prepare};
+use std::path::{Path, PathBuf};
 
-pub fn validate(file: Option<&Path>, colors: Colors) -> Result<u8, Failure> {
-    let (text, name) = match file {
-        Some(p) => (
-            maturity_checks::facts::read::read_regular(p, maturity_core::prepare::MAX_ROADMAP_BYTES, false)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .map_err(|e| Failure::input(format!("cannot read roadmap {}: {e}", p.display())))?,
-            p.display().to_string(),
-        ),
-        None => (roadmap::DEFAULT_TOML.to_string(), roadmap::DEFAULT_NAME.to_string()),
-    };
-    let (parsed, diagnostics) = roadmap::parse_with_warnings(&text, &name);
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    for d in &diagnostics {
-        eprintln!("{}", safe_lines(&d.to_string()));
-    }
-    match parsed {
-        Some(r) if errors == 0 => {
+/// Loads the roadmap named (or the built-in one) with the check packs it names and `checks`.
+fn load(file: Option<&Path>, checks: &[PathBuf], colors: Colors) -> Result<Roadmap, Failure> {
+    prepare::load_roadmap_with(file, checks, prepare::Trust::User, &mut |w| term::warning(w, colors))
+        .map_err(|e| Failure::input(e.0))
+}
+
+pub fn validate(file: Option<&Path>, checks: &[PathBuf], colors: Colors) -> Result<u8, Failure> {
+    let name = file.map(|p| p.display().to_string()).unwrap_or_else(|| roadmap::DEFAULT_NAME.to_string());
+    match load(file, checks, colors) {
+        Ok(r) => {
             let checks: usize = r.items.iter().map(|i| i.checks.len()).sum();
+            let packs: Vec<String> =
+                r.packs.iter().map(|p| format!("{} ({} checks)", p.name, p.checks.len())).collect();
+            let packs = if packs.is_empty() { String::new() } else { format!(", check packs {}", packs.join(", ")) };
             println!(
-                "{}: valid ({} areas, {} items, {} checks, {} phases over {} weeks, {} metrics, {} deliverables)",
+                "{}: valid ({} areas, {} items, {} checks, {} phases over {} weeks, {} metrics, {} deliverables{})",
                 safe(&name),
                 r.areas.len(),
                 r.items.len(),
@@ -35,19 +31,21 @@ pub fn validate(file: Option<&Path>, colors: Colors) -> Result<u8, Failure> {
                 r.phases.len(),
                 r.weeks,
                 r.metrics.len(),
-                r.deliverables.len()
+                r.deliverables.len(),
+                safe(&packs)
             );
             Ok(0)
         }
-        _ => {
-            term::error(&format!("{name}: {errors} error(s)"), colors);
+        Err(f) => {
+            eprintln!("{}", safe_lines(&f.message));
+            term::error(&format!("{}: not valid", safe(&name)), colors);
             Ok(2)
         }
     }
 }
 
-pub fn show(file: Option<&Path>, format: ListFormat, colors: Colors) -> Result<u8, Failure> {
-    let r = crate::audit::load_roadmap(file, colors)?;
+pub fn show(file: Option<&Path>, checks: &[PathBuf], format: ListFormat, colors: Colors) -> Result<u8, Failure> {
+    let r = load(file, checks, colors)?;
     if format == ListFormat::Json {
         println!("{}", serde_json::to_string_pretty(&r).map_err(|e| Failure::input(e.to_string()))?);
         return Ok(0);
@@ -115,48 +113,57 @@ fn items_using(r: &Roadmap, id: &str) -> Vec<String> {
     r.items.iter().filter(|i| i.checks.iter().any(|c| c.id == id)).map(|i| i.id.clone()).collect()
 }
 
-pub fn list_checks(format: ListFormat, colors: Colors) -> Result<u8, Failure> {
-    let r = Roadmap::default_roadmap();
+pub fn list_checks(checks: &[PathBuf], format: ListFormat, colors: Colors) -> Result<u8, Failure> {
+    let r = load(None, checks, colors)?;
+    let catalog = r.catalog();
     if format == ListFormat::Json {
-        let list: Vec<serde_json::Value> = registry::CHECKS
-            .iter()
+        let list: Vec<serde_json::Value> = catalog
+            .all()
             .map(|c| {
                 let m = c.meta();
-                serde_json::json!({"id": m.id, "title": m.title, "source": m.source, "rationale": m.rationale, "remediation": m.remediation, "items": items_using(&r, m.id)})
+                serde_json::json!({"id": m.id, "title": m.title, "source": m.source, "origin": c.origin(), "rationale": m.rationale, "remediation": m.remediation, "items": items_using(&r, m.id)})
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&list).map_err(|e| Failure::input(e.to_string()))?);
         return Ok(0);
     }
     let mut t = new_table(colors.stdout);
-    for c in registry::CHECKS {
+    t.set_header(vec!["Check", "Title", "Items", "Defined"]);
+    let mut count = 0;
+    for c in catalog.all() {
         let m = c.meta();
-        t.add_row(vec![Cell::new(m.id), Cell::new(m.title), Cell::new(items_using(&r, m.id).join(", "))]);
+        count += 1;
+        t.add_row(vec![
+            Cell::new(m.id),
+            Cell::new(m.title),
+            Cell::new(items_using(&r, m.id).join(", ")),
+            Cell::new(crate::packs::source_label(&c.origin())),
+        ]);
     }
     println!("{t}");
+    let packs = r.packs.checks().count();
+    let from_packs = if packs > 0 { format!(" ({packs} from check packs)") } else { String::new() };
     println!(
         "\n{}",
         dim(
-            &format!(
-                "{} checks. `maturity checks explain ID` shows rationale and remediation.",
-                registry::CHECKS.len()
-            ),
+            &format!("{count} checks{from_packs}. `maturity checks explain ID` shows rationale and remediation."),
             colors.stdout
         )
     );
     Ok(0)
 }
 
-/// Explains a check, or an item of the built-in roadmap (its pass rule and its checks).
-pub fn explain(id: &str, colors: Colors) -> Result<u8, Failure> {
-    let roadmap = Roadmap::default_roadmap();
-    if let Some(item) = roadmap.item(id) {
-        explain_item(&roadmap, item, colors);
+/// Explains a check, or an item of the roadmap (its pass rule and its checks).
+pub fn explain(id: &str, checks: &[PathBuf], colors: Colors) -> Result<u8, Failure> {
+    let r = load(None, checks, colors)?;
+    if let Some(item) = r.item(id) {
+        explain_item(&r, item, colors);
         return Ok(0);
     }
-    let Some(check) = registry::find(id) else {
-        let close: Vec<&str> = registry::CHECKS
-            .iter()
+    let catalog = r.catalog();
+    let Some(check) = catalog.find(id) else {
+        let close: Vec<&str> = catalog
+            .all()
             .map(|c| c.meta().id)
             .filter(|c| c.contains(id) || id.split('.').any(|p| p.len() > 2 && c.contains(p)))
             .collect();
@@ -169,7 +176,6 @@ pub fn explain(id: &str, colors: Colors) -> Result<u8, Failure> {
     };
     let m = check.meta();
     let c = colors.stdout;
-    let r = Roadmap::default_roadmap();
     println!("{}\n{}\n", bold(m.title, c), dim(m.id, c));
     println!("{}\n  {}\n", bold("Why it matters", c), m.rationale);
     println!("{}\n  {}\n", bold("How to fix it", c), m.remediation);
@@ -184,6 +190,7 @@ pub fn explain(id: &str, colors: Colors) -> Result<u8, Failure> {
         }
     };
     println!("{} {applies}", bold("Applies to:", c));
+    println!("{} {}", bold("Defined:", c), check.origin().label());
     Ok(0)
 }
 
@@ -236,15 +243,16 @@ fn explain_item(roadmap: &Roadmap, item: &maturity_core::roadmap::Item, colors: 
   {rule}; it fails when every assessed check fails, and is partial otherwise.\n",
         bold("Rule", c)
     );
+    let catalog = roadmap.catalog();
     let mut t = new_table(c);
     t.set_header(vec!["check", "weight", "required", "asks"]);
     for check in &item.checks {
-        let title = registry::find(&check.id).map(|k| k.meta().title).unwrap_or("");
+        let title = catalog.find(&check.id).map(|k| k.meta().title).unwrap_or("");
         t.add_row(vec![
             Cell::new(&check.id),
             Cell::new(check.weight),
             Cell::new(if required.contains(&check.id) { "yes" } else { "" }),
-            Cell::new(title),
+            cell(title),
         ]);
     }
     println!("{t}");

@@ -219,6 +219,7 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
         out.push_str(&t.to_string());
         out.push_str("\n\n");
     }
+    out.push_str(&crate::packs::scorecard_section(card, color));
     out.push_str(&bold("Phases\n", color));
     let mut t = new_table(color);
     for p in &card.phases {

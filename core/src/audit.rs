@@ -8,8 +8,8 @@
 use crate::config::{RepoConfig, Waiver};
 use crate::roadmap::Roadmap;
 use crate::scorecard::{
-    AdrInfo, DeliverableInfo, DeliverySummary, DocumentInfo, FactsSummary, Inventory, MustPass, PartInfo, PipelineInfo,
-    ProjectInfo, RepositoryInfo, RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo, WaiverState,
+    AdrInfo, DeliverableInfo, DeliverySummary, DocumentInfo, FactsSummary, Inventory, MustPass, PackInfo, PartInfo,
+    PipelineInfo, ProjectInfo, RepositoryInfo, RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo, WaiverState,
 };
 use crate::scoring;
 use maturity_checks::facts::git::{GitState, canonical_remote};
@@ -18,7 +18,7 @@ use maturity_checks::facts::{self, CollectError, CollectOptions, EvidenceInput, 
 use maturity_checks::metrics::{self, Measurement};
 use maturity_checks::model::Finding;
 use maturity_checks::model::Status;
-use maturity_checks::{Applies, Check, Context, Targets, registry};
+use maturity_checks::{Applies, Check, Context, Targets};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
@@ -29,6 +29,8 @@ pub struct AuditOptions {
     /// Files larger than this are not read (default 8 MiB).
     pub max_file_size: Option<u64>,
     pub policy: Policy,
+    /// External fact providers to run after collection (`--fact-provider`).
+    pub providers: Vec<maturity_checks::facts::provider::ProviderSpec>,
 }
 
 /// What the repository's configuration asks of the verdicts: waivers and must-pass items, and
@@ -78,17 +80,35 @@ pub fn audit_with(
     progress: &dyn Progress,
 ) -> Result<Scorecard, AuditError> {
     let started = Instant::now();
-    let collect = CollectOptions {
-        max_file_size: opts.max_file_size.unwrap_or(facts::files::DEFAULT_MAX_FILE_SIZE),
-        evidence: opts.evidence.clone(),
-    };
-    let mut repo = facts::collect(root, &collect, progress)?;
-    crate::live::collect(&mut repo, live, progress);
+    let repo = collect(root, roadmap, opts, live, progress)?;
     progress.stage("Running checks", Some(roadmap.items.len() as u64));
     let mut card = evaluate(&repo, roadmap, &opts.policy, progress);
     card.repository.path = root.display().to_string();
     card.facts.duration_ms = started.elapsed().as_millis() as u64;
     Ok(card)
+}
+
+/// Collects everything an audit judges: the repository (with the content patterns of the
+/// roadmap's check packs), the live sources `live` asks for, then the fact providers.
+pub fn collect(
+    root: &Path,
+    roadmap: &Roadmap,
+    opts: &AuditOptions,
+    live: &crate::live::LiveOptions,
+    progress: &dyn Progress,
+) -> Result<RepoFacts, AuditError> {
+    let collect = CollectOptions {
+        max_file_size: opts.max_file_size.unwrap_or(facts::files::DEFAULT_MAX_FILE_SIZE),
+        evidence: opts.evidence.clone(),
+        patterns: roadmap.packs.patterns(),
+    };
+    let mut repo = facts::collect(root, &collect, progress)?;
+    crate::live::collect(&mut repo, live, progress);
+    if !opts.providers.is_empty() {
+        progress.stage("Running fact providers", None);
+        facts::provider::collect(&mut repo, &opts.providers);
+    }
+    Ok(repo)
 }
 
 /// The roadmap's targets, by measure id.
@@ -197,14 +217,15 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
     let mut applied: Vec<Vec<String>> = vec![Vec::new(); policy.waivers.len()];
     let targets = targets(roadmap);
     let cx = Context { repo, targets: &targets };
+    let catalog = roadmap.catalog();
     // each check runs once, however many items name it
-    let mut findings: HashMap<&str, (&'static dyn Check, Finding)> = HashMap::new();
+    let mut findings: HashMap<&str, (&dyn Check, Finding)> = HashMap::new();
     for item in &roadmap.items {
         for c in &item.checks {
             if findings.contains_key(c.id.as_str()) {
                 continue;
             }
-            let finding = match registry::find(&c.id) {
+            let finding = match catalog.find(&c.id) {
                 Some(check) => (check, run_check(check, &cx)),
                 None => continue, // the roadmap was validated; unreachable for parsed roadmaps
             };
@@ -220,7 +241,7 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
             // applicability and waivers are per item: the same check may apply, or be waived, in
             // one item and not in another
             let found = runs_a_service(item, &findings);
-            let waived: Vec<(&'static dyn Check, Finding, f64)> = item
+            let waived: Vec<(&dyn Check, Finding, f64)> = item
                 .checks
                 .iter()
                 .filter_map(|c| {
@@ -245,6 +266,7 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
                         remediation: meta.remediation,
                         weight: *weight,
                         finding,
+                        origin: check.origin(),
                     }
                 })
                 .collect();
@@ -306,6 +328,15 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
             hash: roadmap.hash.clone(),
             weeks: roadmap.weeks,
             start: roadmap.start.clone(),
+            packs: roadmap
+                .packs
+                .iter()
+                .map(|p| PackInfo {
+                    name: p.name.clone(),
+                    dir: p.dir.clone(),
+                    checks: p.checks.iter().map(|c| c.id.clone()).collect(),
+                })
+                .collect(),
         },
         score,
         level,
@@ -510,6 +541,11 @@ fn notes(repo: &RepoFacts) -> Vec<String> {
     }
     for u in &repo.ci.unresolved {
         out.push(format!("not followed (outside the repository): {u}"));
+    }
+    for p in &repo.providers {
+        if let Err(e) = &p.result {
+            out.push(format!("the fact provider `{}` failed: {e}", p.name));
+        }
     }
     out
 }

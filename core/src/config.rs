@@ -269,7 +269,7 @@ impl RepoConfig {
             }
         }
         for w in &self.waivers {
-            if registry::find(&w.target).is_none() && roadmap.item(&w.target).is_none() {
+            if roadmap.catalog().find(&w.target).is_none() && roadmap.item(&w.target).is_none() {
                 errors.push(format!("{FILE_NAME}: waiver for unknown item `{}`", w.target));
             }
         }

@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod diff;
 pub mod history;
 pub mod live;
+pub mod packtest;
 pub mod prepare;
 pub mod report;
 pub mod roadmap;

@@ -5,7 +5,13 @@
 //! a silently ignored setting), then semantics (unknown or duplicate ids, items in no phase, bad
 //! targets, unknown check ids). Both report `file:line:column`, collected all at once so a user
 //! fixes a file in one round. The default roadmap is embedded in the binary.
+//!
+//! A roadmap may name check packs (`checks = ["packs/acme"]`, relative to the roadmap file);
+//! they are loaded first ([`pack_dirs`] reads the entry alone), so that [`parse_with_packs`] knows
+//! their check ids. A pack's check counts for the item it names, with its weight, unless the
+//! roadmap lists it in an item itself.
 
+use maturity_checks::plugin::Packs;
 use maturity_checks::{metrics, registry};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -50,6 +56,9 @@ pub struct Roadmap {
     pub hash: String,
     /// Where the roadmap came from (a path, or the built-in name).
     pub source: String,
+    /// The check packs loaded with it (`checks` of the roadmap file, `--checks`).
+    #[serde(skip_serializing_if = "Packs::is_empty")]
+    pub packs: Packs,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -221,6 +230,11 @@ impl Roadmap {
         self.areas.iter().find(|a| a.id == id)
     }
 
+    /// Every check this roadmap can name: the built-in ones and those of its packs.
+    pub fn catalog(&self) -> registry::Catalog<'_> {
+        registry::Catalog::new(&self.packs)
+    }
+
     /// Parses and validates roadmap text; `name` is used in diagnostics.
     pub fn parse(text: &str, name: &str) -> Result<Roadmap, RoadmapError> {
         let (roadmap, diagnostics) = parse_with_warnings(text, name);
@@ -283,6 +297,9 @@ impl std::error::Error for RoadmapError {}
 #[serde(deny_unknown_fields)]
 struct Raw {
     format: Spanned<u32>,
+    /// Check packs, relative to the roadmap file (read by [`pack_dirs`] before the rest).
+    #[serde(default)]
+    checks: Vec<Spanned<String>>,
     roadmap: RawMeta,
     #[serde(default)]
     areas: Vec<RawArea>,
@@ -449,8 +466,36 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
     (line, col)
 }
 
+/// The check packs a roadmap names (`checks = [...]`), with the line and column of each; empty
+/// when there are none or the file does not parse (the full parse reports that).
+pub fn pack_dirs(text: &str) -> Vec<(String, u32, u32)> {
+    #[derive(Deserialize)]
+    struct Refs {
+        #[serde(default)]
+        checks: Vec<Spanned<String>>,
+    }
+    match toml::from_str::<Refs>(text) {
+        Ok(r) => r
+            .checks
+            .into_iter()
+            .map(|c| {
+                let (line, col) = line_col(text, c.span().start);
+                (c.into_inner(), line, col)
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Parses `text`, returning the roadmap when it is usable and every diagnostic (errors and warnings).
 pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diagnostic>) {
+    parse_with_packs(text, name, &Packs::default())
+}
+
+/// Parses `text` with the check packs it (or the command line) named already loaded: their
+/// checks are known ids, and each joins the item it names unless the roadmap lists it.
+pub fn parse_with_packs(text: &str, name: &str, packs: &Packs) -> (Option<Roadmap>, Vec<Diagnostic>) {
+    let catalog = registry::Catalog::new(packs);
     let mut d = Diags { text, name, out: Vec::new() };
     let raw: Raw = match toml::from_str(text) {
         Ok(r) => r,
@@ -504,7 +549,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
         }
         let mut check_ids = HashSet::new();
         for c in item.checks.get_ref() {
-            if registry::find(c.id.get_ref()).is_none() {
+            if catalog.find(c.id.get_ref()).is_none() {
                 d.error(
                     c.id.span(),
                     format!("unknown check id `{}` (see `maturity checks` for the list)", c.id.get_ref()),
@@ -658,7 +703,12 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
     if raw.phases.is_empty() {
         d.error(0..0, "the roadmap has no phases".into());
     }
-    let roadmap = Roadmap {
+    for dir in &raw.checks {
+        if dir.get_ref().trim().is_empty() {
+            d.error(dir.span(), "`checks` names an empty folder".into());
+        }
+    }
+    let mut roadmap = Roadmap {
         id: raw.roadmap.id.into_inner(),
         title: raw.roadmap.title,
         objective: raw.roadmap.objective,
@@ -748,8 +798,37 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
             .collect(),
         hash: hex(&Sha256::digest(text.as_bytes())),
         source: name.to_string(),
+        packs: packs.clone(),
     };
+    add_pack_checks(&mut roadmap, &mut d.out);
     (Some(roadmap), d.out)
+}
+
+/// Adds each pack check the roadmap does not list to the item it names, with its weight; a check
+/// naming an item the roadmap does not have is an error at the check's `item`.
+fn add_pack_checks(roadmap: &mut Roadmap, out: &mut Vec<Diagnostic>) {
+    let packs = roadmap.packs.clone();
+    for c in packs.checks() {
+        if roadmap.items.iter().any(|i| i.checks.iter().any(|r| r.id == c.id)) {
+            continue;
+        }
+        match roadmap.items.iter_mut().find(|i| i.id == c.item) {
+            Some(item) => item.checks.push(CheckRef { id: c.id.clone(), weight: c.weight }),
+            None => out.push(Diagnostic {
+                file: c.file.clone(),
+                line: c.item_at.0,
+                column: c.item_at.1,
+                severity: Severity::Error,
+                message: format!(
+                    "the check `{}` counts for item `{}`, which the roadmap `{}` does not have (items: {})",
+                    c.id,
+                    c.item,
+                    roadmap.id,
+                    roadmap.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            }),
+        }
+    }
 }
 
 fn check_weight(d: &mut Diags, w: &Spanned<f64>, what: &str) {

@@ -34,6 +34,7 @@ pub struct Evaluated<'a> {
     pub remediation: &'a str,
     pub weight: f64,
     pub finding: &'a Finding,
+    pub origin: maturity_checks::Origin,
 }
 
 /// A score of 0–100, rounded to one decimal; anything not finite is 0.
@@ -73,6 +74,7 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
             message: c.finding.message.clone(),
             evidence: c.finding.evidence.clone(),
             remediation: c.remediation.to_string(),
+            origin: (!c.origin.is_built_in()).then(|| c.origin.clone()),
         })
         .collect();
     let total_weight: f64 = checks.iter().map(|c| weight(c.weight)).sum();
@@ -318,6 +320,7 @@ mod tests {
                 remediation: "fix it",
                 weight: *w,
                 finding: f,
+                origin: maturity_checks::Origin::BuiltIn,
             })
             .collect();
         let mut it = Roadmap::default_roadmap().items[0].clone();

@@ -12,14 +12,17 @@ pub mod appconfig;
 pub mod aws;
 pub mod ci;
 pub mod compose;
+pub mod doc;
 pub mod docs;
 pub mod files;
 pub mod git;
 pub mod k8s;
 pub mod manifests;
+pub mod packs;
 pub mod perf;
 pub mod probe;
 pub mod project;
+pub mod provider;
 pub mod read;
 pub mod reports;
 pub mod scan;
@@ -122,11 +125,13 @@ impl FromStr for EvidenceInput {
 pub struct CollectOptions {
     pub max_file_size: u64,
     pub evidence: Vec<EvidenceInput>,
+    /// Content patterns of the loaded check packs, matched in the content scan.
+    pub patterns: Vec<scan::ContentPattern>,
 }
 
 impl Default for CollectOptions {
     fn default() -> Self {
-        CollectOptions { max_file_size: files::DEFAULT_MAX_FILE_SIZE, evidence: Vec::new() }
+        CollectOptions { max_file_size: files::DEFAULT_MAX_FILE_SIZE, evidence: Vec::new(), patterns: Vec::new() }
     }
 }
 
@@ -170,6 +175,10 @@ pub struct RepoFacts {
     pub problems: Vec<Problem>,
     /// The running system, when the audit was asked to look at it (`--aws`, `--url`).
     pub live: LiveFacts,
+    /// What the external fact providers given on the command line printed.
+    pub providers: Vec<provider::Output>,
+    /// The facts document, built on first use by a check pack (see [`doc::input`]).
+    pub(crate) plugin_input: std::sync::OnceLock<std::sync::Arc<crate::plugin::Input>>,
 }
 
 /// The facts of one collector, and why they are missing when the collector failed.
@@ -333,7 +342,7 @@ pub fn collect(root: &Path, opts: &CollectOptions, progress: &dyn Progress) -> R
         return Err(CollectError::Cancelled);
     }
     progress.stage("Parsing pipelines, reports and records", None);
-    let facts = assemble(root.to_path_buf(), files, git, &opts.evidence, progress);
+    let facts = assemble(root.to_path_buf(), files, git, opts, progress);
     if progress.cancelled() {
         return Err(CollectError::Cancelled);
     }
@@ -345,9 +354,10 @@ fn assemble(
     root: PathBuf,
     files: FileIndex,
     git: git::GitFacts,
-    evidence: &[EvidenceInput],
+    opts: &CollectOptions,
     progress: &dyn Progress,
 ) -> RepoFacts {
+    let evidence = &opts.evidence;
     let mut problems = Vec::new();
     let mut g = Guarded { files: &files, problems: &mut problems, bit: 1 };
     let manifests = g.run("manifests", &[], |p| manifests::collect(&files, p));
@@ -365,7 +375,7 @@ fn assemble(
         project::detect(&files, &manifests.value, &compose.value, &k8s.value, &terraform.value)
     });
     // the scan reads what no collector read; it runs last so that nothing is read twice
-    let scan = g.run("content scan", &[], |p| scan::scan(&files, progress, p));
+    let scan = g.run("content scan", &[], |p| scan::scan_with(&files, &opts.patterns, progress, p));
     let perf = g.run("performance", &[&scan], |p| perf::collect(&files, &scan.value, evidence, p));
     problems.extend(files.yaml_over_budget().map(|(path, err)| Problem::yaml(path, err)));
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
@@ -390,6 +400,8 @@ fn assemble(
         perf,
         problems,
         live: LiveFacts::default(),
+        providers: Vec::new(),
+        plugin_input: std::sync::OnceLock::new(),
     }
 }
 
@@ -466,8 +478,13 @@ impl Guarded<'_> {
 impl RepoFacts {
     /// Facts over in-memory files, without git history: for tests of checks.
     pub fn from_memory(files: &[(&str, &str)]) -> RepoFacts {
+        Self::from_memory_with(files, &CollectOptions::default())
+    }
+
+    /// Facts over in-memory files collected with `opts` (evidence paths are not read).
+    pub fn from_memory_with(files: &[(&str, &str)], opts: &CollectOptions) -> RepoFacts {
         let git = git::GitFacts::none("in-memory test repository");
-        assemble(PathBuf::from("/nonexistent"), FileIndex::from_memory(files), git, &[], &NoProgress)
+        assemble(PathBuf::from("/nonexistent"), FileIndex::from_memory(files), git, opts, &NoProgress)
     }
 }
 

@@ -9,6 +9,10 @@
 //! What is skipped: vendored code, binary and oversized files (over 1 MiB a source file is
 //! generated or minified), lockfiles (a lockfile mention is not use) and minified bundles. Each hit
 //! records whether its line is a comment, because commented-out code is not code.
+//!
+//! The content rules of check packs ([`ContentPattern`]) join the same set for the audit that
+//! loads them, so a pack adds patterns to the one pass instead of a pass of its own; their hits
+//! are kept by pattern id in [`ScanFacts::pack_hits`].
 
 use super::Progress;
 use super::files::{FileIndex, Location};
@@ -18,6 +22,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// Source files larger than this are generated or minified: not scanned.
@@ -52,7 +57,35 @@ pub struct ScanFacts {
     hits: Vec<Vec<Hit>>,
     pub files_scanned: usize,
     pub bytes_scanned: u64,
+    /// Hits of the check packs' content patterns, by pattern id, commented lines included.
+    pub pack_hits: BTreeMap<String, Vec<Hit>>,
 }
+
+/// A content rule of a check pack, matched in the scan beside the signals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentPattern {
+    /// `<check id>#<n>`: where its hits are kept.
+    pub id: String,
+    /// A regular expression the pack loader already compiled within its size limits; matched
+    /// per line (`^` and `$` are line anchors).
+    pub regex: String,
+    /// Globs on the relative path (`*` stays within a folder, `**` crosses folders).
+    pub globs: Vec<String>,
+}
+
+impl ContentPattern {
+    /// The pattern as the scan compiles it.
+    pub fn compiled(&self) -> String {
+        format!("(?m){}", self.regex)
+    }
+}
+
+/// Compiled size allowed for one pack pattern (the signals are well below it).
+pub const PACK_PATTERN_SIZE_LIMIT: usize = 1 << 20;
+
+/// Compiled size allowed for the signals' set (the `regex` crate's default), to which each pack
+/// pattern adds its own limit.
+const SET_SIZE_LIMIT: usize = 10 << 20;
 
 impl ScanFacts {
     /// Live (not commented-out) hits of a signal, in path order.
@@ -86,6 +119,10 @@ struct Compiled {
     glob_signals: Vec<Vec<usize>>,
     /// Signals without a file restriction.
     everywhere: Vec<usize>,
+    /// The packs' globs (`*` within a folder), and for each the pattern it selects: pattern `k`
+    /// is regex `SIGNALS.len() + k` of the set.
+    pack_globs: GlobSet,
+    pack_glob_patterns: Vec<usize>,
 }
 
 /// Patterns are compiled without Unicode classes: `\b`, `\w`, `\s` and `.` are ASCII or
@@ -96,10 +133,18 @@ pub fn compiled_pattern(s: &Signal) -> String {
     format!("(?m-u){}", s.pattern)
 }
 
-static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
-    let patterns: Vec<String> = SIGNALS.iter().map(|s| compiled_pattern(s)).collect();
-    let set = RegexSetBuilder::new(&patterns).dfa_size_limit(DFA_CACHE).build().expect("signal patterns compile");
-    let regexes = patterns.iter().map(|p| Regex::new(p).expect("signal pattern compiles")).collect();
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| compile(&[]).expect("signal patterns compile"));
+
+/// The signals and the packs' patterns, as one set.
+fn compile(extra: &[ContentPattern]) -> Result<Compiled, String> {
+    let mut patterns: Vec<String> = SIGNALS.iter().map(|s| compiled_pattern(s)).collect();
+    patterns.extend(extra.iter().map(ContentPattern::compiled));
+    let set = RegexSetBuilder::new(&patterns)
+        .dfa_size_limit(DFA_CACHE)
+        .size_limit(SET_SIZE_LIMIT + extra.len() * PACK_PATTERN_SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let regexes = patterns.iter().map(|p| Regex::new(p)).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
     let mut builder = GlobSetBuilder::new();
     let mut glob_signals: Vec<Vec<usize>> = Vec::new();
     let mut glob_texts: Vec<&str> = Vec::new();
@@ -116,15 +161,32 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
                     // a name glob (`Dockerfile*`, `.env*`) matches in every directory, like `*.php`
                     let glob =
                         if g.contains('/') || g.starts_with('*') { g.to_string() } else { format!("{{{g},*/{g}}}") };
-                    builder.add(Glob::new(&glob).expect("signal glob compiles"));
+                    builder.add(Glob::new(&glob).map_err(|e| e.to_string())?);
                     glob_texts.push(g);
                     glob_signals.push(vec![i]);
                 }
             }
         }
     }
-    Compiled { set, regexes, globs: builder.build().expect("signal globs compile"), glob_signals, everywhere }
-});
+    let mut pack_builder = GlobSetBuilder::new();
+    let mut pack_glob_patterns = Vec::new();
+    for (k, p) in extra.iter().enumerate() {
+        for g in &p.globs {
+            let glob = globset::GlobBuilder::new(g).literal_separator(true).build().map_err(|e| e.to_string())?;
+            pack_builder.add(glob);
+            pack_glob_patterns.push(SIGNALS.len() + k);
+        }
+    }
+    Ok(Compiled {
+        set,
+        regexes,
+        globs: builder.build().map_err(|e| e.to_string())?,
+        glob_signals,
+        everywhere,
+        pack_globs: pack_builder.build().map_err(|e| e.to_string())?,
+        pack_glob_patterns,
+    })
+}
 
 fn skip(path: &str, name: &str) -> bool {
     const LOCKFILES: &[&str] = &[
@@ -161,7 +223,27 @@ fn is_comment(line: &str) -> bool {
 
 /// Scans every eligible file; call after the collectors so their cached reads are reused.
 pub fn scan(files: &FileIndex, progress: &dyn Progress, problems: &mut Vec<super::Problem>) -> ScanFacts {
-    let c = &*COMPILED;
+    scan_with(files, &[], progress, problems)
+}
+
+/// Scans every eligible file for the signals and the packs' `extra` patterns together.
+pub fn scan_with(
+    files: &FileIndex,
+    extra: &[ContentPattern],
+    progress: &dyn Progress,
+    problems: &mut Vec<super::Problem>,
+) -> ScanFacts {
+    let own;
+    let c = if extra.is_empty() {
+        &*COMPILED
+    } else {
+        // the pack loader compiled each pattern already; a set that still fails is reported
+        own = match compile(extra) {
+            Ok(c) => c,
+            Err(e) => panic!("the check packs' content patterns do not compile together: {e}"),
+        };
+        &own
+    };
     let eligible: Vec<usize> = (0..files.len())
         .filter(|&i| {
             let e = files.entry(i);
@@ -176,6 +258,9 @@ pub fn scan(files: &FileIndex, progress: &dyn Progress, problems: &mut Vec<super
             let mut applicable: Vec<usize> = c.everywhere.clone();
             for g in c.globs.matches(&e.path) {
                 applicable.extend(&c.glob_signals[g]);
+            }
+            for g in c.pack_globs.matches(&e.path) {
+                applicable.push(c.pack_glob_patterns[g]);
             }
             let result = if applicable.is_empty() || progress.cancelled() {
                 (0, 0, Vec::new(), None)
@@ -215,7 +300,10 @@ pub fn scan(files: &FileIndex, progress: &dyn Progress, problems: &mut Vec<super
         out.files_scanned += scanned;
         out.bytes_scanned += bytes;
         for (s, h) in found {
-            out.hits[s].push(h);
+            match extra.get(s.wrapping_sub(SIGNALS.len())) {
+                Some(p) if s >= SIGNALS.len() => out.pack_hits.entry(p.id.clone()).or_default().push(h),
+                _ => out.hits[s].push(h),
+            }
         }
     }
     out

@@ -125,6 +125,8 @@ pub struct CheckLine {
     pub message: String,
     pub evidence: Vec<String>,
     pub fix: Option<String>,
+    /// The check pack it comes from (`pack acme (checks/acme/deploy.toml)`); none when built in.
+    pub origin: Option<String>,
 }
 
 pub struct AppendixItem {
@@ -565,6 +567,7 @@ fn appendix(card: &Scorecard) -> Vec<AppendixItem> {
                     message: c.message.clone(),
                     evidence: c.evidence.iter().map(|e| e.label()).collect(),
                     fix: matches!(c.status, Status::Fail | Status::Partial).then(|| c.remediation.clone()),
+                    origin: c.origin.as_ref().map(|o| o.label()),
                 })
                 .collect(),
         })
