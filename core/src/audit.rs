@@ -81,6 +81,7 @@ pub fn audit_with(
     let collect = CollectOptions {
         max_file_size: opts.max_file_size.unwrap_or(facts::files::DEFAULT_MAX_FILE_SIZE),
         evidence: opts.evidence.clone(),
+        ..CollectOptions::default()
     };
     let mut repo = facts::collect(root, &collect, progress)?;
     crate::live::collect(&mut repo, live, progress);
@@ -484,6 +485,7 @@ fn notes(repo: &RepoFacts) -> Vec<String> {
     for u in &repo.ci.unresolved {
         out.push(format!("not followed (outside the repository): {u}"));
     }
+    out.extend(repo.manifests.notes.iter().cloned());
     out
 }
 

@@ -10,6 +10,7 @@
 pub mod adr;
 pub mod appconfig;
 pub mod aws;
+pub mod cargo;
 pub mod ci;
 pub mod compose;
 pub mod docs;
@@ -122,11 +123,17 @@ impl FromStr for EvidenceInput {
 pub struct CollectOptions {
     pub max_file_size: u64,
     pub evidence: Vec<EvidenceInput>,
+    /// How a Rust workspace at the root is read (see [`cargo`]).
+    pub cargo: cargo::CargoOptions,
 }
 
 impl Default for CollectOptions {
     fn default() -> Self {
-        CollectOptions { max_file_size: files::DEFAULT_MAX_FILE_SIZE, evidence: Vec::new() }
+        CollectOptions {
+            max_file_size: files::DEFAULT_MAX_FILE_SIZE,
+            evidence: Vec::new(),
+            cargo: cargo::CargoOptions::default(),
+        }
     }
 }
 
@@ -317,23 +324,28 @@ pub fn collect(root: &Path, opts: &CollectOptions, progress: &dyn Progress) -> R
     }
     let wanted: Vec<usize> = (0..files.len()).filter(|&i| wanted(files.entry(i))).collect();
     progress.stage("Reading configuration files", Some(wanted.len() as u64));
-    wanted.par_iter().for_each(|&i| {
-        if progress.cancelled() {
-            return;
-        }
-        let name = files.entry(i).name();
-        if name.ends_with(".yml") || name.ends_with(".yaml") {
-            let _ = files.yaml(i);
-        } else {
-            let _ = files.text(i);
-        }
-        progress.advance(1);
+    // cargo reads the workspace while the configuration files are read
+    let cargo = std::thread::scope(|s| {
+        let cargo = s.spawn(|| cargo::read(root, &files, &opts.cargo));
+        wanted.par_iter().for_each(|&i| {
+            if progress.cancelled() {
+                return;
+            }
+            let name = files.entry(i).name();
+            if name.ends_with(".yml") || name.ends_with(".yaml") {
+                let _ = files.yaml(i);
+            } else {
+                let _ = files.text(i);
+            }
+            progress.advance(1);
+        });
+        cargo.join().unwrap_or_else(|_| Some(cargo::Outcome::Fallback("reading it with cargo failed".into())))
     });
     if progress.cancelled() {
         return Err(CollectError::Cancelled);
     }
     progress.stage("Parsing pipelines, reports and records", None);
-    let facts = assemble(root.to_path_buf(), files, git, &opts.evidence, progress);
+    let facts = assemble(root.to_path_buf(), files, git, &opts.evidence, cargo.as_ref(), progress);
     if progress.cancelled() {
         return Err(CollectError::Cancelled);
     }
@@ -346,11 +358,12 @@ fn assemble(
     files: FileIndex,
     git: git::GitFacts,
     evidence: &[EvidenceInput],
+    cargo: Option<&cargo::Outcome>,
     progress: &dyn Progress,
 ) -> RepoFacts {
     let mut problems = Vec::new();
     let mut g = Guarded { files: &files, problems: &mut problems, bit: 1 };
-    let manifests = g.run("manifests", &[], |p| manifests::collect(&files, p));
+    let manifests = g.run("manifests", &[], |p| manifests::collect(&files, cargo, p));
     let ci = g.run("CI", &[&manifests], |p| ci::collect(&files, &manifests.value, p));
     let reports = g.run("reports", &[], |p| reports::collect(&files, evidence, p));
     let adr = g.run("decision records", &[], |_| adr::collect(&files));
@@ -467,7 +480,7 @@ impl RepoFacts {
     /// Facts over in-memory files, without git history: for tests of checks.
     pub fn from_memory(files: &[(&str, &str)]) -> RepoFacts {
         let git = git::GitFacts::none("in-memory test repository");
-        assemble(PathBuf::from("/nonexistent"), FileIndex::from_memory(files), git, &[], &NoProgress)
+        assemble(PathBuf::from("/nonexistent"), FileIndex::from_memory(files), git, &[], None, &NoProgress)
     }
 }
 
