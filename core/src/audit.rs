@@ -101,6 +101,7 @@ pub fn collect(
         max_file_size: opts.max_file_size.unwrap_or(facts::files::DEFAULT_MAX_FILE_SIZE),
         evidence: opts.evidence.clone(),
         patterns: roadmap.packs.patterns(),
+        ..CollectOptions::default()
     };
     let mut repo = facts::collect(root, &collect, progress)?;
     crate::live::collect(&mut repo, live, progress);
@@ -150,7 +151,7 @@ fn project(repo: &RepoFacts, policy: &Policy) -> (Project, bool) {
 /// Whether a check of the item found the item at work outside source code: configuration,
 /// infrastructure, a report, the running system. A library's own source code implementing caching
 /// or logging is its product, not a service it runs.
-fn runs_a_service(item: &crate::roadmap::Item, findings: &HashMap<&str, (&'static dyn Check, Finding)>) -> bool {
+fn runs_a_service(item: &crate::roadmap::Item, findings: &HashMap<&str, (&dyn Check, Finding)>) -> bool {
     item.checks.iter().filter_map(|c| findings.get(c.id.as_str())).any(|(_, f)| {
         matches!(f.status, Status::Pass | Status::Partial) && f.evidence.iter().any(|e| !e.is_source_code())
     })
@@ -158,7 +159,7 @@ fn runs_a_service(item: &crate::roadmap::Item, findings: &HashMap<&str, (&'stati
 
 /// The source files where the item's checks found something, for the sentence that explains why
 /// the item does not apply to a library anyway.
-fn found_in_code(item: &crate::roadmap::Item, findings: &HashMap<&str, (&'static dyn Check, Finding)>) -> Vec<String> {
+fn found_in_code(item: &crate::roadmap::Item, findings: &HashMap<&str, (&dyn Check, Finding)>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (_, f) in item.checks.iter().filter_map(|c| findings.get(c.id.as_str())) {
         if matches!(f.status, Status::Pass | Status::Partial) {
@@ -547,6 +548,7 @@ fn notes(repo: &RepoFacts) -> Vec<String> {
             out.push(format!("the fact provider `{}` failed: {e}", p.name));
         }
     }
+    out.extend(repo.manifests.notes.iter().cloned());
     out
 }
 

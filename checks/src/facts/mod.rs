@@ -10,6 +10,7 @@
 pub mod adr;
 pub mod appconfig;
 pub mod aws;
+pub mod cargo;
 pub mod ci;
 pub mod compose;
 pub mod doc;
@@ -127,11 +128,18 @@ pub struct CollectOptions {
     pub evidence: Vec<EvidenceInput>,
     /// Content patterns of the loaded check packs, matched in the content scan.
     pub patterns: Vec<scan::ContentPattern>,
+    /// How a Rust workspace at the root is read (see [`cargo`]).
+    pub cargo: cargo::CargoOptions,
 }
 
 impl Default for CollectOptions {
     fn default() -> Self {
-        CollectOptions { max_file_size: files::DEFAULT_MAX_FILE_SIZE, evidence: Vec::new(), patterns: Vec::new() }
+        CollectOptions {
+            max_file_size: files::DEFAULT_MAX_FILE_SIZE,
+            evidence: Vec::new(),
+            patterns: Vec::new(),
+            cargo: cargo::CargoOptions::default(),
+        }
     }
 }
 
@@ -326,23 +334,28 @@ pub fn collect(root: &Path, opts: &CollectOptions, progress: &dyn Progress) -> R
     }
     let wanted: Vec<usize> = (0..files.len()).filter(|&i| wanted(files.entry(i))).collect();
     progress.stage("Reading configuration files", Some(wanted.len() as u64));
-    wanted.par_iter().for_each(|&i| {
-        if progress.cancelled() {
-            return;
-        }
-        let name = files.entry(i).name();
-        if name.ends_with(".yml") || name.ends_with(".yaml") {
-            let _ = files.yaml(i);
-        } else {
-            let _ = files.text(i);
-        }
-        progress.advance(1);
+    // cargo reads the workspace while the configuration files are read
+    let cargo = std::thread::scope(|s| {
+        let cargo = s.spawn(|| cargo::read(root, &files, &opts.cargo));
+        wanted.par_iter().for_each(|&i| {
+            if progress.cancelled() {
+                return;
+            }
+            let name = files.entry(i).name();
+            if name.ends_with(".yml") || name.ends_with(".yaml") {
+                let _ = files.yaml(i);
+            } else {
+                let _ = files.text(i);
+            }
+            progress.advance(1);
+        });
+        cargo.join().unwrap_or_else(|_| Some(cargo::Outcome::Fallback("reading it with cargo failed".into())))
     });
     if progress.cancelled() {
         return Err(CollectError::Cancelled);
     }
     progress.stage("Parsing pipelines, reports and records", None);
-    let facts = assemble(root.to_path_buf(), files, git, opts, progress);
+    let facts = assemble(root.to_path_buf(), files, git, opts, cargo.as_ref(), progress);
     if progress.cancelled() {
         return Err(CollectError::Cancelled);
     }
@@ -355,12 +368,13 @@ fn assemble(
     files: FileIndex,
     git: git::GitFacts,
     opts: &CollectOptions,
+    cargo: Option<&cargo::Outcome>,
     progress: &dyn Progress,
 ) -> RepoFacts {
     let evidence = &opts.evidence;
     let mut problems = Vec::new();
     let mut g = Guarded { files: &files, problems: &mut problems, bit: 1 };
-    let manifests = g.run("manifests", &[], |p| manifests::collect(&files, p));
+    let manifests = g.run("manifests", &[], |p| manifests::collect(&files, cargo, p));
     let ci = g.run("CI", &[&manifests], |p| ci::collect(&files, &manifests.value, p));
     let reports = g.run("reports", &[], |p| reports::collect(&files, evidence, p));
     let adr = g.run("decision records", &[], |_| adr::collect(&files));
@@ -484,7 +498,7 @@ impl RepoFacts {
     /// Facts over in-memory files collected with `opts` (evidence paths are not read).
     pub fn from_memory_with(files: &[(&str, &str)], opts: &CollectOptions) -> RepoFacts {
         let git = git::GitFacts::none("in-memory test repository");
-        assemble(PathBuf::from("/nonexistent"), FileIndex::from_memory(files), git, opts, &NoProgress)
+        assemble(PathBuf::from("/nonexistent"), FileIndex::from_memory(files), git, opts, None, &NoProgress)
     }
 }
 

@@ -192,6 +192,8 @@ impl<'p> Loaded<'p> {
             id: &check.id,
             title: &check.title,
             source: check.source,
+            // a pack's own question applies wherever the pack is used: its authors chose it
+            applies: crate::Applies::Always,
             rationale: &check.rationale,
             remediation: &check.remediation,
         };
