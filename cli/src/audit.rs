@@ -91,6 +91,7 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
         today,
         checks: args.packs.checks.clone(),
         providers: args.packs.providers()?,
+        memo: maturity_core::audit::default_memo_dir(),
     };
     let prepared =
         prepare::prepare(&args.path, request, &mut |w| term::warning(w, colors)).map_err(|e| Failure::input(e.0))?;
