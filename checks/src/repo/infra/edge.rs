@@ -6,8 +6,8 @@
 //! Helm chart values. A web server or proxy that terminates TLS (nginx, Caddy, Traefik
 //! configuration) is a load balancer only in part: it is one process, not a managed endpoint.
 
-use super::{
-    Candidate, best_finding, chart_label, charts_declaring, k8s_running, obj_evidence, obj_label, subcharts,
+use crate::repo::support::{
+    Candidate, best_finding, chart_label, charts_declaring, k8s_running, obj_evidence, obj_label, place, subcharts,
     tf_any_key, tf_evidence, tf_label, tf_modules, tf_num, tf_resources, tf_text, tf_unknown, values_evidence,
 };
 use crate::check::{Applies, Check, Context, Meta, Source};
@@ -382,7 +382,7 @@ impl Check for DnsManagedAsCode {
         if let Some(b) = examples.first() {
             return Finding::partial(
                 0.2,
-                format!("DNS is managed as code only in {} code ({})", super::place(b.location), tf_label(b)),
+                format!("DNS is managed as code only in {} code ({})", place(b.location), tf_label(b)),
             )
             .with_one(tf_evidence(b));
         }
@@ -397,7 +397,7 @@ impl Check for DnsManagedAsCode {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::run;
+    use crate::repo::testing::run;
     use super::*;
     use crate::model::Status;
 
