@@ -1,13 +1,17 @@
 //! The one interface every check implements, and what a check may look at.
 //!
-//! A check is a unit struct with static metadata (id, title, rationale, remediation) and a pure
-//! `evaluate` over [`Context`]: facts already collected plus the roadmap's targets. It does no
-//! I/O and cannot: file contents are only reachable through facts. A check answers one question
-//! and its id reads as that question (`repo.ci.tests_run_on_pull_requests`).
+//! A check has metadata (id, title, rationale, remediation) and a pure `evaluate` over
+//! [`Context`]: facts already collected plus the roadmap's targets. It does no I/O and cannot:
+//! file contents are only reachable through facts. A check answers one question and its id reads
+//! as that question (`repo.ci.tests_run_on_pull_requests`).
+//!
+//! Built-in checks are unit structs whose metadata is `'static` ([`Meta`]); checks of a pack
+//! loaded at run time ([`crate::plugin`]) borrow theirs from the loaded pack ([`MetaOf`]), so
+//! both are `&dyn Check` to the engine and nothing is leaked. [`Origin`] says which is which.
 
 use crate::facts::RepoFacts;
 use crate::model::Finding;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Where a check's facts come from; a check whose source was not provided is `not_assessed`.
@@ -36,21 +40,55 @@ pub enum Applies {
     Service,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Meta {
-    pub id: &'static str,
-    pub title: &'static str,
+/// What a check says about itself, borrowed for `'a`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct MetaOf<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
     pub source: Source,
     pub applies: Applies,
     /// Why the question matters, in one or two sentences.
-    pub rationale: &'static str,
+    pub rationale: &'a str,
     /// What to do when the answer is not `pass`.
-    pub remediation: &'static str,
+    pub remediation: &'a str,
 }
 
+/// The metadata of a built-in check: compiled in.
+pub type Meta = MetaOf<'static>;
+
 pub trait Check: Send + Sync {
-    fn meta(&self) -> &'static Meta;
+    /// Built-in checks return `&'static Meta`; a pack's check borrows from its pack.
+    fn meta(&self) -> &MetaOf<'_>;
     fn evaluate(&self, cx: &Context) -> Finding;
+    /// Where the check is defined.
+    fn origin(&self) -> Origin {
+        Origin::BuiltIn
+    }
+}
+
+/// Where a check is defined: compiled into maturity, or in a check pack given at run time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    #[default]
+    BuiltIn,
+    /// A check of the pack `pack`, declared in `file` (the pack's folder as given, joined with the
+    /// file name).
+    Pack { pack: String, file: String },
+}
+
+impl Origin {
+    pub fn is_built_in(&self) -> bool {
+        matches!(self, Origin::BuiltIn)
+    }
+
+    /// `built in`, or `pack acme (checks/acme/deploy.toml)`.
+    pub fn label(&self) -> String {
+        match self {
+            Origin::BuiltIn => "built in".to_string(),
+            Origin::Pack { pack, file } => format!("pack {pack} ({file})"),
+        }
+    }
 }
 
 /// Numeric targets from the roadmap's success metrics, by measure id

@@ -13,9 +13,16 @@ pub mod cloud;
 pub mod facts;
 pub mod metrics;
 pub mod model;
+pub mod plugin;
 pub mod registry;
 pub mod repo;
 pub mod text;
 
-pub use check::{Applies, Check, Context, Meta, Source, Targets};
+pub use check::{Applies, Check, Context, Meta, MetaOf, Origin, Source, Targets};
 pub use model::{Evidence, Finding, Status};
+
+/// The unit tests run under the allocator that enforces policies' memory budgets, as the
+/// binaries do.
+#[cfg(test)]
+#[global_allocator]
+static ALLOCATOR: plugin::budget::Counting = plugin::budget::Counting;

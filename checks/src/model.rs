@@ -97,7 +97,26 @@ pub enum Evidence {
     },
 }
 
+/// Extensions of source code: what a library's own source files are written in.
+const SOURCE_CODE: &[&str] = &[
+    "php", "rs", "go", "py", "java", "kt", "scala", "ts", "tsx", "js", "jsx", "mjs", "cjs", "cs", "rb", "swift", "c",
+    "h", "cc", "cpp", "hpp", "m", "ex", "exs", "erl", "clj", "groovy", "dart", "lua", "pl", "vue", "svelte",
+];
+
 impl Evidence {
+    /// Whether this is a place in a source-code file. For a library, what its source code does is
+    /// its product (a framework's cache component), not a service it runs; configuration,
+    /// infrastructure, reports and the running system are.
+    pub fn is_source_code(&self) -> bool {
+        match self {
+            Evidence::File { path, .. } => {
+                let name = path.rsplit('/').next().unwrap_or(path);
+                name.rsplit_once('.').is_some_and(|(_, ext)| SOURCE_CODE.contains(&ext.to_ascii_lowercase().as_str()))
+            }
+            _ => false,
+        }
+    }
+
     pub fn file(path: impl Into<String>, line: Option<u32>) -> Self {
         Evidence::File { path: path.into(), line, end_line: None, snippet: None }
     }

@@ -153,6 +153,28 @@ pub fn find(id: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().copied().find(|c| c.meta().id == id)
 }
 
+/// Every check an audit can run: the built-in ones, then the checks of the loaded packs, whose
+/// metadata the catalog borrows from the packs.
+pub struct Catalog<'p> {
+    loaded: Vec<crate::plugin::Loaded<'p>>,
+}
+
+impl<'p> Catalog<'p> {
+    pub fn new(packs: &'p crate::plugin::Packs) -> Catalog<'p> {
+        Catalog { loaded: packs.checks().map(crate::plugin::Loaded::new).collect() }
+    }
+
+    /// The check with this id, built in or of a pack.
+    pub fn find(&self, id: &str) -> Option<&dyn Check> {
+        find(id).or_else(|| self.loaded.iter().find(|c| c.meta().id == id).map(|c| c as &dyn Check))
+    }
+
+    /// Every check: built-in ones first, in registry order, then the packs' in load order.
+    pub fn all(&self) -> impl Iterator<Item = &dyn Check> {
+        CHECKS.iter().copied().chain(self.loaded.iter().map(|c| c as &dyn Check))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,11 +230,13 @@ mod tests {
         for c in CHECKS {
             let id = c.meta().id;
             let quoted = format!("id: \"{id}\"");
-            let homes: Vec<&str> = files.iter().filter(|(_, text)| text.contains(&quoted)).map(|(p, _)| p.as_str()).collect();
+            let homes: Vec<&str> =
+                files.iter().filter(|(_, text)| text.contains(&quoted)).map(|(p, _)| p.as_str()).collect();
             assert_eq!(homes.len(), 1, "{id} is declared in {homes:?}");
             let Some(rest) = id.strip_prefix("repo.") else { continue };
             let family = rest.split('.').next().unwrap_or_default();
-            let path = homes[0].strip_prefix("repo/").unwrap_or_else(|| panic!("{id} lives in {} outside repo/", homes[0]));
+            let path =
+                homes[0].strip_prefix("repo/").unwrap_or_else(|| panic!("{id} lives in {} outside repo/", homes[0]));
             let parts: Vec<&str> = path.trim_end_matches(".rs").split('/').collect();
             let (dirs, file) = parts.split_at(parts.len() - 1);
             assert!(

@@ -15,6 +15,8 @@
 
 #[path = "../tests/aws/moto.rs"]
 mod moto;
+#[path = "../tests/common/skip.rs"]
+mod skip;
 
 use serde_json::Value;
 use std::io::{Read, Write};

@@ -1,12 +1,13 @@
 //! `maturity accuracy`: audit local checkouts of labelled repositories and print how often the
-//! item verdicts agree with the hand labels (exit 1 below the target).
+//! item verdicts agree with the hand labels, for the tuning set and the held-out set apart (exit 1
+//! when the tuning set is below the target or any verdict passes what a label fails).
 
-use crate::term::{Colors, bold, dim, new_table};
+use crate::term::{Colors, bold, cell, dim, new_table, safe};
 use crate::{Failure, ListFormat};
 use clap::Args;
 use comfy_table::{Cell, CellAlignment};
 use maturity_checks::facts::NoProgress;
-use maturity_core::accuracy::{self, LabelFile, RepoComparison};
+use maturity_core::accuracy::{self, HELD_OUT, LabelFile, RepoComparison, Summary, TUNING};
 use maturity_core::{AuditOptions, Roadmap};
 use std::path::PathBuf;
 
@@ -18,9 +19,12 @@ pub struct AccuracyArgs {
     /// Folder holding a checkout of each labelled repository, named `<owner>+<name>`.
     #[arg(long)]
     checkouts: PathBuf,
-    /// Required share of exact agreement, in percent.
+    /// Required share of exact agreement on the tuning set, in percent.
     #[arg(long, default_value_t = 85.0)]
     target: f64,
+    /// Only the labels of this set: `tuning`, `held-out` or `all`.
+    #[arg(long, default_value = "all", value_parser = ["tuning", "held-out", "all"])]
+    set: String,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     format: ListFormat,
 }
@@ -41,6 +45,9 @@ pub fn run(args: AccuracyArgs, colors: Colors) -> Result<u8, Failure> {
     for file in &files {
         let text = std::fs::read_to_string(file)?;
         let labels = LabelFile::parse(&text).map_err(|e| Failure::input(format!("{}: {e}", file.display())))?;
+        if args.set != "all" && labels.set != args.set {
+            continue;
+        }
         let slug = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let checkout = args.checkouts.join(&slug);
         if !checkout.is_dir() {
@@ -58,39 +65,69 @@ pub fn run(args: AccuracyArgs, colors: Colors) -> Result<u8, Failure> {
         }
         results.push(accuracy::compare(&labels, &card));
     }
-    let (agreed, total, pass_on_fail) = accuracy::totals(&results);
-    let share = if total == 0 { 0.0 } else { agreed as f64 * 100.0 / total as f64 };
-    let met = share >= args.target && pass_on_fail == 0;
+    let of = |set: &str| Summary::of(results.iter().filter(|r| r.set == set));
+    let (tuning, held_out, all) = (of(TUNING), of(HELD_OUT), Summary::of(&results));
+    let met = (tuning.labels == 0 || tuning.percent() >= args.target) && all.pass_on_fail == 0;
     if args.format == ListFormat::Json {
-        let v = serde_json::json!({"agreed": agreed, "total": total, "percent": share, "pass_on_fail": pass_on_fail, "target": args.target, "met": met, "repositories": results, "warnings": warnings});
+        let v = serde_json::json!({
+            "tuning": tuning, "held_out": held_out, "all": all,
+            "target": args.target, "met": met, "repositories": results, "warnings": warnings,
+        });
         println!("{}", serde_json::to_string_pretty(&v).map_err(|e| Failure::input(e.to_string()))?);
         return Ok(if met { 0 } else { 1 });
     }
     let c = colors.stdout;
     println!(
         "{}\n",
-        bold(&format!("Agreement with hand labels: {} repositories, {total} item labels", results.len()), c)
+        bold(&format!("Agreement with hand labels: {} repositories, {} item labels", results.len(), all.labels), c)
     );
     let mut t = new_table(c);
-    t.set_header(vec!["repository", "commit", "agree", "", "pass where label is fail"]);
-    for r in &results {
+    t.set_header(vec!["set", "repository", "commit", "agree", "", "pass where label is fail"]);
+    for set in [TUNING, HELD_OUT] {
+        for r in results.iter().filter(|r| r.set == set) {
+            t.add_row(vec![
+                Cell::new(set),
+                cell(&short(&r.repository)),
+                cell(maturity_core::text::prefix(&r.commit, 10)),
+                Cell::new(format!("{}/{}", r.agreed(), r.items.len())).set_alignment(CellAlignment::Right),
+                Cell::new(format!("{:.0} %", r.agreed() as f64 * 100.0 / r.items.len().max(1) as f64))
+                    .set_alignment(CellAlignment::Right),
+                Cell::new(r.pass_on_fail()).set_alignment(CellAlignment::Right),
+            ]);
+        }
+    }
+    println!("{t}\n");
+    let mut t = new_table(c);
+    t.set_header(vec![
+        "set",
+        "repositories",
+        "exact",
+        "exact, without n/a labels",
+        "within one step",
+        "pass where label is fail",
+    ]);
+    for (name, s) in [("tuning (in sample)", tuning), ("held-out", held_out), ("all", all)] {
+        if s.labels == 0 {
+            continue;
+        }
         t.add_row(vec![
-            Cell::new(r.repository.trim_start_matches("https://github.com/")),
-            Cell::new(&r.commit[..r.commit.len().min(10)]),
-            Cell::new(format!("{}/{}", r.agreed(), r.items.len())).set_alignment(CellAlignment::Right),
-            Cell::new(format!("{:.0} %", r.agreed() as f64 * 100.0 / r.items.len().max(1) as f64))
+            Cell::new(name),
+            Cell::new(s.repositories).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{}/{} {:.1} %", s.agreed, s.labels, s.percent())).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{}/{} {:.1} %", s.applicable_agreed, s.applicable_labels, s.applicable_percent()))
                 .set_alignment(CellAlignment::Right),
-            Cell::new(r.pass_on_fail()).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{}/{} {:.1} %", s.within_one_step, s.labels, s.within_one_step_percent()))
+                .set_alignment(CellAlignment::Right),
+            Cell::new(s.pass_on_fail).set_alignment(CellAlignment::Right),
         ]);
     }
-    t.add_row(vec![
-        Cell::new("total"),
-        Cell::new(""),
-        Cell::new(format!("{agreed}/{total}")),
-        Cell::new(format!("{share:.1} %")),
-        Cell::new(pass_on_fail),
-    ]);
     println!("{t}\n");
+    let names = |set: &str| -> String {
+        let v: Vec<String> = results.iter().filter(|r| r.set == set).map(|r| short(&r.repository)).collect();
+        if v.is_empty() { "none".into() } else { v.join(", ") }
+    };
+    println!("Used to tune the rules: {}", names(TUNING));
+    println!("Held out (never used for tuning): {}\n", names(HELD_OUT));
     // per item
     let mut t = new_table(c);
     t.set_header(vec!["item", "agree", "verdicts (label→tool) that differ"]);
@@ -107,15 +144,18 @@ pub fn run(args: AccuracyArgs, colors: Colors) -> Result<u8, Failure> {
             .filter(|(_, i)| !i.agree)
             .map(|(r, i)| format!("{} {}→{}", short(&r.repository), i.label, i.tool))
             .collect();
-        t.add_row(vec![Cell::new(id), Cell::new(format!("{ok}/{}", rows.len())), Cell::new(diffs.join(", "))]);
+        t.add_row(vec![cell(id), Cell::new(format!("{ok}/{}", rows.len())), cell(&diffs.join(", "))]);
     }
     println!("{t}\n");
     for w in &warnings {
-        println!("{}", dim(&format!("note: {w}"), c));
+        println!("{}", dim(&format!("note: {}", safe(w)), c));
     }
     let verdict = format!(
-        "{share:.1} % exact agreement (target {:.0} %), {pass_on_fail} pass where the label is fail: {}",
+        "tuning set {:.1} % exact (target {:.0} %), held-out set {:.1} % exact, {} pass where the label is fail: {}",
+        tuning.percent(),
         args.target,
+        held_out.percent(),
+        all.pass_on_fail,
         if met { "target met" } else { "target NOT met" }
     );
     println!("{}", bold(&verdict, c));
@@ -123,5 +163,5 @@ pub fn run(args: AccuracyArgs, colors: Colors) -> Result<u8, Failure> {
 }
 
 fn short(repo: &str) -> String {
-    repo.trim_start_matches("https://github.com/").to_string()
+    safe(repo.trim_start_matches("https://github.com/")).into_owned()
 }

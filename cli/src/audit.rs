@@ -5,8 +5,8 @@ use crate::{Failure, progress};
 use clap::{Args, ValueEnum};
 use maturity_checks::facts::EvidenceInput;
 use maturity_core::history::Store;
+use maturity_core::prepare;
 use maturity_core::report::{self, Format};
-use maturity_core::{Roadmap, prepare};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -54,14 +54,11 @@ pub struct AuditArgs {
     store: crate::store::StoreArgs,
     #[command(flatten)]
     live: crate::live::LiveArgs,
+    #[command(flatten)]
+    packs: crate::packs::PackArgs,
     /// Judge as of this day (YYYY-MM-DD): schedule and waiver expiry. Default: today.
     #[arg(long, value_name = "DATE", hide = true)]
     today: Option<String>,
-}
-
-/// Loads the roadmap named on the command line, or the built-in one.
-pub fn load_roadmap(path: Option<&Path>, colors: Colors) -> Result<Roadmap, Failure> {
-    maturity_core::prepare::load_roadmap(path, &mut |w| term::warning(w, colors)).map_err(|e| Failure::input(e.0))
 }
 
 pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
@@ -87,8 +84,15 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
         Some(d) => Some(d.parse::<jiff::civil::Date>().map_err(|e| Failure::input(format!("--today {d}: {e}")))?),
         None => None,
     };
-    let request =
-        prepare::Request { roadmap: args.roadmap.as_deref(), evidence, max_file_size: args.max_file_size, today };
+    let request = prepare::Request {
+        roadmap: args.roadmap.as_deref(),
+        evidence,
+        max_file_size: args.max_file_size,
+        today,
+        checks: args.packs.checks.clone(),
+        providers: args.packs.providers()?,
+        memo: maturity_core::audit::default_memo_dir(),
+    };
     let prepared =
         prepare::prepare(&args.path, request, &mut |w| term::warning(w, colors)).map_err(|e| Failure::input(e.0))?;
 
@@ -98,6 +102,9 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
     bar.finish();
     let mut card = result.map_err(|e| Failure::input(e.to_string()))?;
     crate::live::warnings(&card, colors);
+    for n in card.notes.iter().filter(|n| n.starts_with("the fact provider")) {
+        term::warning(n, colors);
+    }
 
     let mut store = if args.no_store { None } else { open_store(&args.store, colors)? };
     if let Some(s) = store.as_mut() {
@@ -157,8 +164,10 @@ fn finish(args: &AuditArgs, text: &str, card: &maturity_core::Scorecard, colors:
     let text = if table_to_file { term::scorecard(card, false) } else { text.to_string() };
     write_output(args.output.as_deref(), &text, card)?;
     let mut code = 0;
+    // a score that is not a number (impossible by construction in scoring) fails the gate
+    // rather than passing it
     if let Some(n) = args.fail_under
-        && card.score < n
+        && !matches!(card.score.partial_cmp(&n), Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal))
     {
         term::error(&format!("score {} is below --fail-under {n}", card.score), colors);
         code = 1;
@@ -188,7 +197,12 @@ pub fn write_output(path: Option<&Path>, text: &str, card: &maturity_core::Score
                 Ok(_) => std::fs::write(path, text).map_err(fail)?,
             }
             let run = card.run_id.map(|r| format!(", run {r}")).unwrap_or_default();
-            eprintln!("Wrote {} (score {}/100, level {}{run}).", path.display(), card.score, card.level);
+            eprintln!(
+                "Wrote {} (score {}/100, level {}{run}).",
+                term::safe(&path.display().to_string()),
+                card.score,
+                card.level
+            );
         }
         None => print!("{text}"),
     }

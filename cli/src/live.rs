@@ -3,7 +3,7 @@
 //! and the endpoints (identity, failed calls, declared versus deployed).
 
 use crate::Failure;
-use crate::term::{bold, dim, new_table};
+use crate::term::{bold, cell, dim, new_table, safe};
 use clap::Args;
 use comfy_table::Cell;
 use maturity_checks::facts::aws::AwsOptions;
@@ -89,7 +89,7 @@ pub fn warnings(card: &Scorecard, colors: crate::term::Colors) {
 
 /// Lines under the scorecard's title: who the account was read as, and what endpoints answered.
 pub fn header(card: &Scorecard, color: bool) -> String {
-    live::summary(card).iter().map(|line| format!("{}\n", dim(line, color))).collect()
+    live::summary(card).iter().map(|line| format!("{}\n", dim(&safe(line), color))).collect()
 }
 
 /// Calls that failed and declared versus deployed, after the tables.
@@ -99,7 +99,7 @@ pub fn details(card: &Scorecard, color: bool) -> String {
     if !failed.is_empty() {
         out.push_str(&bold("AWS calls that gave no answer\n", color));
         for f in failed.iter().take(12) {
-            out.push_str(&format!("  {f}\n"));
+            out.push_str(&format!("  {}\n", safe(f)));
         }
         if failed.len() > 12 {
             out.push_str(&format!("  … and {} more (see --format json)\n", failed.len() - 12));
@@ -116,10 +116,10 @@ pub fn details(card: &Scorecard, color: bool) -> String {
     for r in &rows {
         t.add_row(vec![
             Cell::new(""),
-            Cell::new(&r.item_id),
-            Cell::new(&r.kind),
-            Cell::new(&r.declared_not_deployed),
-            Cell::new(&r.deployed_not_declared),
+            cell(&r.item_id),
+            cell(&r.kind),
+            cell(&r.declared_not_deployed),
+            cell(&r.deployed_not_declared),
             Cell::new(r.matched_count),
         ]);
     }

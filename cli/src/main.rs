@@ -2,10 +2,13 @@
 //! prints. Exit codes: 0 success, 1 the score is below `--fail-under`, 2 usage or input error
 //! (bad arguments, unreadable path, invalid roadmap).
 
+#![warn(clippy::string_slice)]
+
 mod accuracy;
 mod audit;
 mod catalog;
 mod live;
+mod packs;
 mod progress;
 mod store;
 mod term;
@@ -13,6 +16,11 @@ mod term;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// Every allocation goes through the counting allocator, which enforces the memory budget of
+/// check packs' Rego policies (see maturity_checks::plugin::budget).
+#[global_allocator]
+static ALLOCATOR: maturity_checks::plugin::budget::Counting = maturity_checks::plugin::budget::Counting;
 
 /// Engineering-maturity scorecard: audit a repository against a roadmap.
 #[derive(Parser)]
@@ -41,15 +49,25 @@ enum Command {
         #[command(subcommand)]
         command: RoadmapCommand,
     },
-    /// List the checks, or explain one.
+    /// List the checks (built in, and of the packs given with --checks), explain one, or test a
+    /// pack.
     Checks {
         #[command(subcommand)]
         command: Option<ChecksCommand>,
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
+        /// A check pack folder whose checks to list too (repeatable).
+        #[arg(long = "checks", value_name = "DIR", global = true)]
+        checks: Vec<PathBuf>,
     },
-    /// Print the JSON Schema of `maturity audit --format json`.
-    Schema,
+    /// Print the facts the checks judge, as check packs read them.
+    Facts(packs::FactsArgs),
+    /// Print a JSON Schema: of `maturity audit --format json` (default), of the facts document,
+    /// or of a fact provider's output.
+    Schema {
+        #[arg(value_enum, default_value_t = SchemaKind::Scorecard)]
+        which: SchemaKind,
+    },
     /// Measure agreement with hand-labelled repositories (local checkouts).
     Accuracy(accuracy::AccuracyArgs),
     /// List the stored audits of a repository, with the score trend.
@@ -65,6 +83,13 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    Scorecard,
+    Facts,
+    Provider,
+}
+
 #[derive(Subcommand)]
 enum AwsCommand {
     /// Print the minimal read-only IAM policy that `maturity audit --aws` needs.
@@ -74,13 +99,21 @@ enum AwsCommand {
 #[derive(Subcommand)]
 enum RoadmapCommand {
     /// Check a roadmap file for syntax and semantic errors (the built-in roadmap by default).
-    Validate { file: Option<PathBuf> },
+    Validate {
+        file: Option<PathBuf>,
+        /// A check pack folder whose checks the roadmap may name (repeatable).
+        #[arg(long = "checks", value_name = "DIR")]
+        checks: Vec<PathBuf>,
+    },
     /// Print a roadmap: phases with their tasks, items with their checks, metrics.
     Show {
         #[arg(long)]
         roadmap: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
+        /// A check pack folder to load with the roadmap (repeatable).
+        #[arg(long = "checks", value_name = "DIR")]
+        checks: Vec<PathBuf>,
     },
 }
 
@@ -88,6 +121,8 @@ enum RoadmapCommand {
 enum ChecksCommand {
     /// Show what a check asks, why, and how to fix it.
     Explain { id: String },
+    /// Run a check pack's fixtures (`DIR/fixtures/<case>/`): each expected verdict, red or green.
+    Test { dir: PathBuf },
     /// Print the content-scan patterns, one regular expression per line (for benchmarks).
     #[command(hide = true)]
     Patterns,
@@ -122,12 +157,18 @@ fn main() -> ExitCode {
     let colors = term::Colors::choose(cli.color);
     let result = match cli.command {
         Command::Audit(args) => audit::run(args, colors),
-        Command::Roadmap { command: RoadmapCommand::Validate { file } } => catalog::validate(file.as_deref(), colors),
-        Command::Roadmap { command: RoadmapCommand::Show { roadmap, format } } => {
-            catalog::show(roadmap.as_deref(), format, colors)
+        Command::Roadmap { command: RoadmapCommand::Validate { file, checks } } => {
+            catalog::validate(file.as_deref(), &checks, colors)
         }
-        Command::Checks { command: None, format } => catalog::list_checks(format, colors),
-        Command::Checks { command: Some(ChecksCommand::Explain { id }), .. } => catalog::explain(&id, colors),
+        Command::Roadmap { command: RoadmapCommand::Show { roadmap, format, checks } } => {
+            catalog::show(roadmap.as_deref(), &checks, format, colors)
+        }
+        Command::Checks { command: None, format, checks } => catalog::list_checks(&checks, format, colors),
+        Command::Checks { command: Some(ChecksCommand::Explain { id }), checks, .. } => {
+            catalog::explain(&id, &checks, colors)
+        }
+        Command::Checks { command: Some(ChecksCommand::Test { dir }), .. } => packs::test(&dir, colors),
+        Command::Facts(args) => packs::facts(args, colors),
         Command::Checks { command: Some(ChecksCommand::Patterns), .. } => {
             for s in maturity_checks::facts::signals::SIGNALS.iter() {
                 println!("{}", maturity_checks::facts::scan::compiled_pattern(s));
@@ -139,8 +180,15 @@ fn main() -> ExitCode {
         Command::Diff(args) => store::diff(args, colors),
         Command::Report(args) => store::report(args),
         Command::Aws { command: AwsCommand::Policy } => live::policy(),
-        Command::Schema => {
-            print!("{}", maturity_core::scorecard::JSON_SCHEMA);
+        Command::Schema { which } => {
+            print!(
+                "{}",
+                match which {
+                    SchemaKind::Scorecard => maturity_core::scorecard::JSON_SCHEMA,
+                    SchemaKind::Facts => maturity_core::scorecard::FACTS_SCHEMA,
+                    SchemaKind::Provider => maturity_core::scorecard::PROVIDER_SCHEMA,
+                }
+            );
             Ok(0)
         }
     };

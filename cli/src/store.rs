@@ -1,7 +1,7 @@
 //! The history commands: `history`, `diff` and `report`, and the store options shared with
 //! `audit`.
 
-use crate::term::{Colors, bold, dim, new_table};
+use crate::term::{Colors, bold, cell, dim, new_table, safe};
 use crate::{Failure, ListFormat};
 use clap::{Args, ValueEnum};
 use comfy_table::{Cell, CellAlignment};
@@ -95,9 +95,9 @@ pub fn history(args: HistoryArgs, colors: Colors) -> Result<u8, Failure> {
         t.set_header(vec!["repository", "runs", "last audit", "score", "level", "assessed", "trend"]);
         for r in &repos {
             t.add_row(vec![
-                Cell::new(&r.name),
+                cell(&r.name),
                 Cell::new(r.runs).set_alignment(CellAlignment::Right),
-                Cell::new(&r.latest.finished_at),
+                cell(&r.latest.finished_at),
                 Cell::new(r.latest.score).set_alignment(CellAlignment::Right),
                 Cell::new(r.latest.level),
                 Cell::new(maturity_core::report::view::percent(r.latest.coverage)),
@@ -114,10 +114,18 @@ pub fn history(args: HistoryArgs, colors: Colors) -> Result<u8, Failure> {
         return Ok(0);
     }
     if runs.is_empty() {
-        println!("No stored audit of {identity} in {}. Run `maturity audit` first.", store.path().display());
+        println!(
+            "No stored audit of {} in {}. Run `maturity audit` first.",
+            safe(&identity),
+            safe(&store.path().display().to_string())
+        );
         return Ok(0);
     }
-    println!("{} {}", bold(&runs[0].name, c), dim(&format!("({identity}) · store {}", store.path().display()), c));
+    println!(
+        "{} {}",
+        bold(&safe(&runs[0].name), c),
+        dim(&format!("({}) · store {}", safe(&identity), safe(&store.path().display().to_string())), c)
+    );
     let mut t = new_table(c);
     t.set_header(vec!["run", "date", "commit", "score", "change", "level", "assessed"]);
     let mut previous: Option<f64> = None;
@@ -126,8 +134,8 @@ pub fn history(args: HistoryArgs, colors: Colors) -> Result<u8, Failure> {
         previous = Some(r.score);
         t.add_row(vec![
             Cell::new(r.id),
-            Cell::new(&r.finished_at),
-            Cell::new(r.commit.as_deref().map(|s| &s[..s.len().min(10)]).unwrap_or("")),
+            cell(&r.finished_at),
+            cell(r.commit.as_deref().map(|s| maturity_core::text::prefix(s, 10)).unwrap_or("")),
             Cell::new(r.score).set_alignment(CellAlignment::Right),
             Cell::new(delta).set_alignment(CellAlignment::Right),
             Cell::new(r.level),
@@ -199,14 +207,18 @@ pub fn diff(args: DiffArgs, colors: Colors) -> Result<u8, Failure> {
         bold(
             &format!(
                 "Run {a} ({}) → run {b} ({})",
-                &old.generated_at[..old.generated_at.len().min(10)],
-                &new.generated_at[..new.generated_at.len().min(10)]
+                safe(maturity_core::text::prefix(&old.generated_at, 10)),
+                safe(maturity_core::text::prefix(&new.generated_at, 10))
             ),
             c
         )
     );
     let commit = |s: &Scorecard| {
-        s.repository.commit.as_deref().map(|x| x[..x.len().min(10)].to_string()).unwrap_or_else(|| "no commit".into())
+        s.repository
+            .commit
+            .as_deref()
+            .map(|x| safe(maturity_core::text::prefix(x, 10)).into_owned())
+            .unwrap_or_else(|| "no commit".into())
     };
     println!("commits {} → {}", commit(&old), commit(&new));
     println!(
@@ -230,7 +242,7 @@ pub fn diff(args: DiffArgs, colors: Colors) -> Result<u8, Failure> {
     t.set_header(vec!["item", "before", "now", "score"]);
     for i in &d.items {
         t.add_row(vec![
-            Cell::new(format!("{} {}", i.id, i.title)),
+            cell(&format!("{} {}", i.id, i.title)),
             crate::term::status_cell(i.from, c),
             crate::term::status_cell(i.to, c),
             Cell::new(format!(
@@ -244,17 +256,17 @@ pub fn diff(args: DiffArgs, colors: Colors) -> Result<u8, Failure> {
     if !d.checks.is_empty() {
         println!("\n{}", bold("Checks that changed, and why", c));
         for ch in &d.checks {
-            println!("  {} {}: {} → {}\n    {}", ch.item, ch.id, ch.from, ch.to, ch.message);
+            println!("  {} {}: {} → {}\n    {}", safe(&ch.item), safe(&ch.id), ch.from, ch.to, safe(&ch.message));
         }
     }
     if !d.new_risks.is_empty() || !d.resolved_risks.is_empty() {
         println!();
     }
     if !d.new_risks.is_empty() {
-        println!("new risks: {}", d.new_risks.join(", "));
+        println!("new risks: {}", safe(&d.new_risks.join(", ")));
     }
     if !d.resolved_risks.is_empty() {
-        println!("resolved risks: {}", d.resolved_risks.join(", "));
+        println!("resolved risks: {}", safe(&d.resolved_risks.join(", ")));
     }
     Ok(0)
 }

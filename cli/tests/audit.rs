@@ -173,7 +173,113 @@ fn hostile_repository_gives_findings_not_crashes() {
     assert_eq!(check(&card, "repo.security.no_critical_vulnerabilities")["status"], "unknown");
     assert_eq!(card["facts"]["skipped_large"], 1);
     assert!(card["facts"]["skipped_symlinks"].as_u64().unwrap() >= 1);
-    assert!(!stdout(&maturity(&["audit", f.path().to_str().unwrap(), "--no-progress"])).contains("/etc/passwd"));
+}
+
+/// Files outside the repository, each holding its own marker where the audit would show it if it
+/// read the file (a CI job's name, a decision's title, a runbook's heading, a vulnerability id, a
+/// scanner's name, a Jenkins stage, file names in a folder). `(name in the tree, marker, text)`.
+fn outside_files(tag: &str) -> Vec<(&'static str, String, String)> {
+    let m = |what: &str| format!("{what}-{tag}-Ωмарка外");
+    let (ci, adr, runbook, vuln, sarif, stage) =
+        (m("job"), m("decision"), m("runbook"), m("vuln"), m("scanner"), m("stage"));
+    vec![
+        (
+            ".github/workflows/ci.yml",
+            ci.clone(),
+            format!(
+                "on: pull_request\njobs:\n  {ci}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: vendor/bin/phpunit\n"
+            ),
+        ),
+        ("docs/adr/0002-outside.md", adr.clone(), format!("# 2. {adr}\n\nDate: 2025-02-01\n\n## Status\n\nAccepted\n")),
+        ("docs/operations.md", runbook.clone(), format!("# Runbook: {runbook}\n\nSteps.\n")),
+        (
+            "trivy.json",
+            vuln.clone(),
+            format!(
+                r#"{{"SchemaVersion":2,"Results":[{{"Target":"composer.lock","Vulnerabilities":[{{"VulnerabilityID":"{vuln}","PkgName":"x","Severity":"CRITICAL","Title":"t"}}]}}]}}"#
+            ),
+        ),
+        (
+            "results.sarif",
+            sarif.clone(),
+            format!(
+                r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"{sarif}","rules":[]}}}},"results":[]}}]}}"#
+            ),
+        ),
+        (
+            "Jenkinsfile",
+            stage.clone(),
+            format!(
+                "pipeline {{\n  stages {{\n    stage('{stage}') {{\n      steps {{\n        sh 'helm upgrade --install shop ./chart'\n      }}\n    }}\n  }}\n}}\n"
+            ),
+        ),
+    ]
+}
+
+/// Every output format of an audit of `path` (table, JSON, Markdown, HTML, SARIF, JUnit), with
+/// standard error, as one text.
+fn every_output(path: &std::path::Path) -> String {
+    let p = path.to_str().unwrap();
+    let mut all = String::new();
+    for format in ["table", "json", "markdown", "html", "sarif", "junit"] {
+        let out = maturity(&["audit", p, "--no-progress", "--no-store", "-f", format]);
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        all.push_str(&stdout(&out));
+        all.push_str(&stderr(&out));
+    }
+    all
+}
+
+/// Symbolic links in the tree to files and a folder outside it: no byte of what they point to
+/// reaches any report. The same files inside the tree do show their markers, so each of these
+/// markers would be found if a link were followed.
+#[cfg(unix)]
+#[test]
+fn nothing_outside_the_tree_reaches_a_report() {
+    let tag = std::process::id().to_string();
+    let files = outside_files(&tag);
+    let folder_marker = format!("folder-{tag}-Ωмарка外");
+    let folder_file = format!("0003-{folder_marker}.md");
+    let folder_text = format!("# 3. Decided elsewhere\n\n## Status\n\nAccepted\n\n{folder_marker}\n");
+    // a report folder at a well-known path (`reports/trivy.json`), often ignored by git
+    let report_marker = format!("report-{tag}-Ωмарка外");
+    let report_text = format!(
+        r#"{{"SchemaVersion":2,"Results":[{{"Target":"x","Vulnerabilities":[{{"VulnerabilityID":"{report_marker}","PkgName":"x","Severity":"CRITICAL","Title":"t"}}]}}]}}"#
+    );
+
+    // control: the same files inside a repository put every marker in the reports
+    let inside = Fixture::repo(&[WELL_RUN]);
+    for (name, _, text) in &files {
+        write(inside.path(), name, text.as_bytes());
+    }
+    write(inside.path(), &format!("docs/adr/{folder_file}"), folder_text.as_bytes());
+    write(inside.path(), "reports/trivy.json", report_text.as_bytes());
+    let shown = every_output(inside.path());
+    for marker in files.iter().map(|(_, m, _)| m).chain([&folder_marker, &report_marker]) {
+        assert!(shown.contains(marker.as_str()), "the control audit does not show {marker}");
+    }
+
+    // the same files outside, linked into the tree by name and through a folder
+    let outside = tempfile::tempdir().unwrap();
+    let f = Fixture::repo(&[WELL_RUN]);
+    for (n, (name, _, text)) in files.iter().enumerate() {
+        let target = outside.path().join(format!("file-{n}"));
+        std::fs::write(&target, text).unwrap();
+        let link = f.join(name);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+    }
+    std::fs::create_dir(outside.path().join("decisions")).unwrap();
+    std::fs::write(outside.path().join("decisions").join(&folder_file), &folder_text).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("decisions"), f.join("docs/decisions")).unwrap();
+    std::fs::create_dir(outside.path().join("reports")).unwrap();
+    std::fs::write(outside.path().join("reports/trivy.json"), &report_text).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("reports"), f.join("reports")).unwrap();
+    let shown = every_output(f.path());
+    for marker in files.iter().map(|(_, m, _)| m).chain([&folder_marker, &report_marker]) {
+        assert!(!shown.contains(marker.as_str()), "{marker} from outside the tree reached a report");
+    }
 }
 
 #[test]

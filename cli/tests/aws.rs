@@ -8,6 +8,7 @@ mod common;
 #[path = "aws/moto.rs"]
 mod moto;
 
+use common::skip;
 use common::*;
 use maturity_checks::facts::aws::ops;
 use serde_json::Value;

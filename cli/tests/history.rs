@@ -101,48 +101,95 @@ fn concurrent_audits_all_land() {
     assert_eq!(runs.as_array().unwrap().len(), 6);
 }
 
+/// Every stored run, with its scorecard and the number of its item, check and metric rows.
+fn stored_runs(store: &Path) -> Vec<(i64, String, i64, i64, i64)> {
+    let conn = rusqlite::Connection::open(store).unwrap();
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, scorecard,
+                    (SELECT count(*) FROM item_results WHERE run_id = runs.id),
+                    (SELECT count(*) FROM check_results WHERE run_id = runs.id),
+                    (SELECT count(*) FROM metric_results WHERE run_id = runs.id)
+             FROM runs ORDER BY id",
+        )
+        .unwrap();
+    let runs = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).unwrap();
+    let runs: Vec<_> = runs.collect::<Result<_, _>>().unwrap();
+    // no row of a run that is not there
+    for table in ["item_results", "check_results", "metric_results"] {
+        let orphans: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {table} WHERE run_id NOT IN (SELECT id FROM runs)"), [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(orphans, 0, "{table}");
+    }
+    runs
+}
+
+/// A writer is killed (SIGKILL, no chance to clean up) while it is inside its write transaction:
+/// the test build of the binary pauses there and says so by creating a file
+/// (`MATURITY_TEST_HOLD_WRITE`, core's `test-hooks` feature), and the test checks that the writer
+/// holds the store's write lock before it kills it. The earlier runs must be intact, byte for
+/// byte, and the killed run absent.
+#[cfg(unix)]
 #[test]
 fn a_process_killed_mid_write_loses_nothing() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::time::{Duration, Instant};
     let f = Fixture::repo(&[WELL_RUN]);
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("h.db");
     let p = f.path().to_str().unwrap();
-    let mut stored = 0usize;
-    let mut rng = 0x9e37_79b9u64;
-    for _ in 0..12 {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
+    for _ in 0..2 {
+        let o = run(&["audit", p, "--no-progress", "-f", "json"], &store);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let before = stored_runs(&store);
+    assert_eq!(before.len(), 2);
+    assert!(
+        before.iter().all(|(_, card, items, checks, metrics)| !card.is_empty()
+            && *items == 22
+            && *checks > 22
+            && *metrics == 12)
+    );
+    for round in 0..3 {
+        let inside = dir.path().join(format!("inside-the-transaction-{round}"));
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_maturity"))
             .args(["audit", p, "--no-progress", "-f", "json", "--store", store.to_str().unwrap()])
+            .env("MATURITY_TEST_HOLD_WRITE", &inside)
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(rng % 120));
-        let _ = child.kill(); // SIGKILL: no chance to clean up
-        let _ = child.wait();
-        if !store.exists() {
-            continue;
+        let start = Instant::now();
+        while !inside.exists() {
+            if let Some(status) = child.try_wait().unwrap() {
+                let out = child.wait_with_output().unwrap();
+                panic!("the writer ended ({status}) before its transaction: {}", stderr(&out));
+            }
+            assert!(start.elapsed() < Duration::from_secs(60), "the writer never reached its transaction");
+            std::thread::sleep(Duration::from_millis(10));
         }
+        assert_eq!(std::fs::read_to_string(&inside).unwrap(), child.id().to_string());
+        // the writer holds the write lock: another writer cannot begin
         let conn = rusqlite::Connection::open(&store).unwrap();
-        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-        assert_eq!(check, "ok");
-        let runs: i64 = conn.query_row("SELECT count(*) FROM runs", [], |r| r.get(0)).unwrap_or(0);
-        assert!(runs as usize >= stored, "runs went from {stored} to {runs}");
-        // every stored run is whole: its rows and its scorecard are there
-        let orphans: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM runs WHERE (SELECT count(*) FROM item_results WHERE run_id = runs.id) = 0",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap_or(0);
-        assert_eq!(orphans, 0);
-        stored = runs as usize;
+        conn.busy_timeout(Duration::ZERO).unwrap();
+        let busy = conn.execute_batch("BEGIN IMMEDIATE").unwrap_err();
+        assert_eq!(busy.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy), "{busy}");
+        drop(conn);
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(9), "killed while still running: {status}");
+        assert_eq!(stored_runs(&store), before, "round {round}: the earlier runs changed or the killed run landed");
     }
     let after = run(&["audit", p, "--no-progress", "-f", "json"], &store);
     assert_eq!(after.status.code(), Some(0), "the store is still usable: {}", stderr(&after));
+    let runs = stored_runs(&store);
+    assert_eq!(runs.len(), 3);
+    assert_eq!(runs[..2], before[..]);
 }
 
 #[test]

@@ -57,6 +57,11 @@ impl Run {
 /// The memory is measured by GNU time, which forks from its own small process: the peak of a
 /// child forked from this test process would include this process's own memory.
 fn run(args: &[&str]) -> Run {
+    run_with(args, |_| {})
+}
+
+/// [`run`] with the environment `adjust` makes.
+fn run_with(args: &[&str], adjust: impl FnOnce(&mut std::process::Command)) -> Run {
     use std::os::unix::process::CommandExt;
     let out_dir = tempfile::tempdir().unwrap();
     let (out_path, err_path, rss_path) =
@@ -74,6 +79,7 @@ fn run(args: &[&str]) -> Run {
     } else {
         std::process::Command::new(env!("CARGO_BIN_EXE_maturity"))
     };
+    adjust(&mut command);
     let started = Instant::now();
     let mut child = command
         .args(args)
@@ -658,4 +664,138 @@ fn remote_url_and_branch_with_escape_sequences() {
     for (format, text) in all_formats(f.path(), &[]) {
         assert!(!text.contains('\u{1b}'), "{format}: raw escape from the remote URL");
     }
+}
+
+// --- Rust workspaces read by cargo ----------------------------------------------------------
+
+/// The folder of a rustup proxy on the PATH (`cargo` beside `rustup`): the proxy reads
+/// `rust-toolchain.toml` from its working directory, so it is the cargo a hostile tree aims at.
+fn rustup_proxy_dir() -> Option<std::path::PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).find(|d| d.join("cargo").is_file() && d.join("rustup").is_file())
+}
+
+/// Every file below `root`.
+fn listing(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(&dir).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            }
+            out.push(e.path());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_cargo_workspace_whose_configuration_toolchain_and_path_name_its_own_programs() {
+    use std::os::unix::fs::PermissionsExt;
+    let marks = tempfile::tempdir().unwrap();
+    let f = plain(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n[workspace.dependencies]\naxum = \"0.8\"\n"),
+        (
+            "crates/сервер/Cargo.toml",
+            "[package]\nname = \"server\"\nversion = \"0.1.0\"\n[dependencies]\napi = { path = \"../api\" }\n",
+        ),
+        ("crates/сервер/src/main.rs", "fn main() { /* 服务 😀 */ }\n"),
+        (
+            "crates/api/Cargo.toml",
+            "[package]\nname = \"api\"\nversion = \"0.1.0\"\n[dependencies]\naxum.workspace = true\n",
+        ),
+        ("crates/api/src/lib.rs", ""),
+    ]);
+    let root = f.path();
+    let executable = |path: &Path, body: String| {
+        write(root, path.strip_prefix(root).unwrap().to_str().unwrap(), format!("#!/bin/sh\n{body}\n").as_bytes());
+        fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    let evil = root.join("tools/evil.sh");
+    executable(&evil, format!("touch '{}/wrapper'\nexec \"$@\"", marks.path().display()));
+    for name in ["cargo", "rustc", "rustup"] {
+        executable(&root.join("tc/bin").join(name), format!("touch '{}/toolchain-{name}'", marks.path().display()));
+        executable(&root.join("bin").join(name), format!("touch '{}/path-{name}'", marks.path().display()));
+    }
+    fs::create_dir_all(root.join("tc/lib")).unwrap();
+    let e = evil.display();
+    write(
+        root,
+        ".cargo/config.toml",
+        format!(
+            "[build]\nrustc-wrapper = \"{e}\"\nrustc = \"{e}\"\ntarget-dir = \"written-here\"\n[target.'cfg(all())']\nrunner = \"{e}\"\n"
+        )
+        .as_bytes(),
+    );
+    write(root, "rust-toolchain.toml", format!("[toolchain]\npath = \"{}\"\n", root.join("tc").display()).as_bytes());
+    let before = listing(root);
+    // the tree's own `bin` first on the PATH, then the rustup proxy (or the cargo of this build)
+    let cargo_dir = rustup_proxy_dir().unwrap_or_else(|| Path::new(env!("CARGO")).parent().unwrap().to_path_buf());
+    let path = std::env::join_paths([root.join("bin"), cargo_dir, "/usr/bin".into(), "/bin".into()]).unwrap();
+    let r = {
+        let p = root.to_str().unwrap();
+        let r = run_with(&["audit", p, "-f", "json", "--no-progress", "--no-store"], |c| {
+            c.env("PATH", &path)
+                .env_remove("CARGO")
+                .env_remove("RUSTUP_TOOLCHAIN")
+                .env("RUSTC_WRAPPER", &evil)
+                .env("RUSTC", &evil)
+                .env("CARGO_BUILD_RUSTC_WRAPPER", &evil)
+                .env("CARGO_TARGET_DIR", root.join("written-here"));
+        });
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        r
+    };
+    assert_eq!(listing(marks.path()), Vec::<std::path::PathBuf>::new(), "a program of the tree ran");
+    assert_eq!(listing(root), before, "something was written into the tree");
+    let card = r.json();
+    assert_eq!(
+        card["repository"]["project"]["reason"],
+        "the binary `server` (`crates/сервер/Cargo.toml`) depends on the web framework `axum`",
+        "{}",
+        r.reported()
+    );
+    assert!(!r.reported().contains("cargo metadata"), "{}", r.reported());
+    // a PATH without cargo: the TOML reading stands in, and says so
+    let empty = tempfile::tempdir().unwrap();
+    let r = run_with(&["audit", root.to_str().unwrap(), "-f", "json", "--no-progress", "--no-store"], |c| {
+        c.env("PATH", empty.path()).env_remove("CARGO");
+    });
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_reported(&r, "Cargo.toml was read as TOML, not with `cargo metadata`: cargo is not on the PATH");
+    assert_eq!(r.json()["repository"]["project"]["reason"], "depends on the web framework `axum` (`Cargo.toml`)");
+    assert!(listing(marks.path()).is_empty());
+}
+
+#[test]
+fn cargo_manifests_leading_out_of_the_tree_are_never_given_to_cargo() {
+    let o = outside();
+    write(o.path(), "x/Cargo.toml", format!("[package]\nname = \"x\"\n# {OUTSIDE}\n").as_bytes());
+    for (name, manifest, note) in [
+        ("member", "[workspace]\nmembers = [\"../x\"]\n".to_string(), "workspace member `../x` climbs out"),
+        (
+            "workspace pointer",
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\nworkspace = \"../..\"\n".into(),
+            "names its workspace elsewhere",
+        ),
+        (
+            "path dependency",
+            format!(
+                "[workspace]\n[package]\nname = \"p\"\nversion = \"0.1.0\"\n[dependencies]\nx = {{ path = \"{}\" }}\n",
+                o.path().join("x").display()
+            ),
+            "depends on `x` outside",
+        ),
+    ] {
+        let f = plain(&[("Cargo.toml", &manifest), ("src/lib.rs", "// Ржавчина 锈\n")]);
+        let reported = audit_ok(f.path()).reported();
+        assert!(reported.contains(note) && reported.contains("not with `cargo metadata`"), "{name}: {reported}");
+    }
+    let f = plain(&[("src/main.rs", "fn main() {} // Ссылка 链接\n")]);
+    std::os::unix::fs::symlink(o.path().join("x/Cargo.toml"), f.join("Cargo.toml")).unwrap();
+    assert_reported(&audit_ok(f.path()), "`Cargo.toml` leads outside the repository");
+    let f = plain(&[("src/main.rs", "fn main() {} // Труба 管道\n")]);
+    fifo(&f.join("Cargo.toml"));
+    assert_reported(&audit_ok(f.path()), "not a regular file (a named pipe)");
 }

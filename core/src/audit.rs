@@ -8,8 +8,9 @@
 use crate::config::{RepoConfig, Waiver};
 use crate::roadmap::Roadmap;
 use crate::scorecard::{
-    AdrInfo, DeliverableInfo, DeliverySummary, DocumentInfo, FactsSummary, Inventory, MustPass, PartInfo, PipelineInfo,
-    ProjectInfo, RepositoryInfo, RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo, WaiverState,
+    AdrInfo, DeliverableInfo, DeliverySummary, DocumentInfo, FactsSummary, Inventory, MustPass, PackInfo, PartInfo,
+    PipelineInfo, ProjectInfo, RepositoryInfo, RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo,
+    WaiverState,
 };
 use crate::scoring;
 use maturity_checks::facts::git::{GitState, canonical_remote};
@@ -18,7 +19,7 @@ use maturity_checks::facts::{self, CollectError, CollectOptions, EvidenceInput, 
 use maturity_checks::metrics::{self, Measurement};
 use maturity_checks::model::Finding;
 use maturity_checks::model::Status;
-use maturity_checks::{Applies, Check, Context, Targets, registry};
+use maturity_checks::{Applies, Check, Context, Targets};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
@@ -29,6 +30,21 @@ pub struct AuditOptions {
     /// Files larger than this are not read (default 8 MiB).
     pub max_file_size: Option<u64>,
     pub policy: Policy,
+    /// External fact providers to run after collection (`--fact-provider`).
+    pub providers: Vec<maturity_checks::facts::provider::ProviderSpec>,
+    /// Where the history and the content scan are remembered between audits, so a re-audit
+    /// redoes only what changed; `None` computes everything.
+    pub memo: Option<std::path::PathBuf>,
+}
+
+/// The folder facts are remembered in: `MATURITY_MEMO` (`off` for none), else `facts` in the
+/// user's cache directory (`~/.cache/maturity/facts` on Linux).
+pub fn default_memo_dir() -> Option<std::path::PathBuf> {
+    match std::env::var_os("MATURITY_MEMO") {
+        Some(v) if v == "off" => None,
+        Some(v) if !v.is_empty() => Some(v.into()),
+        _ => directories::ProjectDirs::from("", "", "maturity").map(|d| d.cache_dir().join("facts")),
+    }
 }
 
 /// What the repository's configuration asks of the verdicts: waivers and must-pass items, and
@@ -78,17 +94,37 @@ pub fn audit_with(
     progress: &dyn Progress,
 ) -> Result<Scorecard, AuditError> {
     let started = Instant::now();
-    let collect = CollectOptions {
-        max_file_size: opts.max_file_size.unwrap_or(facts::files::DEFAULT_MAX_FILE_SIZE),
-        evidence: opts.evidence.clone(),
-    };
-    let mut repo = facts::collect(root, &collect, progress)?;
-    crate::live::collect(&mut repo, live, progress);
+    let repo = collect(root, roadmap, opts, live, progress)?;
     progress.stage("Running checks", Some(roadmap.items.len() as u64));
     let mut card = evaluate(&repo, roadmap, &opts.policy, progress);
     card.repository.path = root.display().to_string();
     card.facts.duration_ms = started.elapsed().as_millis() as u64;
     Ok(card)
+}
+
+/// Collects everything an audit judges: the repository (with the content patterns of the
+/// roadmap's check packs), the live sources `live` asks for, then the fact providers.
+pub fn collect(
+    root: &Path,
+    roadmap: &Roadmap,
+    opts: &AuditOptions,
+    live: &crate::live::LiveOptions,
+    progress: &dyn Progress,
+) -> Result<RepoFacts, AuditError> {
+    let collect = CollectOptions {
+        max_file_size: opts.max_file_size.unwrap_or(facts::files::DEFAULT_MAX_FILE_SIZE),
+        evidence: opts.evidence.clone(),
+        patterns: roadmap.packs.patterns(),
+        memo: opts.memo.clone(),
+        ..CollectOptions::default()
+    };
+    let mut repo = facts::collect(root, &collect, progress)?;
+    crate::live::collect(&mut repo, live, progress);
+    if !opts.providers.is_empty() {
+        progress.stage("Running fact providers", None);
+        facts::provider::collect(&mut repo, &opts.providers);
+    }
+    Ok(repo)
 }
 
 /// The roadmap's targets, by measure id.
@@ -128,16 +164,45 @@ fn project(repo: &RepoFacts, policy: &Policy) -> (Project, bool) {
     }
 }
 
-/// A fail of a check about running a service, in an item where nothing was found, does not
-/// apply to a library: it becomes `not_assessed` with the reason the project is one.
-fn not_applicable(finding: &mut Finding, applies: Applies, (project, _): &(Project, bool)) {
-    if applies == Applies::Service && project.kind == ProjectKind::Library && finding.status == Status::Fail {
-        let looked = finding.message.trim_end_matches('.').to_string();
-        *finding = Finding::not_assessed(format!(
-            "this does not apply to a library or tool ({}), and nothing the item judges was found ({looked})",
-            project.reason
-        ));
+/// Whether a check of the item found the item at work outside source code: configuration,
+/// infrastructure, a report, the running system. A library's own source code implementing caching
+/// or logging is its product, not a service it runs.
+fn runs_a_service(item: &crate::roadmap::Item, findings: &HashMap<&str, (&dyn Check, Finding)>) -> bool {
+    item.checks.iter().filter_map(|c| findings.get(c.id.as_str())).any(|(_, f)| {
+        matches!(f.status, Status::Pass | Status::Partial) && f.evidence.iter().any(|e| !e.is_source_code())
+    })
+}
+
+/// The source files where the item's checks found something, for the sentence that explains why
+/// the item does not apply to a library anyway.
+fn found_in_code(item: &crate::roadmap::Item, findings: &HashMap<&str, (&dyn Check, Finding)>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, f) in item.checks.iter().filter_map(|c| findings.get(c.id.as_str())) {
+        if matches!(f.status, Status::Pass | Status::Partial) {
+            for e in f.evidence.iter().filter(|e| e.is_source_code()) {
+                let label = e.label();
+                if !out.contains(&label) && out.len() < 3 {
+                    out.push(label);
+                }
+            }
+        }
     }
+    out
+}
+
+/// A check about running a service, in an item that showed no service at work, does not apply
+/// to a library: it becomes `not_assessed` with the reason the project is one (and, when the
+/// checks found the library's own code, says so).
+fn not_applicable(finding: &mut Finding, applies: Applies, (project, _): &(Project, bool), code: &[String]) {
+    if applies != Applies::Service || project.kind != ProjectKind::Library || !finding.status.is_assessed() {
+        return;
+    }
+    let what = if code.is_empty() {
+        format!("nothing the item judges was found ({})", finding.message.trim_end_matches('.'))
+    } else {
+        format!("what was found is the library's own code, not a service it runs ({})", code.join(", "))
+    };
+    *finding = Finding::not_assessed(format!("this does not apply to a library or tool ({}): {what}", project.reason));
 }
 
 /// Applies an active waiver to a finding of `check` in `item`; returns the waiver's index.
@@ -169,14 +234,15 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
     let mut applied: Vec<Vec<String>> = vec![Vec::new(); policy.waivers.len()];
     let targets = targets(roadmap);
     let cx = Context { repo, targets: &targets };
+    let catalog = roadmap.catalog();
     // each check runs once, however many items name it
-    let mut findings: HashMap<&str, (&'static dyn Check, Finding)> = HashMap::new();
+    let mut findings: HashMap<&str, (&dyn Check, Finding)> = HashMap::new();
     for item in &roadmap.items {
         for c in &item.checks {
             if findings.contains_key(c.id.as_str()) {
                 continue;
             }
-            let finding = match registry::find(&c.id) {
+            let finding = match catalog.find(&c.id) {
                 Some(check) => (check, run_check(check, &cx)),
                 None => continue, // the roadmap was validated; unreachable for parsed roadmaps
             };
@@ -191,17 +257,15 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
         .map(|item| {
             // applicability and waivers are per item: the same check may apply, or be waived, in
             // one item and not in another
-            let found = item.checks.iter().any(|c| {
-                findings.get(c.id.as_str()).is_some_and(|(_, f)| matches!(f.status, Status::Pass | Status::Partial))
-            });
-            let waived: Vec<(&'static dyn Check, Finding, f64)> = item
+            let found = runs_a_service(item, &findings);
+            let waived: Vec<(&dyn Check, Finding, f64)> = item
                 .checks
                 .iter()
                 .filter_map(|c| {
                     let (check, finding) = findings.get(c.id.as_str())?;
                     let mut finding = finding.clone();
                     if !found {
-                        not_applicable(&mut finding, check.meta().applies, &project);
+                        not_applicable(&mut finding, check.meta().applies, &project, &found_in_code(item, &findings));
                     }
                     if let Some(n) = waive(&mut finding, &c.id, &item.id, policy, &today_text) {
                         applied[n].push(c.id.clone());
@@ -219,6 +283,7 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
                         remediation: meta.remediation,
                         weight: *weight,
                         finding,
+                        origin: check.origin(),
                     }
                 })
                 .collect();
@@ -280,6 +345,15 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
             hash: roadmap.hash.clone(),
             weeks: roadmap.weeks,
             start: roadmap.start.clone(),
+            packs: roadmap
+                .packs
+                .iter()
+                .map(|p| PackInfo {
+                    name: p.name.clone(),
+                    dir: p.dir.clone(),
+                    checks: p.checks.iter().map(|c| c.id.clone()).collect(),
+                })
+                .collect(),
         },
         score,
         level,
@@ -485,6 +559,12 @@ fn notes(repo: &RepoFacts) -> Vec<String> {
     for u in &repo.ci.unresolved {
         out.push(format!("not followed (outside the repository): {u}"));
     }
+    for p in &repo.providers {
+        if let Err(e) = &p.result {
+            out.push(format!("the fact provider `{}` failed: {e}", p.name));
+        }
+    }
+    out.extend(repo.manifests.notes.iter().cloned());
     out
 }
 
@@ -558,8 +638,10 @@ mod tests {
         let library: &[(&str, &str)] = &[
             ("Cargo.toml", "[package]\nname = \"библиотека\"\n"),
             ("src/lib.rs", "pub fn f() {}\n"),
-            // a library that instruments itself with OpenTelemetry: tracing (3.1) is judged
+            // its own code that records traces is its product: tracing (3.1) does not apply
             ("src/otel.ts", "const sdk = new NodeSDK({});\n"),
+            // a log shipper it deploys for itself is a service at work: logging (3.2) is judged
+            ("deploy/fluent-bit.conf", "[OUTPUT]\n    Name  es\n    Match *\n"),
         ];
         let repo = RepoFacts::from_memory(library);
         let card = evaluate(&repo, &Roadmap::default_roadmap(), &Policy::default(), &NoProgress);
@@ -567,9 +649,12 @@ mod tests {
         let status = |id: &str| card.item(id).unwrap().status;
         assert_eq!(status("1.1"), Status::NotAssessed, "nothing of a cluster: does not apply to a library");
         assert!(card.item("1.1").unwrap().checks[0].message.contains("does not apply to a library"));
-        assert_ne!(status("3.1"), Status::NotAssessed, "evidence found: judged, library or not");
         let tracing = card.item("3.1").unwrap();
-        assert!(tracing.checks.iter().any(|c| c.status == Status::Fail), "the rest of the item counts: {tracing:#?}");
+        assert_eq!(tracing.status, Status::NotAssessed, "{tracing:#?}");
+        assert!(tracing.checks[0].message.contains("the library's own code"), "{}", tracing.checks[0].message);
+        let logging = card.item("3.2").unwrap();
+        assert_ne!(logging.status, Status::NotAssessed, "a service at work found: judged, library or not");
+        assert!(logging.checks.iter().any(|c| c.status == Status::Fail), "the rest of the item counts: {logging:#?}");
         assert_eq!(status("2.2"), Status::Fail, "architecture applies to any code");
         // the configuration decides over the inference
         let policy = Policy { kind: Some(ProjectKind::Service), ..Policy::default() };

@@ -8,6 +8,9 @@
 //! The audited repository is untrusted input, so this file can only point inside the repository:
 //! paths that are absolute, climb out with `..`, or resolve through a symbolic link to somewhere
 //! else are errors. Nothing in it can make the tool run a program or enable external checks.
+//! Weights obey the roadmap's rule ([`crate::roadmap::is_weight`]: above 0 and at most 1000; a
+//! weight of `1e308`, `inf`, `nan`, zero or below is an error), so no setting here can make a
+//! score not a number.
 //! Errors carry file, line and column, like the roadmap's.
 
 use crate::roadmap::{Diagnostic, Roadmap, Severity};
@@ -183,8 +186,8 @@ pub fn parse(text: &str, name: &str, root: &Path) -> Loaded {
         }
     }
     for (item, w) in &raw.weights.items {
-        if !(w.get_ref().is_finite() && *w.get_ref() > 0.0) {
-            error(w.span(), format!("weight of item `{item}` must be a positive number"));
+        if let Some(why) = crate::roadmap::weight_error(*w.get_ref()) {
+            error(w.span(), format!("weight of item `{item}` {why}"));
         }
         config.item_weights.insert(item.clone(), *w.get_ref());
     }
@@ -192,8 +195,8 @@ pub fn parse(text: &str, name: &str, root: &Path) -> Loaded {
         if registry::find(check).is_none() {
             error(w.span(), format!("unknown check `{check}` in [weights.checks]"));
         }
-        if !(w.get_ref().is_finite() && *w.get_ref() > 0.0) {
-            error(w.span(), format!("weight of check `{check}` must be a positive number"));
+        if let Some(why) = crate::roadmap::weight_error(*w.get_ref()) {
+            error(w.span(), format!("weight of check `{check}` {why}"));
         }
         config.check_weights.insert(check.clone(), *w.get_ref());
     }
@@ -266,7 +269,7 @@ impl RepoConfig {
             }
         }
         for w in &self.waivers {
-            if registry::find(&w.target).is_none() && roadmap.item(&w.target).is_none() {
+            if roadmap.catalog().find(&w.target).is_none() && roadmap.item(&w.target).is_none() {
                 errors.push(format!("{FILE_NAME}: waiver for unknown item `{}`", w.target));
             }
         }
@@ -380,6 +383,28 @@ expires = 2027-03-31
                 ".maturity.toml:2:9: error: weight of item `6.1` must be a positive number",
             ),
             ("unknown check", "[weights.checks]\n\"repo.x\" = 1\n", "unknown check `repo.x`"),
+            (
+                "huge weight",
+                "[weights.items]\n\"6.1\" = 1e308\n",
+                ".maturity.toml:2:9: error: weight of item `6.1` must be a positive number up to 1000, not 1e308",
+            ),
+            (
+                "infinite check weight",
+                "[weights.checks]\n\"repo.ci.deployment_automated\" = inf\n",
+                ".maturity.toml:2:34: error: weight of check `repo.ci.deployment_automated` must be a positive number up to 1000, not inf",
+            ),
+            (
+                "nan weight",
+                "[weights.items]\n\"6.1\" = nan\n",
+                ".maturity.toml:2:9: error: weight of item `6.1` must be a positive number up to 1000, not NaN",
+            ),
+            (
+                "zero weight",
+                "[weights.items]\n\"6.1\" = 0\n",
+                "weight of item `6.1` must be a positive number up to 1000, not 0",
+            ),
+            ("negative infinity", "[weights.items]\n\"6.1\" = -inf\n", "not -inf"),
+            ("integer past the bound", "[weights.items]\n\"6.1\" = 9223372036854775807\n", "not 9.223372036854776e18"),
             ("bad start", "start = \"monday\"\n", ".maturity.toml:1:9:"),
             ("bad evidence kind", "[evidence]\npdf = \"x.pdf\"\n", "unknown evidence kind `pdf`"),
         ] {

@@ -117,6 +117,20 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// For the test that kills a writer mid-write: with `MATURITY_TEST_HOLD_WRITE` naming a file, a
+/// writer creates that file (holding its process id) once every row of its run is written and
+/// before the transaction commits, then waits up to a minute to be killed. Only in builds with
+/// the `test-hooks` feature, which the CLI's tests turn on: no released binary has it.
+#[cfg(feature = "test-hooks")]
+fn hold_before_commit() {
+    let Some(path) = std::env::var_os("MATURITY_TEST_HOLD_WRITE").map(PathBuf::from) else { return };
+    // written beside, then renamed: the file appears whole
+    let partial = path.with_extension("partial");
+    if std::fs::write(&partial, std::process::id().to_string()).and_then(|_| std::fs::rename(&partial, &path)).is_ok() {
+        std::thread::sleep(Duration::from_secs(60));
+    }
+}
+
 /// The store used when none is named: `MATURITY_STORE`, else `history.db` in the user's data
 /// directory (`~/.local/share/maturity` on Linux).
 pub fn default_path() -> Option<PathBuf> {
@@ -262,6 +276,8 @@ impl Store {
                 metric.execute(params![run_id, m.id, m.status.as_str(), m.value])?;
             }
         }
+        #[cfg(feature = "test-hooks")]
+        hold_before_commit();
         tx.commit()?;
         Ok(run_id)
     }

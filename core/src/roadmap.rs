@@ -5,7 +5,13 @@
 //! a silently ignored setting), then semantics (unknown or duplicate ids, items in no phase, bad
 //! targets, unknown check ids). Both report `file:line:column`, collected all at once so a user
 //! fixes a file in one round. The default roadmap is embedded in the binary.
+//!
+//! A roadmap may name check packs (`checks = ["packs/acme"]`, relative to the roadmap file);
+//! they are loaded first ([`pack_dirs`] reads the entry alone), so that [`parse_with_packs`] knows
+//! their check ids. A pack's check counts for the item it names, with its weight, unless the
+//! roadmap lists it in an item itself.
 
+use maturity_checks::plugin::Packs;
 use maturity_checks::{metrics, registry};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -19,6 +25,19 @@ pub const DEFAULT_NAME: &str = "roadmap.toml (built in)";
 
 /// Format versions this build reads.
 pub const FORMAT: u32 = 1;
+
+/// The largest weight an item or a check may have, in a roadmap or `.maturity.toml`: bounded so
+/// that no weighted sum can overflow (`1e308` is refused).
+pub const MAX_WEIGHT: f64 = 1000.0;
+
+/// Whether `v` can be a weight: a number above 0 and at most [`MAX_WEIGHT`] (so not NaN, not
+/// infinite).
+pub fn is_weight(v: f64) -> bool {
+    v > 0.0 && v <= MAX_WEIGHT
+}
+
+/// The largest size of a metric's target value.
+pub const MAX_TARGET: f64 = 1e12;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Roadmap {
@@ -37,6 +56,9 @@ pub struct Roadmap {
     pub hash: String,
     /// Where the roadmap came from (a path, or the built-in name).
     pub source: String,
+    /// The check packs loaded with it (`checks` of the roadmap file, `--checks`).
+    #[serde(skip_serializing_if = "Packs::is_empty")]
+    pub packs: Packs,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -64,7 +86,21 @@ pub struct Item {
     /// it, every assessed check must pass.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pass_at: Option<f64>,
+    /// What pass requires and what partial means, in words and in data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rubric: Option<Rubric>,
     pub checks: Vec<CheckRef>,
+}
+
+/// An item's pass rule as a reader sees it: the words for pass, partial and fail, and the checks
+/// that must pass (when assessed) for the item to pass through `pass_at` with other checks open.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Rubric {
+    pub pass: String,
+    pub partial: String,
+    pub fail: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -194,6 +230,11 @@ impl Roadmap {
         self.areas.iter().find(|a| a.id == id)
     }
 
+    /// Every check this roadmap can name: the built-in ones and those of its packs.
+    pub fn catalog(&self) -> registry::Catalog<'_> {
+        registry::Catalog::new(&self.packs)
+    }
+
     /// Parses and validates roadmap text; `name` is used in diagnostics.
     pub fn parse(text: &str, name: &str) -> Result<Roadmap, RoadmapError> {
         let (roadmap, diagnostics) = parse_with_warnings(text, name);
@@ -256,6 +297,9 @@ impl std::error::Error for RoadmapError {}
 #[serde(deny_unknown_fields)]
 struct Raw {
     format: Spanned<u32>,
+    /// Check packs, relative to the roadmap file (read by [`pack_dirs`] before the rest).
+    #[serde(default)]
+    checks: Vec<Spanned<String>>,
     roadmap: RawMeta,
     #[serde(default)]
     areas: Vec<RawArea>,
@@ -313,7 +357,18 @@ struct RawItem {
     #[serde(default = "one")]
     weight: Spanned<f64>,
     pass_at: Option<Spanned<f64>>,
+    rubric: Option<RawRubric>,
     checks: Spanned<Vec<RawCheckRef>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRubric {
+    pass: String,
+    partial: String,
+    fail: String,
+    #[serde(default)]
+    required: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -405,15 +460,42 @@ impl Diags<'_> {
 
 /// 1-based line and column of a byte offset.
 pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
+    let before = crate::text::head(text, offset);
     let line = before.matches('\n').count() as u32 + 1;
     let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
     (line, col)
 }
 
+/// The check packs a roadmap names (`checks = [...]`), with the line and column of each; empty
+/// when there are none or the file does not parse (the full parse reports that).
+pub fn pack_dirs(text: &str) -> Vec<(String, u32, u32)> {
+    #[derive(Deserialize)]
+    struct Refs {
+        #[serde(default)]
+        checks: Vec<Spanned<String>>,
+    }
+    match toml::from_str::<Refs>(text) {
+        Ok(r) => r
+            .checks
+            .into_iter()
+            .map(|c| {
+                let (line, col) = line_col(text, c.span().start);
+                (c.into_inner(), line, col)
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Parses `text`, returning the roadmap when it is usable and every diagnostic (errors and warnings).
 pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diagnostic>) {
+    parse_with_packs(text, name, &Packs::default())
+}
+
+/// Parses `text` with the check packs it (or the command line) named already loaded: their
+/// checks are known ids, and each joins the item it names unless the roadmap lists it.
+pub fn parse_with_packs(text: &str, name: &str, packs: &Packs) -> (Option<Roadmap>, Vec<Diagnostic>) {
+    let catalog = registry::Catalog::new(packs);
     let mut d = Diags { text, name, out: Vec::new() };
     let raw: Raw = match toml::from_str(text) {
         Ok(r) => r,
@@ -462,12 +544,12 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
         if let Some(p) = &item.pass_at {
             let v = *p.get_ref();
             if !(v > 0.0 && v <= 100.0) {
-                d.error(p.span(), format!("pass_at must be a score above 0 and at most 100, not {v}"));
+                d.error(p.span(), format!("pass_at must be a score above 0 and at most 100, not {}", number(v)));
             }
         }
         let mut check_ids = HashSet::new();
         for c in item.checks.get_ref() {
-            if registry::find(c.id.get_ref()).is_none() {
+            if catalog.find(c.id.get_ref()).is_none() {
                 d.error(
                     c.id.span(),
                     format!("unknown check id `{}` (see `maturity checks` for the list)", c.id.get_ref()),
@@ -480,6 +562,28 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
                 );
             }
             check_weight(&mut d, &c.weight, "check weight");
+        }
+        if let Some(r) = &item.rubric {
+            for req in &r.required {
+                if !check_ids.contains(req.get_ref()) {
+                    d.error(
+                        req.span(),
+                        format!(
+                            "the rubric of item `{}` requires `{}`, which is not one of the item's checks",
+                            item.id.get_ref(),
+                            req.get_ref()
+                        ),
+                    );
+                }
+            }
+            for (name, words) in [("pass", &r.pass), ("partial", &r.partial), ("fail", &r.fail)] {
+                if words.trim().is_empty() {
+                    d.error(
+                        item.id.span(),
+                        format!("the rubric of item `{}` says nothing for {name}", item.id.get_ref()),
+                    );
+                }
+            }
         }
         if item.checks.get_ref().is_empty() {
             d.warning(
@@ -530,10 +634,9 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
                 match raw.deliverables.iter().find(|r| r.id.get_ref() == x.get_ref()) {
                     // a task that prepares deliverables delivers the items their parts show
                     Some(r) => phased.extend(r.parts.iter().flat_map(|p| &p.items).map(|i| i.get_ref().as_str())),
-                    None if !deliverable_ids.contains(x.get_ref().as_str()) => d.error(
-                        x.span(),
-                        format!("task `{}` names unknown deliverable `{}`", t.title, x.get_ref()),
-                    ),
+                    None if !deliverable_ids.contains(x.get_ref().as_str()) => {
+                        d.error(x.span(), format!("task `{}` names unknown deliverable `{}`", t.title, x.get_ref()))
+                    }
                     None => {}
                 }
             }
@@ -553,6 +656,16 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
         let t = m.target.get_ref();
         if !t.value.is_finite() {
             d.error(m.target.span(), format!("metric `{}`: target value must be a finite number", m.id.get_ref()));
+        } else if t.value.abs() > MAX_TARGET {
+            d.error(
+                m.target.span(),
+                format!(
+                    "metric `{}`: target value {} is out of range (at most {} either way)",
+                    m.id.get_ref(),
+                    number(t.value),
+                    number(MAX_TARGET)
+                ),
+            );
         }
         if t.unit.trim().is_empty() {
             d.error(
@@ -595,6 +708,11 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
     if raw.phases.is_empty() {
         d.error(0..0, "the roadmap has no phases".into());
     }
+    for dir in &raw.checks {
+        if dir.get_ref().trim().is_empty() {
+            d.error(dir.span(), "`checks` names an empty folder".into());
+        }
+    }
     // the items the parts of each deliverable show, in order: what a task preparing it delivers
     let deliverable_items: Vec<(String, Vec<String>)> = raw
         .deliverables
@@ -609,7 +727,7 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
             (x.id.get_ref().clone(), items)
         })
         .collect();
-    let roadmap = Roadmap {
+    let mut roadmap = Roadmap {
         id: raw.roadmap.id.into_inner(),
         title: raw.roadmap.title,
         objective: raw.roadmap.objective,
@@ -628,6 +746,12 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
                 justification: i.justification,
                 weight: i.weight.into_inner(),
                 pass_at: i.pass_at.map(Spanned::into_inner),
+                rubric: i.rubric.map(|r| Rubric {
+                    pass: r.pass,
+                    partial: r.partial,
+                    fail: r.fail,
+                    required: r.required.into_iter().map(Spanned::into_inner).collect(),
+                }),
                 checks: i
                     .checks
                     .into_inner()
@@ -701,15 +825,53 @@ pub fn parse_with_warnings(text: &str, name: &str) -> (Option<Roadmap>, Vec<Diag
             .collect(),
         hash: hex(&Sha256::digest(text.as_bytes())),
         source: name.to_string(),
+        packs: packs.clone(),
     };
+    add_pack_checks(&mut roadmap, &mut d.out);
     (Some(roadmap), d.out)
 }
 
-fn check_weight(d: &mut Diags, w: &Spanned<f64>, what: &str) {
-    let v = *w.get_ref();
-    if !(v.is_finite() && v > 0.0) {
-        d.error(w.span(), format!("{what} must be a positive number, not {v}"));
+/// Adds each pack check the roadmap does not list to the item it names, with its weight; a check
+/// naming an item the roadmap does not have is an error at the check's `item`.
+fn add_pack_checks(roadmap: &mut Roadmap, out: &mut Vec<Diagnostic>) {
+    let packs = roadmap.packs.clone();
+    for c in packs.checks() {
+        if roadmap.items.iter().any(|i| i.checks.iter().any(|r| r.id == c.id)) {
+            continue;
+        }
+        match roadmap.items.iter_mut().find(|i| i.id == c.item) {
+            Some(item) => item.checks.push(CheckRef { id: c.id.clone(), weight: c.weight }),
+            None => out.push(Diagnostic {
+                file: c.file.clone(),
+                line: c.item_at.0,
+                column: c.item_at.1,
+                severity: Severity::Error,
+                message: format!(
+                    "the check `{}` counts for item `{}`, which the roadmap `{}` does not have (items: {})",
+                    c.id,
+                    c.item,
+                    roadmap.id,
+                    roadmap.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            }),
+        }
     }
+}
+
+fn check_weight(d: &mut Diags, w: &Spanned<f64>, what: &str) {
+    if let Some(why) = weight_error(*w.get_ref()) {
+        d.error(w.span(), format!("{what} {why}"));
+    }
+}
+
+/// Why `v` cannot be a weight (see [`is_weight`]), as the end of a sentence naming the weight.
+pub(crate) fn weight_error(v: f64) -> Option<String> {
+    (!is_weight(v)).then(|| format!("must be a positive number up to {}, not {}", number(MAX_WEIGHT), number(v)))
+}
+
+/// A number from a file, shown as written: `1000`, `0.5`, `1e308`, `inf`, `NaN`.
+pub(crate) fn number(v: f64) -> String {
+    if v == 0.0 || (1e-3..1e9).contains(&v.abs()) { maturity_checks::model::fmt_num(v) } else { format!("{v:e}") }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -838,6 +1000,40 @@ measure = "coverage.line_percent"
             ("bad weeks", "weeks = [1, 4]", "weeks = [3, 2]", "r.toml:17:9: error: phase `p`: `weeks` must be"),
             ("bad weight", "weight = 2", "weight = -1", "r.toml:13:65: error: check weight must be a positive number"),
             (
+                "huge weight",
+                "weight = 2",
+                "weight = 1e308",
+                "r.toml:13:65: error: check weight must be a positive number up to 1000, not 1e308",
+            ),
+            (
+                "infinite weight",
+                "weight = 2",
+                "weight = inf",
+                "r.toml:13:65: error: check weight must be a positive number up to 1000, not inf",
+            ),
+            (
+                "nan weight",
+                "weight = 2",
+                "weight = nan",
+                "r.toml:13:65: error: check weight must be a positive number up to 1000, not NaN",
+            ),
+            ("zero weight", "weight = 2", "weight = 0", "not 0"),
+            ("weight above the bound", "weight = 2", "weight = 1000.5", "not 1000.5"),
+            ("negative tiny weight", "weight = 2", "weight = -1e-30", "not -1e-30"),
+            (
+                "huge item weight",
+                "title = \"One\"",
+                "title = \"One\"\nweight = 1e308",
+                "r.toml:13:10: error: item weight must be a positive number up to 1000, not 1e308",
+            ),
+            (
+                "nan pass_at",
+                "title = \"One\"",
+                "title = \"One\"\npass_at = nan",
+                "pass_at must be a score above 0 and at most 100, not NaN",
+            ),
+            ("huge target", "value = 90", "value = 1e300", "metric `m`: target value 1e300 is out of range"),
+            (
                 "bad pass_at",
                 "title = \"One\"",
                 "title = \"One\"\npass_at = 120",
@@ -862,6 +1058,14 @@ measure = "coverage.line_percent"
             assert_ne!(text, MINIMAL, "{name}: replacement did not apply");
             let errs = errors(&text);
             assert!(errs.iter().any(|e| e.contains(want)), "{name}: {errs:#?}");
+        }
+    }
+
+    #[test]
+    fn any_positive_weight_up_to_the_bound_is_valid() {
+        for w in ["1e-30", "0.001", "1", "999.5", "1000"] {
+            let text = MINIMAL.replacen("weight = 2", &format!("weight = {w}"), 1);
+            assert_eq!(errors(&text), Vec::<String>::new(), "{w}");
         }
     }
 
@@ -896,5 +1100,31 @@ measure = "coverage.line_percent"
         ] {
             assert_eq!(op.holds(v, t), want, "{op:?} {v} {t}");
         }
+    }
+
+    #[test]
+    fn every_built_in_item_states_its_pass_rule() {
+        let r = Roadmap::default_roadmap();
+        for item in &r.items {
+            let rubric = item.rubric.as_ref().unwrap_or_else(|| panic!("item {} has no rubric", item.id));
+            assert!(!rubric.pass.is_empty() && !rubric.partial.is_empty() && !rubric.fail.is_empty(), "{}", item.id);
+            for req in &rubric.required {
+                assert!(item.checks.iter().any(|c| &c.id == req), "{}: {req}", item.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_rubric_may_only_require_the_items_own_checks() {
+        let text = DEFAULT_TOML.replacen(
+            "rubric.required = [\"repo.iac.kubernetes_cluster_declared\"",
+            "rubric.required = [\"repo.ci.deployment_automated\"",
+            1,
+        );
+        let err = Roadmap::parse(&text, "r.toml").unwrap_err().to_string();
+        assert!(
+            err.contains("requires `repo.ci.deployment_automated`, which is not one of the item's checks"),
+            "{err}"
+        );
     }
 }

@@ -14,6 +14,12 @@ pub const SCHEMA: &str = "maturity.scorecard/v1";
 /// The JSON Schema of [`Scorecard`].
 pub const JSON_SCHEMA: &str = include_str!("../schema/scorecard.v1.json");
 
+/// The JSON Schema of the facts document (`maturity facts PATH -f json`), which check packs read.
+pub const FACTS_SCHEMA: &str = include_str!("../schema/facts.v1.json");
+
+/// The JSON Schema of what an external fact provider prints.
+pub const PROVIDER_SCHEMA: &str = include_str!("../schema/provider.v1.json");
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Scorecard {
     pub schema: String,
@@ -308,6 +314,17 @@ pub struct RoadmapInfo {
     pub hash: String,
     pub weeks: u32,
     pub start: Option<String>,
+    /// Check packs loaded for the audit (`--checks`, the roadmap's `checks`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packs: Vec<PackInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PackInfo {
+    pub name: String,
+    /// The folder as given.
+    pub dir: String,
+    pub checks: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -351,6 +368,12 @@ pub struct ItemResult {
     /// The most useful next step, when the item is not done.
     pub next_step: Option<String>,
     pub checks: Vec<CheckResult>,
+    /// The score at which the item passes with refinements open (see the roadmap format).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_at: Option<f64>,
+    /// What pass requires and partial means, as the roadmap states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rubric: Option<crate::roadmap::Rubric>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -363,6 +386,9 @@ pub struct CheckResult {
     pub message: String,
     pub evidence: Vec<Evidence>,
     pub remediation: String,
+    /// The check pack the check comes from; absent for built-in checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<maturity_checks::Origin>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -5,7 +5,8 @@
 //!   `waived` checks are left out of the score (they lower coverage, not the score);
 //! - an item's score is the weighted mean of its assessed checks (0–100); the item passes when
 //!   every assessed check passes (or, when the roadmap gives the item a `pass_at` score, when its
-//!   score reaches it), fails when every one fails, and is partial otherwise; with no
+//!   score reaches it and every assessed check its rubric requires passes), fails when every one
+//!   fails, and is partial otherwise; with no
 //!   assessed check it is `unknown` if a check could not tell, `waived` if all were waived, else
 //!   `not_assessed`;
 //! - an item's coverage is the share of its check weight that was assessed (waived counts);
@@ -16,6 +17,12 @@
 //!   phases from the first;
 //! - a score reads `good` from 80, `fair` from 50 and `poor` below: the one banding every output
 //!   that colours a score uses (the readout's charts, the dashboard's bars).
+//!
+//! Every number this module hands out goes through [`score`], [`share`] or [`unit`]: finite and
+//! inside its range by construction, whatever the weights (a roadmap or `.maturity.toml` is
+//! untrusted input, validated on loading, and weighed here again through [`weight`]) and whatever
+//! a check computed. A number that is not finite becomes 0, so a report never shows `null` for a
+//! score and `--fail-under` cannot be passed by a NaN.
 
 use crate::roadmap::{Item, Metric, Roadmap};
 use crate::scorecard::{AreaResult, CheckResult, ItemResult, MetricResult, PhaseResult, TargetInfo};
@@ -29,6 +36,32 @@ pub struct Evaluated<'a> {
     pub remediation: &'a str,
     pub weight: f64,
     pub finding: &'a Finding,
+    pub origin: maturity_checks::Origin,
+}
+
+/// A score of 0–100, rounded to one decimal; anything not finite is 0.
+pub fn score(v: f64) -> f64 {
+    round1(bounded(v, 100.0))
+}
+
+/// A share of 0–1 (coverage, completion), rounded to three decimals; anything not finite is 0.
+pub fn share(v: f64) -> f64 {
+    round3(bounded(v, 1.0))
+}
+
+/// A check's score of 0–1, as the check reported it; anything not finite is 0.
+pub fn unit(v: f64) -> f64 {
+    bounded(v, 1.0)
+}
+
+/// A weight as scoring uses it: the roadmap's when it is one ([`crate::roadmap::is_weight`]:
+/// loading refuses anything else; a roadmap built in code is held to the same rule here), else 0.
+pub fn weight(v: f64) -> f64 {
+    if crate::roadmap::is_weight(v) { v } else { 0.0 }
+}
+
+fn bounded(v: f64, max: f64) -> f64 {
+    if v.is_finite() { v.clamp(0.0, max) } else { 0.0 }
 }
 
 pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
@@ -39,23 +72,25 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
             title: c.title.to_string(),
             weight: c.weight,
             status: c.finding.status,
-            score: c.finding.score,
+            score: unit(c.finding.score),
             message: c.finding.message.clone(),
             evidence: c.finding.evidence.clone(),
             remediation: c.remediation.to_string(),
+            origin: (!c.origin.is_built_in()).then(|| c.origin.clone()),
         })
         .collect();
-    let total_weight: f64 = checks.iter().map(|c| c.weight).sum();
+    let total_weight: f64 = checks.iter().map(|c| weight(c.weight)).sum();
     let assessed: Vec<&Evaluated> = checks.iter().filter(|c| c.finding.status.is_assessed()).collect();
     let counted_weight: f64 = checks
         .iter()
         .filter(|c| c.finding.status.is_assessed() || c.finding.status == Status::Waived)
-        .map(|c| c.weight)
+        .map(|c| weight(c.weight))
         .sum();
     let coverage = if total_weight > 0.0 { counted_weight / total_weight } else { 0.0 };
-    let assessed_weight: f64 = assessed.iter().map(|c| c.weight).sum();
-    let score = (assessed_weight > 0.0)
-        .then(|| round1(100.0 * assessed.iter().map(|c| c.weight * c.finding.score).sum::<f64>() / assessed_weight));
+    let assessed_weight: f64 = assessed.iter().map(|c| weight(c.weight)).sum();
+    let score = (assessed_weight > 0.0).then(|| {
+        score(100.0 * assessed.iter().map(|c| weight(c.weight) * unit(c.finding.score)).sum::<f64>() / assessed_weight)
+    });
     let status = if assessed.is_empty() {
         if checks.iter().any(|c| c.finding.status == Status::Unknown) {
             Status::Unknown
@@ -65,7 +100,7 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
             Status::NotAssessed
         }
     } else if assessed.iter().all(|c| c.finding.status == Status::Pass)
-        || item.pass_at.zip(score).is_some_and(|(at, s)| s >= at)
+        || (item.pass_at.zip(score).is_some_and(|(at, s)| s >= at) && required_pass(item, checks))
     {
         Status::Pass
     } else if assessed.iter().all(|c| c.finding.status == Status::Fail) {
@@ -81,7 +116,8 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
     } else {
         let mut open: Vec<&Evaluated> =
             checks.iter().filter(|c| matches!(c.finding.status, Status::Fail | Status::Partial)).collect();
-        open.sort_by(|a, b| (b.weight * (1.0 - b.finding.score)).total_cmp(&(a.weight * (1.0 - a.finding.score))));
+        let gap = |c: &Evaluated| weight(c.weight) * (1.0 - unit(c.finding.score));
+        open.sort_by(|a, b| gap(b).total_cmp(&gap(a)));
         open.first()
             .copied()
             .or_else(|| checks.iter().find(|c| matches!(c.finding.status, Status::Unknown | Status::NotAssessed)))
@@ -96,10 +132,12 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
         area: item.area.clone(),
         status,
         score,
-        coverage: round3(coverage),
+        coverage: share(coverage),
         weight: item.weight,
         next_step,
         checks: results,
+        pass_at: item.pass_at,
+        rubric: item.rubric.clone(),
     }
 }
 
@@ -119,6 +157,15 @@ pub fn band(score: f64) -> &'static str {
     }
 }
 
+/// Whether every check the item's rubric requires passed, where it was assessed.
+fn required_pass(item: &Item, checks: &[Evaluated]) -> bool {
+    let required = item.rubric.as_ref().map(|r| r.required.as_slice()).unwrap_or(&[]);
+    checks
+        .iter()
+        .filter(|c| required.iter().any(|r| r == c.id) && c.finding.status.is_assessed())
+        .all(|c| c.finding.status == Status::Pass)
+}
+
 pub fn is_done(status: Status) -> bool {
     matches!(status, Status::Pass | Status::Waived)
 }
@@ -130,14 +177,14 @@ pub fn areas(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<AreaResult> {
         .map(|a| {
             let mine: Vec<&ItemResult> = items.iter().filter(|i| i.area == a.id).collect();
             let scored: Vec<f64> = mine.iter().filter_map(|i| i.score).collect();
-            let score = (!scored.is_empty()).then(|| round1(scored.iter().sum::<f64>() / scored.len() as f64));
+            let score = (!scored.is_empty()).then(|| score(scored.iter().sum::<f64>() / scored.len() as f64));
             let coverage =
                 if mine.is_empty() { 0.0 } else { mine.iter().map(|i| i.coverage).sum::<f64>() / mine.len() as f64 };
             AreaResult {
                 id: a.id.clone(),
                 title: a.title.clone(),
                 score,
-                coverage: round3(coverage),
+                coverage: share(coverage),
                 items: mine.iter().map(|i| i.id.clone()).collect(),
             }
         })
@@ -169,7 +216,7 @@ pub fn phases(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<PhaseResult> {
                     })
                     .collect(),
                 done,
-                completion: round3(completion),
+                completion: share(completion),
             }
         })
         .collect()
@@ -178,11 +225,16 @@ pub fn phases(roadmap: &Roadmap, items: &[ItemResult]) -> Vec<PhaseResult> {
 /// Overall score and coverage.
 pub fn overall(items: &[ItemResult]) -> (f64, f64) {
     let scored: Vec<&ItemResult> = items.iter().filter(|i| i.score.is_some()).collect();
-    let w: f64 = scored.iter().map(|i| i.weight).sum();
-    let score = if w > 0.0 { scored.iter().map(|i| i.weight * i.score.unwrap_or(0.0)).sum::<f64>() / w } else { 0.0 };
-    let all_w: f64 = items.iter().map(|i| i.weight).sum();
-    let coverage = if all_w > 0.0 { items.iter().map(|i| i.weight * i.coverage).sum::<f64>() / all_w } else { 0.0 };
-    (round1(score), round3(coverage))
+    let w: f64 = scored.iter().map(|i| weight(i.weight)).sum();
+    let total = if w > 0.0 {
+        scored.iter().map(|i| weight(i.weight) * i.score.map_or(0.0, score)).sum::<f64>() / w
+    } else {
+        0.0
+    };
+    let all_w: f64 = items.iter().map(|i| weight(i.weight)).sum();
+    let coverage =
+        if all_w > 0.0 { items.iter().map(|i| weight(i.weight) * share(i.coverage)).sum::<f64>() / all_w } else { 0.0 };
+    (score(total), share(coverage))
 }
 
 /// Maturity level and its name.
@@ -218,6 +270,12 @@ pub fn metric(m: &Metric, measurement: Option<&Measurement>) -> MetricResult {
         None => base(Status::NotAssessed, None, "This version does not measure this metric yet.".into(), Vec::new()),
         Some(Measurement::Missing(how)) => base(Status::NotAssessed, None, sentence(how), Vec::new()),
         Some(Measurement::Unknown(why)) => base(Status::Unknown, None, sentence(why), Vec::new()),
+        Some(Measurement::Value { value, evidence, .. }) if !value.is_finite() => base(
+            Status::Unknown,
+            None,
+            format!("The measured value is not a finite number ({value}), so it cannot be compared with the target."),
+            evidence.clone(),
+        ),
         Some(Measurement::Value { value, evidence, note }) => {
             let ok = m.target.op.holds(*value, m.target.value);
             let shown = maturity_checks::model::fmt_num(*value);
@@ -265,6 +323,10 @@ mod tests {
     }
 
     fn score_item_at(checks: &[(Status, f64, f64)], pass_at: Option<f64>) -> ItemResult {
+        score_item_with(checks, pass_at, &[])
+    }
+
+    fn score_item_with(checks: &[(Status, f64, f64)], pass_at: Option<f64>, required: &[&str]) -> ItemResult {
         let findings: Vec<Finding> = checks.iter().map(|(s, sc, _)| finding(*s, *sc)).collect();
         let evaluated: Vec<Evaluated> = findings
             .iter()
@@ -276,10 +338,15 @@ mod tests {
                 remediation: "fix it",
                 weight: *w,
                 finding: f,
+                origin: maturity_checks::Origin::BuiltIn,
             })
             .collect();
         let mut it = Roadmap::default_roadmap().items[0].clone();
         it.pass_at = pass_at;
+        it.rubric = Some(crate::roadmap::Rubric {
+            required: required.iter().map(|r| r.to_string()).collect(),
+            ..Default::default()
+        });
         item(&it, &evaluated)
     }
 
@@ -323,8 +390,28 @@ mod tests {
 
     #[test]
     fn one_banding_for_every_output() {
-        for (score, want) in [(100.0, "good"), (80.0, "good"), (79.9, "fair"), (50.0, "fair"), (49.9, "poor"), (0.0, "poor")] {
+        for (score, want) in
+            [(100.0, "good"), (80.0, "good"), (79.9, "fair"), (50.0, "fair"), (49.9, "poor"), (0.0, "poor")]
+        {
             assert_eq!(band(score), want, "{score}");
+        }
+    }
+
+    #[test]
+    fn a_required_check_must_pass_for_pass_at_to_count() {
+        use Status::*;
+        for (name, checks, required, status) in [
+            ("the required check passes", vec![(Pass, 1.0, 3.0), (Fail, 0.0, 1.0)], vec!["a"], Pass),
+            ("the required check fails", vec![(Pass, 1.0, 3.0), (Fail, 0.0, 1.0)], vec!["b"], Partial),
+            (
+                "a required check not assessed does not block",
+                vec![(Pass, 1.0, 3.0), (NotAssessed, 0.0, 1.0)],
+                vec!["b"],
+                Pass,
+            ),
+            ("a required partial check blocks", vec![(Pass, 1.0, 9.0), (Partial, 0.5, 1.0)], vec!["b"], Partial),
+        ] {
+            assert_eq!(score_item_with(&checks, Some(75.0), &required).status, status, "{name}");
         }
     }
 
@@ -360,6 +447,51 @@ mod tests {
         let (score, coverage) = overall(&items);
         assert_eq!(score, 100.0);
         assert!((coverage - 12.0 / 22.0).abs() < 0.001);
+    }
+
+    #[test]
+    fn scores_stay_finite_and_in_range_whatever_the_weights_and_findings() {
+        use Status::*;
+        let hostile = [1e308, f64::MAX, f64::INFINITY, f64::NAN, -1.0, 0.0, f64::MIN_POSITIVE, 5e-324, 1.0, 1000.0];
+        let findings = [0.0, 0.5, 1.0, f64::NAN, f64::INFINITY, -3.0, 7.0];
+        for &w1 in &hostile {
+            for &w2 in &hostile {
+                for &f in &findings {
+                    let r = score_item(&[(Partial, f, w1), (Pass, 1.0, w2), (Fail, 0.0, w1)]);
+                    let s = r.score.unwrap_or(0.0);
+                    assert!(s.is_finite() && (0.0..=100.0).contains(&s), "{w1} {w2} {f}: {s}");
+                    assert!(r.coverage.is_finite() && (0.0..=1.0).contains(&r.coverage), "{w1} {w2} {f}");
+                    assert!(r.checks.iter().all(|c| (0.0..=1.0).contains(&c.score)), "{w1} {w2} {f}");
+                    let mut items = vec![r.clone(), r];
+                    items[0].weight = w1;
+                    items[1].weight = w2;
+                    let (overall, coverage) = overall(&items);
+                    assert!(overall.is_finite() && (0.0..=100.0).contains(&overall), "{w1} {w2} {f}: {overall}");
+                    assert!(coverage.is_finite() && (0.0..=1.0).contains(&coverage), "{w1} {w2} {f}");
+                    // the JSON of a score is a number, never null
+                    assert!(serde_json::to_value(overall).unwrap().is_number());
+                }
+            }
+        }
+        // weights out of bounds count for nothing; the others still score
+        assert_eq!(score_item(&[(Pass, 1.0, f64::NAN), (Fail, 0.0, 1.0)]).score, Some(0.0));
+        assert_eq!(score_item(&[(Pass, 1.0, 1e308), (Pass, 1.0, 2.0)]).score, Some(100.0));
+        assert_eq!(score_item(&[(Partial, f64::NAN, 1.0)]).score, Some(0.0), "a NaN finding scores 0");
+        for (v, want) in [(f64::NAN, 0.0), (f64::INFINITY, 0.0), (f64::NEG_INFINITY, 0.0), (-5.0, 0.0), (150.0, 100.0)]
+        {
+            assert_eq!(score(v), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn a_metric_value_that_is_not_a_number_is_unknown() {
+        let roadmap = Roadmap::default_roadmap();
+        let coverage = roadmap.metrics.iter().find(|m| m.id == "test-coverage").unwrap();
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let r = metric(coverage, Some(&Measurement::Value { value: v, evidence: Vec::new(), note: None }));
+            assert_eq!((r.status, r.value), (Status::Unknown, None), "{v}");
+            assert!(r.message.contains("not a finite number"), "{}", r.message);
+        }
     }
 
     #[test]

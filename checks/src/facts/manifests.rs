@@ -3,12 +3,15 @@
 //!
 //! Only manifests are read for dependencies: a package that appears only in a lockfile is a
 //! transitive dependency, not something the project chose to use, so lockfiles are merely listed.
-//! Nothing is resolved or built: `Cargo.toml` is parsed as TOML rather than through `cargo
-//! metadata`, because running cargo on an untrusted tree could read its `.cargo/config.toml`,
-//! reach the network or run build scripts. Manifests in vendored, example and fixture
-//! directories are ignored: they describe someone else's project.
+//! Nothing is resolved or built. The members of a Rust workspace, their targets and their
+//! dependencies (inherited ones included) come from `cargo metadata --no-deps`, run as
+//! [`super::cargo`] describes so that the tree cannot make it run anything; a `Cargo.toml`
+//! outside the workspace, and every one when cargo could not be used (the note says why), is
+//! parsed as TOML. Manifests in vendored, example and fixture directories are ignored: they
+//! describe someone else's project.
 
 use super::Problem;
+use super::cargo::{self, Outcome};
 use super::files::{FileIndex, Location};
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -69,16 +72,58 @@ pub struct Script {
     pub line: Option<u32>,
 }
 
+/// What a package builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Lib,
+    ProcMacro,
+    Bin,
+    Example,
+    Test,
+    Bench,
+    BuildScript,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub name: String,
+    pub kind: TargetKind,
+    /// Its source file relative to the root (`None` when it is not inside the tree).
+    pub path: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Manifest {
     pub ecosystem: Ecosystem,
     pub path: String,
     /// The package's own name, when declared.
     pub name: Option<String>,
-    /// Declared package type (`composer.json` "type", `package.json` "private" as `private`).
+    /// Declared package type (`composer.json` "type", `package.json` "private" as `private`,
+    /// `workspace` for a Cargo workspace without a package of its own).
     pub package_type: Option<String>,
     /// Named scripts (composer and npm `scripts`).
     pub scripts: Vec<Script>,
+    /// What the package builds, when the build tool said (Cargo packages read by cargo).
+    pub targets: Vec<Target>,
+}
+
+impl Manifest {
+    fn new(ecosystem: Ecosystem, path: &str, name: Option<String>) -> Manifest {
+        Manifest {
+            ecosystem,
+            path: path.to_string(),
+            name,
+            package_type: None,
+            scripts: Vec::new(),
+            targets: Vec::new(),
+        }
+    }
+
+    /// The names of the binaries it builds.
+    pub fn binaries(&self) -> impl Iterator<Item = &str> {
+        self.targets.iter().filter(|t| t.kind == TargetKind::Bin).map(|t| t.name.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -86,6 +131,11 @@ pub struct Manifests {
     pub manifests: Vec<Manifest>,
     pub dependencies: Vec<Dependency>,
     pub lockfiles: Vec<String>,
+    /// Whether the Cargo workspace was read by `cargo metadata` (else its manifests were parsed
+    /// as TOML).
+    pub cargo_metadata: bool,
+    /// What the reader of the report should know about how manifests were read.
+    pub notes: Vec<String>,
 }
 
 impl Manifests {
@@ -135,9 +185,20 @@ const LOCKFILES: &[&str] = &[
     "gradle.lockfile",
 ];
 
-/// Reads every manifest of the project.
-pub fn collect(files: &FileIndex, problems: &mut Vec<Problem>) -> Manifests {
+/// Reads every manifest of the project; `by_cargo` is what `cargo metadata` said of the root's
+/// workspace, when it was asked.
+pub fn collect(files: &FileIndex, by_cargo: Option<&Outcome>, problems: &mut Vec<Problem>) -> Manifests {
     let mut out = Manifests::default();
+    let workspace = match by_cargo {
+        Some(Outcome::Read(ws)) => Some(ws),
+        Some(Outcome::Fallback(why)) => {
+            out.notes.push(format!("Cargo.toml was read as TOML, not with `cargo metadata`: {why}"));
+            None
+        }
+        None => None,
+    };
+    out.cargo_metadata = workspace.is_some();
+    let mut from_cargo: Vec<&cargo::Package> = workspace.map(|ws| ws.packages.iter().collect()).unwrap_or_default();
     for (i, entry) in files.entries().iter().enumerate() {
         if matches!(entry.location, Location::Vendored | Location::Example | Location::Fixture) {
             continue;
@@ -146,6 +207,23 @@ pub fn collect(files: &FileIndex, problems: &mut Vec<Problem>) -> Manifests {
         if LOCKFILES.contains(&name) {
             out.lockfiles.push(entry.path.clone());
             continue;
+        }
+        if name == "Cargo.toml"
+            && let Some(ws) = workspace
+        {
+            if let Some(package) = ws.package(&entry.path) {
+                from_cargo.retain(|p| p.manifest != entry.path);
+                cargo_package(package, files.text(i), &mut out);
+                continue;
+            }
+            if entry.path == "Cargo.toml" {
+                // the workspace's own manifest, without a package: what its members inherit
+                // from `[workspace.dependencies]` is in their dependencies
+                let mut root = Manifest::new(Ecosystem::Cargo, &entry.path, None);
+                root.package_type = Some("workspace".into());
+                out.manifests.push(root);
+                continue;
+            }
         }
         let parser: fn(&str, &str, &mut Manifests) -> Result<(), String> = match name {
             "composer.json" => composer,
@@ -171,7 +249,30 @@ pub fn collect(files: &FileIndex, problems: &mut Vec<Problem>) -> Manifests {
             problems.push(Problem { path: entry.path.clone(), line: None, message });
         }
     }
+    // members the walk did not list (behind a link inside the tree, or ignored by git)
+    for package in from_cargo {
+        if !matches!(Location::of(&package.manifest), Location::Vendored | Location::Example | Location::Fixture) {
+            cargo_package(package, None, &mut out);
+        }
+    }
     out
+}
+
+/// A workspace member as cargo described it; `text` (its manifest) gives the lines.
+fn cargo_package(package: &cargo::Package, text: Option<&str>, out: &mut Manifests) {
+    let keys = KeyLines::new(text.unwrap_or(""));
+    for dep in &package.dependencies {
+        out.dependencies.push(Dependency {
+            ecosystem: Ecosystem::Cargo,
+            name: dep.name.clone(),
+            kind: dep.kind,
+            manifest: package.manifest.clone(),
+            line: keys.line(&dep.key).or_else(|| keys.line(&dep.name)),
+        });
+    }
+    let mut manifest = Manifest::new(Ecosystem::Cargo, &package.manifest, Some(package.name.clone()));
+    manifest.targets = package.targets.clone();
+    out.manifests.push(manifest);
 }
 
 fn is_requirements(path: &str, name: &str) -> bool {
@@ -264,6 +365,7 @@ fn composer(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         name: doc.get("name").and_then(Json::as_str).map(str::to_string),
         package_type: doc.get("type").and_then(Json::as_str).map(str::to_string),
         scripts: json_scripts(&doc, &keys),
+        targets: Vec::new(),
     });
     Ok(())
 }
@@ -290,6 +392,7 @@ fn npm(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         name: doc.get("name").and_then(Json::as_str).map(str::to_string),
         package_type: private.then(|| "private".to_string()),
         scripts: json_scripts(&doc, &keys),
+        targets: Vec::new(),
     });
     Ok(())
 }
@@ -308,6 +411,9 @@ fn cargo(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         for (key, spec) in map {
             // `alias = { package = "real-name", ... }`
             let name = spec.get("package").and_then(toml::Value::as_str).unwrap_or(key);
+            // behind a feature, as cargo reports it
+            let optional = spec.get("optional").and_then(toml::Value::as_bool) == Some(true);
+            let kind = if optional && kind != DepKind::Dev { DepKind::Optional } else { kind };
             push_dep(out, Ecosystem::Cargo, name, kind, path, keys);
         }
     }
@@ -333,6 +439,7 @@ fn cargo(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         name: package.and_then(|p| p.get("name")).and_then(toml::Value::as_str).map(str::to_string),
         package_type: if package.is_none() && doc.contains_key("workspace") { Some("workspace".into()) } else { None },
         scripts: Vec::new(),
+        targets: Vec::new(),
     });
     Ok(())
 }
@@ -411,6 +518,7 @@ fn pyproject(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> 
         name,
         package_type: None,
         scripts: Vec::new(),
+        targets: Vec::new(),
     });
     Ok(())
 }
@@ -431,6 +539,7 @@ fn pipfile(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         name: None,
         package_type: None,
         scripts: Vec::new(),
+        targets: Vec::new(),
     });
     Ok(())
 }
@@ -463,6 +572,7 @@ fn requirements(path: &str, text: &str, out: &mut Manifests) -> Result<(), Strin
         name: None,
         package_type: None,
         scripts: Vec::new(),
+        targets: Vec::new(),
     });
     Ok(())
 }
@@ -512,6 +622,7 @@ fn gomod(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         name: module,
         package_type: None,
         scripts: Vec::new(),
+        targets: Vec::new(),
     });
     Ok(())
 }
@@ -564,6 +675,7 @@ fn maven(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         name,
         package_type: packaging,
         scripts: Vec::new(),
+        targets: Vec::new(),
     });
     Ok(())
 }
@@ -613,6 +725,7 @@ fn gradle(path: &str, text: &str, out: &mut Manifests) -> Result<(), String> {
         name: None,
         package_type: None,
         scripts: Vec::new(),
+        targets: Vec::new(),
     });
     Ok(())
 }
@@ -624,7 +737,7 @@ mod tests {
     fn collect_from(files: &[(&str, &str)]) -> (Manifests, Vec<Problem>) {
         let idx = FileIndex::from_memory(files);
         let mut problems = Vec::new();
-        (collect(&idx, &mut problems), problems)
+        (collect(&idx, None, &mut problems), problems)
     }
 
     fn names(m: &Manifests, eco: Ecosystem) -> Vec<(String, DepKind)> {

@@ -10,16 +10,21 @@
 pub mod adr;
 pub mod appconfig;
 pub mod aws;
+pub mod cargo;
 pub mod ci;
 pub mod compose;
+pub mod doc;
 pub mod docs;
 pub mod files;
 pub mod git;
 pub mod k8s;
 pub mod manifests;
+pub mod memo;
+pub mod packs;
 pub mod perf;
 pub mod probe;
 pub mod project;
+pub mod provider;
 pub mod read;
 pub mod reports;
 pub mod scan;
@@ -122,11 +127,23 @@ impl FromStr for EvidenceInput {
 pub struct CollectOptions {
     pub max_file_size: u64,
     pub evidence: Vec<EvidenceInput>,
+    /// Content patterns of the loaded check packs, matched in the content scan.
+    pub patterns: Vec<scan::ContentPattern>,
+    /// How a Rust workspace at the root is read (see [`cargo`]).
+    pub cargo: cargo::CargoOptions,
+    /// Where facts are remembered between audits (see [`memo`]); `None` computes everything.
+    pub memo: Option<PathBuf>,
 }
 
 impl Default for CollectOptions {
     fn default() -> Self {
-        CollectOptions { max_file_size: files::DEFAULT_MAX_FILE_SIZE, evidence: Vec::new() }
+        CollectOptions {
+            max_file_size: files::DEFAULT_MAX_FILE_SIZE,
+            evidence: Vec::new(),
+            patterns: Vec::new(),
+            cargo: cargo::CargoOptions::default(),
+            memo: None,
+        }
     }
 }
 
@@ -170,6 +187,10 @@ pub struct RepoFacts {
     pub problems: Vec<Problem>,
     /// The running system, when the audit was asked to look at it (`--aws`, `--url`).
     pub live: LiveFacts,
+    /// What the external fact providers given on the command line printed.
+    pub providers: Vec<provider::Output>,
+    /// The facts document, built on first use by a check pack (see [`doc::input`]).
+    pub(crate) plugin_input: std::sync::OnceLock<std::sync::Arc<crate::plugin::Input>>,
 }
 
 /// The facts of one collector, and why they are missing when the collector failed.
@@ -310,30 +331,37 @@ fn wanted(e: &files::FileEntry) -> bool {
 /// Collects the facts of the repository at `root`.
 pub fn collect(root: &Path, opts: &CollectOptions, progress: &dyn Progress) -> Result<RepoFacts, CollectError> {
     progress.stage("Walking the tree and reading git history", None);
-    let (files, git) = rayon::join(|| FileIndex::walk(root, opts.max_file_size), || git::collect(root));
+    let memo = opts.memo.as_deref().and_then(|base| memo::Memo::for_repository(base, root));
+    let (files, git) =
+        rayon::join(|| FileIndex::walk(root, opts.max_file_size), || git::collect_with(root, memo.as_ref()));
     let files = files?;
     if progress.cancelled() {
         return Err(CollectError::Cancelled);
     }
     let wanted: Vec<usize> = (0..files.len()).filter(|&i| wanted(files.entry(i))).collect();
     progress.stage("Reading configuration files", Some(wanted.len() as u64));
-    wanted.par_iter().for_each(|&i| {
-        if progress.cancelled() {
-            return;
-        }
-        let name = files.entry(i).name();
-        if name.ends_with(".yml") || name.ends_with(".yaml") {
-            let _ = files.yaml(i);
-        } else {
-            let _ = files.text(i);
-        }
-        progress.advance(1);
+    // cargo reads the workspace while the configuration files are read
+    let cargo = std::thread::scope(|s| {
+        let cargo = s.spawn(|| cargo::read(root, &files, &opts.cargo));
+        wanted.par_iter().for_each(|&i| {
+            if progress.cancelled() {
+                return;
+            }
+            let name = files.entry(i).name();
+            if name.ends_with(".yml") || name.ends_with(".yaml") {
+                let _ = files.yaml(i);
+            } else {
+                let _ = files.text(i);
+            }
+            progress.advance(1);
+        });
+        cargo.join().unwrap_or_else(|_| Some(cargo::Outcome::Fallback("reading it with cargo failed".into())))
     });
     if progress.cancelled() {
         return Err(CollectError::Cancelled);
     }
     progress.stage("Parsing pipelines, reports and records", None);
-    let facts = assemble(root.to_path_buf(), files, git, &opts.evidence, progress);
+    let facts = assemble(root.to_path_buf(), files, git, opts, memo.as_ref(), cargo.as_ref(), progress);
     if progress.cancelled() {
         return Err(CollectError::Cancelled);
     }
@@ -345,12 +373,15 @@ fn assemble(
     root: PathBuf,
     files: FileIndex,
     git: git::GitFacts,
-    evidence: &[EvidenceInput],
+    opts: &CollectOptions,
+    memo: Option<&memo::Memo>,
+    cargo: Option<&cargo::Outcome>,
     progress: &dyn Progress,
 ) -> RepoFacts {
+    let evidence = &opts.evidence;
     let mut problems = Vec::new();
     let mut g = Guarded { files: &files, problems: &mut problems, bit: 1 };
-    let manifests = g.run("manifests", &[], |p| manifests::collect(&files, p));
+    let manifests = g.run("manifests", &[], |p| manifests::collect(&files, cargo, p));
     let ci = g.run("CI", &[&manifests], |p| ci::collect(&files, &manifests.value, p));
     let reports = g.run("reports", &[], |p| reports::collect(&files, evidence, p));
     let adr = g.run("decision records", &[], |_| adr::collect(&files));
@@ -365,7 +396,7 @@ fn assemble(
         project::detect(&files, &manifests.value, &compose.value, &k8s.value, &terraform.value)
     });
     // the scan reads what no collector read; it runs last so that nothing is read twice
-    let scan = g.run("content scan", &[], |p| scan::scan(&files, progress, p));
+    let scan = g.run("content scan", &[], |p| scan::scan_with(&files, &opts.patterns, memo, progress, p));
     let perf = g.run("performance", &[&scan], |p| perf::collect(&files, &scan.value, evidence, p));
     problems.extend(files.yaml_over_budget().map(|(path, err)| Problem::yaml(path, err)));
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
@@ -390,6 +421,8 @@ fn assemble(
         perf,
         problems,
         live: LiveFacts::default(),
+        providers: Vec::new(),
+        plugin_input: std::sync::OnceLock::new(),
     }
 }
 
@@ -466,8 +499,13 @@ impl Guarded<'_> {
 impl RepoFacts {
     /// Facts over in-memory files, without git history: for tests of checks.
     pub fn from_memory(files: &[(&str, &str)]) -> RepoFacts {
+        Self::from_memory_with(files, &CollectOptions::default())
+    }
+
+    /// Facts over in-memory files collected with `opts` (evidence paths are not read).
+    pub fn from_memory_with(files: &[(&str, &str)], opts: &CollectOptions) -> RepoFacts {
         let git = git::GitFacts::none("in-memory test repository");
-        assemble(PathBuf::from("/nonexistent"), FileIndex::from_memory(files), git, &[], &NoProgress)
+        assemble(PathBuf::from("/nonexistent"), FileIndex::from_memory(files), git, opts, None, None, &NoProgress)
     }
 }
 

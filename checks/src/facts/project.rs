@@ -13,7 +13,7 @@
 use super::compose::ComposeFacts;
 use super::files::{FileIndex, Location};
 use super::k8s::K8sFacts;
-use super::manifests::{DepKind, Ecosystem, Manifests};
+use super::manifests::{DepKind, Ecosystem, Manifest, Manifests};
 use super::terraform::{TerraformFacts, TfKind};
 use serde::Serialize;
 
@@ -175,6 +175,9 @@ pub fn detect(
     }) {
         return app(format!("depends on the web framework `{}` (`{}`)", d.name, d.manifest));
     }
+    if let Some((m, bin, framework)) = cargo_web_binary(manifests) {
+        return app(format!("the binary `{bin}` (`{}`) depends on the web framework `{framework}`", m.path));
+    }
     if let Some(m) = root(Ecosystem::Npm).filter(|m| m.package_type.as_deref() == Some("private")) {
         return app(format!("`{}` is a private package (not published)", m.path));
     }
@@ -184,6 +187,44 @@ pub fn detect(
     lib("nothing in the repository deploys it as a service".into())
 }
 
+/// A binary of the Cargo workspace that depends on a web framework, directly or through the
+/// workspace's own crates (`server` → `api` → `axum`): its manifest, its name and the framework.
+/// Only cargo names binaries (see [`super::cargo`]), so this needs the workspace read by cargo.
+fn cargo_web_binary(manifests: &Manifests) -> Option<(&Manifest, &str, &str)> {
+    use std::collections::HashMap;
+    let crates: Vec<&Manifest> = manifests.manifests.iter().filter(|m| m.ecosystem == Ecosystem::Cargo).collect();
+    let by_name: HashMap<&str, &str> =
+        crates.iter().filter_map(|m| m.name.as_deref().map(|n| (n, m.path.as_str()))).collect();
+    let mut uses: HashMap<&str, Vec<&str>> = HashMap::new();
+    for d in manifests.dependencies.iter().filter(|d| d.ecosystem == Ecosystem::Cargo && d.kind == DepKind::Normal) {
+        uses.entry(d.manifest.as_str()).or_default().push(d.name.as_str());
+    }
+    // which crate reaches which framework, spread from the direct users to their dependents
+    let mut reaches: HashMap<&str, &str> = HashMap::new();
+    for (path, names) in &uses {
+        if let Some(f) = names.iter().find(|n| SERVICE_DEPS.contains(&(Ecosystem::Cargo, **n))) {
+            reaches.insert(path, f);
+        }
+    }
+    loop {
+        let found: Vec<(&str, &str)> = uses
+            .iter()
+            .filter(|(path, _)| !reaches.contains_key(*path))
+            .filter_map(|(path, names)| {
+                names.iter().find_map(|n| by_name.get(n).and_then(|p| reaches.get(p))).map(|f| (*path, *f))
+            })
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        reaches.extend(found);
+    }
+    crates.iter().filter(|m| Location::of(&m.path) == Location::Project).find_map(|m| {
+        let bin = m.binaries().next()?;
+        reaches.get(m.path.as_str()).map(|f| (*m, bin, *f))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,7 +232,7 @@ mod tests {
     fn kind(files: &[(&str, &str)]) -> ProjectKind {
         let idx = FileIndex::from_memory(files);
         let mut problems = Vec::new();
-        let m = super::super::manifests::collect(&idx, &mut problems);
+        let m = super::super::manifests::collect(&idx, None, &mut problems);
         detect(
             &idx,
             &m,
@@ -259,6 +300,97 @@ mod tests {
             ("empty", vec![], Library),
         ] {
             assert_eq!(kind(&files), want, "{name}");
+        }
+    }
+
+    /// A package as cargo describes it: (manifest, name, binaries, dependencies).
+    type CargoPackage<'a> = (&'a str, &'a str, &'a [&'a str], &'a [(&'a str, DepKind)]);
+
+    fn cargo_kind(packages: &[CargoPackage]) -> Project {
+        use crate::facts::cargo::{Outcome, Package, PackageDep, Workspace};
+        use crate::facts::manifests::{Target, TargetKind};
+        let mut files = vec![("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n")];
+        files.extend(packages.iter().map(|(m, _, _, _)| (*m, "[package]\n")));
+        let idx = FileIndex::from_memory(&files);
+        let ws = Workspace {
+            packages: packages
+                .iter()
+                .map(|(manifest, name, bins, deps)| Package {
+                    manifest: manifest.to_string(),
+                    name: name.to_string(),
+                    targets: bins
+                        .iter()
+                        .map(|b| Target { name: b.to_string(), kind: TargetKind::Bin, path: None })
+                        .chain([Target { name: name.to_string(), kind: TargetKind::Lib, path: None }])
+                        .collect(),
+                    dependencies: deps
+                        .iter()
+                        .map(|(d, kind)| PackageDep { name: d.to_string(), key: d.to_string(), kind: *kind })
+                        .collect(),
+                })
+                .collect(),
+            millis: 0,
+        };
+        let m = super::super::manifests::collect(&idx, Some(&Outcome::Read(ws)), &mut Vec::new());
+        detect(&idx, &m, &ComposeFacts::default(), &K8sFacts::default(), &TerraformFacts::default())
+    }
+
+    #[test]
+    fn cargo_workspaces_whose_binaries_serve_the_web() {
+        use DepKind::*;
+        for (name, packages, want) in [
+            (
+                "a binary through a workspace crate",
+                vec![
+                    ("crates/server/Cargo.toml", "server", &["srv"][..], &[("api", Normal)][..]),
+                    ("crates/api/Cargo.toml", "api", &[], &[("axum", Normal), ("serde", Normal)]),
+                ],
+                Some("the binary `srv` (`crates/server/Cargo.toml`) depends on the web framework `axum`"),
+            ),
+            (
+                "a binary depending on it directly",
+                vec![("crates/серв/Cargo.toml", "serv", &["serv"], &[("actix-web", Normal)])],
+                Some("the binary `serv` (`crates/серв/Cargo.toml`) depends on the web framework `actix-web`"),
+            ),
+            ("a library crate of a framework", vec![("crates/web/Cargo.toml", "web", &[], &[("axum", Normal)])], None),
+            (
+                "behind a feature or for tests",
+                vec![("crates/cli/Cargo.toml", "cli", &["cli"], &[("axum", Optional), ("rocket", Dev)])],
+                None,
+            ),
+            (
+                "a binary that does not reach it",
+                vec![
+                    ("crates/cli/Cargo.toml", "cli", &["cli"], &[("core", Normal)]),
+                    ("crates/core/Cargo.toml", "core", &[], &[]),
+                    ("crates/web/Cargo.toml", "web", &[], &[("axum", Normal)]),
+                ],
+                None,
+            ),
+            (
+                "an example or a test binary",
+                vec![
+                    ("examples/demo/Cargo.toml", "demo", &["demo"], &[("axum", Normal)]),
+                    ("tests/e2e/Cargo.toml", "e2e", &["e2e"], &[("axum", Normal)]),
+                ],
+                None,
+            ),
+            (
+                "a cycle through the workspace",
+                vec![
+                    ("crates/a/Cargo.toml", "a", &["a"], &[("b", Normal)]),
+                    ("crates/b/Cargo.toml", "b", &[], &[("a", Normal)]),
+                ],
+                None,
+            ),
+        ] {
+            let project = cargo_kind(&packages);
+            match want {
+                Some(reason) => {
+                    assert_eq!((project.kind, project.reason.as_str()), (ProjectKind::Service, reason), "{name}")
+                }
+                None => assert_eq!(project.kind, ProjectKind::Library, "{name}: {}", project.reason),
+            }
         }
     }
 }

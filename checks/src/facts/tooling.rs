@@ -221,7 +221,7 @@ mod tests {
     fn tooling(files: &[(&str, &str)]) -> (Tooling, Vec<Problem>) {
         let idx = FileIndex::from_memory(files);
         let mut problems = Vec::new();
-        let m = super::super::manifests::collect(&idx, &mut problems);
+        let m = super::super::manifests::collect(&idx, None, &mut problems);
         (collect(&idx, &m, &mut problems), problems)
     }
 

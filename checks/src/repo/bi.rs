@@ -5,14 +5,13 @@
 //! the stack (Metabase, Superset, ClickHouse, Airflow), pipeline code (DAGs, dbt projects) and
 //! Grafana dashboards whose queries read business metrics.
 
+use crate::check::{Applies, Check, Context, Meta, Source};
+use crate::facts::files::Location;
+use crate::facts::terraform::TfKind;
+use crate::model::{Finding, clip};
 use crate::repo::support::{
     Seen, cite, dashboards, describe, examples_only, in_stack, is_tf, own_and_other, unknown_or_fail,
 };
-use crate::check::{Applies, Check, Context, Meta, Source};
-use crate::facts::files::Location;
-use crate::model::{Finding, clip};
-use crate::facts::terraform::TfKind;
-
 
 const ETL_RESOURCES: &[&str] = &[
     "aws_glue_job",

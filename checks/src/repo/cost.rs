@@ -7,18 +7,17 @@
 //! autoscalers that scale to zero), cost tools in CI (Infracost) and in the stack (Kubecost,
 //! OpenCost).
 
+use crate::check::{Applies, Check, Context, Meta, Source};
+use crate::facts::RepoFacts;
+use crate::facts::files::Location;
+use crate::facts::terraform::{TfBlock, TfKind};
+use crate::facts::yaml::Node;
+use crate::model::{Finding, clip};
 use crate::repo::support::{
     Seen, cite, describe, examples_only, hits, in_stack, is_tf, list, own_and_other, pod_spec, signal_seen,
     unknown_or_fail, values_path, walk,
 };
 use crate::repo::tools::Category;
-use crate::check::{Applies, Check, Context, Meta, Source};
-use crate::facts::RepoFacts;
-use crate::facts::files::Location;
-use crate::model::{Finding, clip};
-use crate::facts::terraform::{TfBlock, TfKind};
-use crate::facts::yaml::Node;
-
 
 pub struct BudgetsAndAlerts;
 
@@ -301,7 +300,9 @@ impl Check for WorkloadsBounded {
         let bounded: Vec<&Seen> = workloads.iter().filter(|(_, b)| *b).map(|(s, _)| s).collect();
         let unbounded: Vec<&Seen> = workloads.iter().filter(|(_, b)| !*b).map(|(s, _)| s).collect();
         if workloads.is_empty() {
-            return Finding::not_assessed("the project declares no Kubernetes workload, so there is no capacity to bound");
+            return Finding::not_assessed(
+                "the project declares no Kubernetes workload, so there is no capacity to bound",
+            );
         }
         if unbounded.is_empty() {
             return Finding::pass(format!(
@@ -512,15 +513,23 @@ mod tests {
                     ],
                     Status::Fail,
                 ),
-                ("no kubernetes", vec![("infra/main.tf", "resource \"aws_s3_bucket\" \"a\" {}\n")], Status::NotAssessed),
+                (
+                    "no kubernetes",
+                    vec![("infra/main.tf", "resource \"aws_s3_bucket\" \"a\" {}\n")],
+                    Status::NotAssessed,
+                ),
             ],
         );
     }
 
     #[test]
     fn optimization_strategies() {
-        let spot = ("infra/eks.tf", "module \"eks\" {\n  source = \"x\"\n  eks_managed_node_groups = {\n    batch = {\n      capacity_type = \"SPOT\"\n    }\n  }\n}\n");
-        let lifecycle = ("infra/s3.tf", "resource \"aws_s3_bucket_lifecycle_configuration\" \"logs\" {\n  bucket = \"logs\"\n}\n");
+        let spot = (
+            "infra/eks.tf",
+            "module \"eks\" {\n  source = \"x\"\n  eks_managed_node_groups = {\n    batch = {\n      capacity_type = \"SPOT\"\n    }\n  }\n}\n",
+        );
+        let lifecycle =
+            ("infra/s3.tf", "resource \"aws_s3_bucket_lifecycle_configuration\" \"logs\" {\n  bucket = \"logs\"\n}\n");
         table(
             &OptimizationStrategies,
             vec![
@@ -528,7 +537,10 @@ mod tests {
                 ("spot only", vec![spot], Status::Partial),
                 (
                     "scale to zero",
-                    vec![("k8s/keda.yaml", "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nspec:\n  minReplicaCount: 0\n")],
+                    vec![(
+                        "k8s/keda.yaml",
+                        "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nspec:\n  minReplicaCount: 0\n",
+                    )],
                     Status::Partial,
                 ),
                 ("examples only", vec![("examples/eks/main.tf", spot.1)], Status::Partial),
@@ -544,4 +556,3 @@ mod tests {
         );
     }
 }
-

@@ -1,12 +1,12 @@
 //! Test-coverage checks (roadmap item 6.2 and the coverage success metric): coverage is
 //! collected in CI, and the measured coverage meets the roadmap's target.
 
-use crate::repo::tools::Category;
-use crate::repo::support::{automatic, hits, list, no_pipeline};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::reports::CoverageReport;
 use crate::model::{Evidence, Finding, fmt_num};
+use crate::repo::support::{automatic, hits, list, no_pipeline};
+use crate::repo::tools::Category;
 
 /// The measure id of the coverage metric, and its default target.
 pub const MEASURE: &str = "coverage.line_percent";
@@ -239,9 +239,12 @@ mod tests {
                 r#"<?xml version="1.0"?><coverage generated="1"><project timestamp="1"><metrics files="1" statements="1000" coveredstatements="{covered}"/></project></coverage>"#
             )
         };
-        for (exclusive, covered, want) in
-            [(true, 900, Status::Partial), (true, 901, Status::Pass), (false, 900, Status::Pass), (false, 899, Status::Partial)]
-        {
+        for (exclusive, covered, want) in [
+            (true, 900, Status::Partial),
+            (true, 901, Status::Pass),
+            (false, 900, Status::Pass),
+            (false, 899, Status::Partial),
+        ] {
             let text = clover(covered);
             let repo = RepoFacts::from_memory(&[("build/logs/clover.xml", text.as_str())]);
             let mut targets = Targets::default();

@@ -5,15 +5,14 @@
 //! service in compose or flag definitions alone is a start. Cargo `[features]` are compile-time
 //! switches, not feature flags, and are never read here.
 
-use crate::repo::support::{
-    Seen, cite, describe, examples_only, in_stack, own_and_other, own_or_examples, signal_seen,
-};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::files::Location;
-use crate::model::{Finding, clip};
 use crate::facts::manifests::Dependency;
-
+use crate::model::{Finding, clip};
+use crate::repo::support::{
+    Seen, cite, describe, examples_only, in_stack, own_and_other, own_or_examples, signal_seen,
+};
 
 /// Fragments of flag SDK package names, across ecosystems.
 const FLAG_SDKS: &[&str] = &[
@@ -311,19 +310,21 @@ mod tests {
             vec![
                 (
                     "t-test in analysis code",
-                    vec![("analysis/pricing_ab.py", "from scipy import stats\nt, p = stats.ttest_ind(control, variant)\n")],
+                    vec![(
+                        "analysis/pricing_ab.py",
+                        "from scipy import stats\nt, p = stats.ttest_ind(control, variant)\n",
+                    )],
                     Status::Pass,
                 ),
                 (
                     "growthbook experiment",
-                    vec![("src/pricing.ts", "const { value } = gb.run({ key: 'pricing-test', variations: [0, 1] });\n")],
+                    vec![(
+                        "src/pricing.ts",
+                        "const { value } = gb.run({ key: 'pricing-test', variations: [0, 1] });\n",
+                    )],
                     Status::Pass,
                 ),
-                (
-                    "example notebook only",
-                    vec![("examples/ab.py", "t, p = stats.ttest_ind(a, b)\n")],
-                    Status::Partial,
-                ),
+                ("example notebook only", vec![("examples/ab.py", "t, p = stats.ttest_ind(a, b)\n")], Status::Partial),
                 (
                     "flags without experiments",
                     vec![("app/views.py", "if flag_is_active(request, 'beta'):\n    pass\n")],

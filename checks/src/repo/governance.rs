@@ -8,15 +8,14 @@
 //! Encryption at rest is decided where storage is declared, so it is judged from Terraform (and
 //! Kubernetes storage classes) and not assessed when the repository declares no storage.
 
-use crate::facts::scan::Hit;
-use crate::repo::support::{
-    Seen, cite, describe, doc_hits, examples_only, is_tf, list, own_and_other, signal_seen, unknown_or_fail,
-    unreadable,
-};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::files::Location;
+use crate::facts::scan::Hit;
 use crate::facts::terraform::{TfBlock, TfValue};
 use crate::model::{Evidence, Finding, clip};
+use crate::repo::support::{
+    Seen, cite, describe, doc_hits, examples_only, is_tf, list, own_and_other, signal_seen, unknown_or_fail, unreadable,
+};
 
 pub struct SecurityPolicy;
 
@@ -546,12 +545,8 @@ impl Check for ControlsMapped {
         let framework: Vec<&Hit> = doc_hits(repo, "compliance.framework").filter(|h| own(h.location)).collect();
         let controls: Vec<&Hit> = doc_hits(repo, "compliance.control_id").filter(|h| own(h.location)).collect();
         if let Some(f) = framework.iter().find(|f| controls.iter().any(|c| c.path == f.path)) {
-            let ids: Vec<String> = controls
-                .iter()
-                .filter(|c| c.path == f.path)
-                .take(3)
-                .map(|c| format!("line {}", c.line))
-                .collect();
+            let ids: Vec<String> =
+                controls.iter().filter(|c| c.path == f.path).take(3).map(|c| format!("line {}", c.line)).collect();
             return Finding::pass(format!(
                 "`{}` maps controls to a compliance framework (`{}`; control ids at {})",
                 f.path,
@@ -561,8 +556,12 @@ impl Check for ControlsMapped {
             .with_one(Evidence::file_snippet(f.path.clone(), f.line, f.text.clone()));
         }
         if let Some(h) = repo.scan.hits("compliance.standards_as_code").find(|h| own(h.location)) {
-            return Finding::pass(format!("`{}` enables compliance standards as code (`{}`)", h.path, clip(&h.text, 80)))
-                .with_one(Evidence::file_snippet(h.path.clone(), h.line, h.text.clone()));
+            return Finding::pass(format!(
+                "`{}` enables compliance standards as code (`{}`)",
+                h.path,
+                clip(&h.text, 80)
+            ))
+            .with_one(Evidence::file_snippet(h.path.clone(), h.line, h.text.clone()));
         }
         let mut policies: Vec<Seen> = repo
             .files
@@ -576,9 +575,11 @@ impl Check for ControlsMapped {
             })
             .map(|e| Seen::new("a policy as code", &e.path, None, e.location))
             .collect();
-        for (group, kind) in
-            [("kyverno.io", "ClusterPolicy"), ("kyverno.io", "Policy"), ("templates.gatekeeper.sh", "ConstraintTemplate")]
-        {
+        for (group, kind) in [
+            ("kyverno.io", "ClusterPolicy"),
+            ("kyverno.io", "Policy"),
+            ("templates.gatekeeper.sh", "ConstraintTemplate"),
+        ] {
             for o in repo.k8s.of_kind(group, kind).filter(|o| own(o.location)) {
                 policies.push(Seen::new(
                     format!("{kind} `{}`", o.name.as_deref().unwrap_or("unnamed")),
@@ -592,7 +593,10 @@ impl Check for ControlsMapped {
         if !refs.is_empty() {
             return Finding::partial(
                 0.5,
-                format!("controls are enforced as code ({}), but not mapped to a compliance framework", describe(&refs)),
+                format!(
+                    "controls are enforced as code ({}), but not mapped to a compliance framework",
+                    describe(&refs)
+                ),
             )
             .with(cite(&refs));
         }
@@ -842,9 +846,18 @@ mod tests {
 
     #[test]
     fn encryption_in_transit() {
-        let store = ("infra/redis.tf", "resource \"aws_elasticache_replication_group\" \"c\" {\n  transit_encryption_enabled = true\n}\n");
-        let edge = ("infra/cdn.tf", "resource \"aws_cloudfront_distribution\" \"d\" {\n  default_cache_behavior {\n    viewer_protocol_policy = \"redirect-to-https\"\n  }\n}\n");
-        let ingress = ("k8s/ingress.yaml", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n    - hosts: [shop.example.com]\n      secretName: web-tls\n");
+        let store = (
+            "infra/redis.tf",
+            "resource \"aws_elasticache_replication_group\" \"c\" {\n  transit_encryption_enabled = true\n}\n",
+        );
+        let edge = (
+            "infra/cdn.tf",
+            "resource \"aws_cloudfront_distribution\" \"d\" {\n  default_cache_behavior {\n    viewer_protocol_policy = \"redirect-to-https\"\n  }\n}\n",
+        );
+        let ingress = (
+            "k8s/ingress.yaml",
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n    - hosts: [shop.example.com]\n      secretName: web-tls\n",
+        );
         for (name, files, want) in [
             ("both", vec![APP, store, edge], Status::Pass),
             ("store and ingress", vec![APP, store, ingress], Status::Pass),
@@ -853,7 +866,13 @@ mod tests {
             ("example only", vec![APP, ("examples/redis.tf", store.1)], Status::Partial),
             (
                 "disabled",
-                vec![APP, ("infra/redis.tf", "resource \"aws_elasticache_replication_group\" \"c\" {\n  transit_encryption_enabled = false\n}\n")],
+                vec![
+                    APP,
+                    (
+                        "infra/redis.tf",
+                        "resource \"aws_elasticache_replication_group\" \"c\" {\n  transit_encryption_enabled = false\n}\n",
+                    ),
+                ],
                 Status::Fail,
             ),
             ("commented", vec![APP, ("infra/redis.tf", "# transit_encryption_enabled = true\n")], Status::Fail),
@@ -869,21 +888,30 @@ mod tests {
         for (name, files, want) in [
             (
                 "controls matrix",
-                vec![APP, ("docs/compliance/controls.md", "# SOC 2 controls\n\n| CC6.1 | SSO with MFA | `infra/iam.tf` |\n")],
+                vec![
+                    APP,
+                    ("docs/compliance/controls.md", "# SOC 2 controls\n\n| CC6.1 | SSO with MFA | `infra/iam.tf` |\n"),
+                ],
                 Status::Pass,
             ),
             (
                 "security hub standard",
-                vec![APP, ("infra/sh.tf", "resource \"aws_securityhub_standards_subscription\" \"cis\" {\n  standards_arn = \"x\"\n}\n")],
+                vec![
+                    APP,
+                    (
+                        "infra/sh.tf",
+                        "resource \"aws_securityhub_standards_subscription\" \"cis\" {\n  standards_arn = \"x\"\n}\n",
+                    ),
+                ],
                 Status::Pass,
             ),
             ("rego policies", vec![APP, ("policy/deny_public.rego", "package main\n")], Status::Partial),
-            ("framework named only", vec![APP, ("docs/security.md", "We are working towards SOC 2.\n")], Status::Partial),
             (
-                "matrix in an example",
-                vec![APP, ("examples/controls.md", "SOC 2 CC6.1 access reviews\n")],
-                Status::Fail,
+                "framework named only",
+                vec![APP, ("docs/security.md", "We are working towards SOC 2.\n")],
+                Status::Partial,
             ),
+            ("matrix in an example", vec![APP, ("examples/controls.md", "SOC 2 CC6.1 access reviews\n")], Status::Fail),
             ("rego test only", vec![APP, ("policy/deny_test.rego", "package main\n")], Status::Fail),
             ("broken terraform", vec![APP, ("infra/main.tf", "resource {")], Status::Unknown),
             ("nothing", vec![APP], Status::Fail),

@@ -17,8 +17,7 @@ use crate::facts::yaml::Node;
 use crate::model::{Evidence, Finding, clip};
 use crate::repo::support::{
     Seen, cite, dashboards, describe, examples_only, in_stack, is_tf, own_and_other, own_or_examples, signal_seen,
-    unknown_or_fail,
-    values_path, walk,
+    unknown_or_fail, values_path, walk,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -868,8 +867,8 @@ impl Check for BusinessMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::support::products::names_product;
     use crate::model::Status;
+    use crate::repo::support::products::names_product;
     use crate::repo::testing::{Row, expect};
 
     /// Marks the in-memory repository as a service.
@@ -1250,11 +1249,7 @@ mod tests {
                     vec![("examples/app/telemetry.py", "LoggingInstrumentor().instrument()\n")],
                     Status::Partial,
                 ),
-                (
-                    "commented out",
-                    vec![("app/telemetry.py", "# LoggingInstrumentor().instrument()\n")],
-                    Status::Fail,
-                ),
+                ("commented out", vec![("app/telemetry.py", "# LoggingInstrumentor().instrument()\n")], Status::Fail),
                 (
                     "tracing without correlation",
                     vec![("app/tracing.go", "tp := sdktrace.NewTracerProvider(\n")],
@@ -1293,11 +1288,7 @@ mod tests {
                     vec![("app/metrics.py", "REQUESTS = Counter('http_requests_total', 'Requests')\n")],
                     Status::Fail,
                 ),
-                (
-                    "vendored",
-                    vec![("vendor/acme/metrics.py", "ORDERS = Counter('orders_total', 'x')\n")],
-                    Status::Fail,
-                ),
+                ("vendored", vec![("vendor/acme/metrics.py", "ORDERS = Counter('orders_total', 'x')\n")], Status::Fail),
                 ("nothing", vec![], Status::Fail),
             ],
         );

@@ -69,8 +69,7 @@ fn runs_load_generator(repo: &RepoFacts, own: &[&crate::facts::perf::LoadScript]
             continue;
         };
         // the directory named as a word: `app=loadgenerator`, `src/loadgenerator`
-        let word =
-            regex::Regex::new(&format!(r"(^|[^A-Za-z0-9_-]){}([^A-Za-z0-9_-]|$)", regex::escape(dir))).ok()?;
+        let word = regex::Regex::new(&format!(r"(^|[^A-Za-z0-9_-]){}([^A-Za-z0-9_-]|$)", regex::escape(dir))).ok()?;
         for p in &repo.ci.pipelines {
             for j in &p.jobs {
                 for step in &j.steps {

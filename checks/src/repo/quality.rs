@@ -7,16 +7,16 @@
 //! `StaticAnalysis` and `MutationTesting`), over the step's commands and the scripts they call. These checks apply to
 //! libraries too: a library's own CI and tests are its practice.
 
-use crate::repo::tools::Category;
-use crate::repo::support::{
-    Seen, cite, describe, examples_only, hits, is_ci_path, is_manifest, own_and_other, unknown_or_fail, unreadable,
-};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::ci::Job;
 use crate::facts::files::Location;
 use crate::facts::manifests::{Dependency, Ecosystem};
 use crate::model::{Finding, clip};
+use crate::repo::support::{
+    Seen, cite, describe, examples_only, hits, is_ci_path, is_manifest, own_and_other, unknown_or_fail, unreadable,
+};
+use crate::repo::tools::Category;
 
 /// A tool the pipeline runs, once per job: the tool's name and where.
 struct Run {

@@ -303,11 +303,7 @@ pub static TOOLS: &[Tool] = &[
         r"\b(tox|nox)\s+(run\s+)?(-e|-s|--session)\s+\S*(typing|types|typecheck|mypy|lint|pyright|flake8|ruff|static)",
     ),
     // mutation testing
-    t(
-        "Infection",
-        MutationTesting,
-        r"(^|[\s/])(infection|roave-infection-static-analysis-plugin)(\.phar)?(\s|$)",
-    ),
+    t("Infection", MutationTesting, r"(^|[\s/])(infection|roave-infection-static-analysis-plugin)(\.phar)?(\s|$)"),
     t("cargo-mutants", MutationTesting, r"\bcargo\s+mutants\b|cargo-mutants"),
     t("Stryker", MutationTesting, r"\bstryker\s+run\b|\bnpx\s+stryker\b|dotnet[- ]stryker|stryker-mutator/"),
     t("mutmut", MutationTesting, r"\bmutmut\s+run\b"),
@@ -315,11 +311,7 @@ pub static TOOLS: &[Tool] = &[
     t("PIT", MutationTesting, r"pitest|org\.pitest"),
     t("go-mutesting / Gremlins", MutationTesting, r"go-mutesting|\bgremlins\s+unleash\b"),
     // load testing
-    t(
-        "k6",
-        LoadTest,
-        r"grafana/(run-)?k6-action|grafana/setup-k6-action|\bk6\s+(run|cloud)\b|grafana/k6\b",
-    ),
+    t("k6", LoadTest, r"grafana/(run-)?k6-action|grafana/setup-k6-action|\bk6\s+(run|cloud)\b|grafana/k6\b"),
     t("Artillery", LoadTest, r"\bartillery\s+(run|quick)\b"),
     t("Locust", LoadTest, r"\blocust\b.*(--headless|-f\s|--host)"),
     t("Gatling", LoadTest, r"\bgatling(:test|Run|:execute)|\bgatling\.sh\b"),
@@ -382,10 +374,7 @@ pub fn classify_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<&'sta
 
 /// The tools of one category that the commands of some texts run, each once, with the first
 /// command that runs it.
-pub fn commands_of<'a>(
-    texts: impl IntoIterator<Item = &'a str>,
-    category: Category,
-) -> Vec<(&'static Tool, String)> {
+pub fn commands_of<'a>(texts: impl IntoIterator<Item = &'a str>, category: Category) -> Vec<(&'static Tool, String)> {
     let mut out: Vec<(&'static Tool, String)> = Vec::new();
     for text in texts {
         for command in text.lines().flat_map(commands) {

@@ -6,9 +6,12 @@
 //! Where it comes from: `MATURITY_MOTO_SERVER` (the `moto_server` program, which `.ci/test`
 //! installs in a virtual environment) or `moto_server` on the PATH; the seeding Python is
 //! `MATURITY_MOTO_PYTHON` or the `python3` beside `moto_server`. With `CI` set, a missing
-//! emulator fails the tests; otherwise they are skipped with the reason printed.
+//! emulator fails the tests; otherwise they are skipped, visibly (see `common/skip.rs`).
 
 #![allow(dead_code)]
+
+// `common/skip.rs`, which the test binary (or benchmark) that includes this file declares at its root
+use super::skip;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -27,7 +30,7 @@ pub struct Moto {
 
 /// Whether tests must fail (CI) rather than skip when the emulator is missing.
 pub fn required() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+    skip::required()
 }
 
 fn free_port() -> u16 {
@@ -57,14 +60,18 @@ pub fn programs() -> Result<(PathBuf, PathBuf), String> {
 /// Starts a server with extra environment variables; `None` (skipped) outside CI when moto is
 /// missing.
 pub fn start(env: &[(&str, &str)]) -> Option<Moto> {
-    let (server, python) = match programs() {
-        Ok(p) => p,
-        Err(e) if !required() => {
-            eprintln!("skipping: {e}; .ci/test installs it");
-            return None;
+    match launch(env) {
+        Ok(moto) => Some(moto),
+        Err(why) => {
+            skip::skipped(&why);
+            None
         }
-        Err(e) => panic!("the moto emulator is required in CI: {e}"),
-    };
+    }
+}
+
+/// Starts a server; `Err` says why it cannot (moto is not installed).
+fn launch(env: &[(&str, &str)]) -> Result<Moto, String> {
+    let (server, python) = programs().map_err(|e| format!("the moto AWS emulator is missing: {e}"))?;
     let port = free_port();
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
@@ -83,7 +90,7 @@ pub fn start(env: &[(&str, &str)]) -> Option<Moto> {
     let child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", server.display()));
     let moto = Moto { _guard: Some(child), url: format!("http://127.0.0.1:{port}"), python };
     moto.wait_ready();
-    Some(moto)
+    Ok(moto)
 }
 
 impl Moto {
@@ -185,9 +192,9 @@ impl Recorded {
 }
 
 /// The shared server of this test binary, held for the whole test (tests take turns: moto's
-/// state is global). `None` when skipped.
+/// state is global). `None` when skipped (every test that asks is recorded as skipped).
 pub fn shared() -> Option<(MutexGuard<'static, ()>, &'static Moto)> {
-    static SERVER: OnceLock<Option<Moto>> = OnceLock::new();
+    static SERVER: OnceLock<Result<Moto, String>> = OnceLock::new();
     static TURN: Mutex<()> = Mutex::new(());
     let guard = TURN.lock().unwrap_or_else(|e| e.into_inner());
     let moto = SERVER
@@ -199,11 +206,18 @@ pub fn shared() -> Option<(MutexGuard<'static, ()>, &'static Moto)> {
                     .unwrap_or_else(|| PathBuf::from("python3"));
                 let m = Moto { _guard: None, url, python };
                 m.wait_ready();
-                Some(m)
+                Ok(m)
             }
-            _ => start(&[]),
+            _ => launch(&[]),
         })
-        .as_ref()?;
+        .as_ref();
+    let moto = match moto {
+        Ok(moto) => moto,
+        Err(why) => {
+            skip::skipped(why);
+            return None;
+        }
+    };
     moto.reset();
     Some((guard, moto))
 }

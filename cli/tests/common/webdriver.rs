@@ -6,6 +6,9 @@
 
 #![allow(dead_code)]
 
+// skipping a test visibly when its driver is missing: `common::skip` here and in the app's tests
+use super::skip;
+
 use serde_json::{Value, json};
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -43,7 +46,7 @@ fn free_port() -> u16 {
 
 /// Whether tests must fail (CI) rather than skip when a tool is missing.
 pub fn required() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+    skip::required()
 }
 
 /// Starts `program --port=N` (chromedriver) and waits until it answers.
@@ -72,11 +75,10 @@ fn spawn(program: &str, args: &[String], port: u16, env: &[(&str, &std::path::Pa
         .spawn();
     let child = match spawned {
         Ok(c) => c,
-        Err(e) if !required() => {
-            eprintln!("skipping: {program} is not installed ({e}); CI installs it");
+        Err(e) => {
+            skip::skipped(&format!("{program} is not installed ({e})"));
             return None;
         }
-        Err(e) => panic!("{program} is required in CI: {e}"),
     };
     let base = format!("http://127.0.0.1:{port}");
     let driver = Driver { child, base };

@@ -49,7 +49,7 @@ pub fn history(store: &Store, identity: &str) -> Result<HistoryView, StoreError>
                 id: r.id,
                 when: when(&r.finished_at),
                 finished_at: r.finished_at,
-                commit: r.commit.as_ref().map(|c| c[..c.len().min(10)].to_string()),
+                commit: r.commit.as_deref().map(|c| crate::text::prefix(c, 10).to_string()),
                 branch: r.branch,
                 roadmap_id: r.roadmap_id,
                 score: r.score,

@@ -52,7 +52,7 @@ pub fn when(rfc3339: &str) -> String {
 }
 
 fn short(sha: Option<&str>) -> Option<String> {
-    sha.map(|s| s[..s.len().min(10)].to_string())
+    sha.map(|s| crate::text::prefix(s, 10).to_string())
 }
 
 /// Who and what a run is about: the header of every per-run view.

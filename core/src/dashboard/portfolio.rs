@@ -62,7 +62,7 @@ pub fn portfolio(store: &Store) -> Result<Vec<PortfolioRow>, StoreError> {
                 latest_run: s.latest.id,
                 finished_at: s.latest.finished_at.clone(),
                 when: when(&s.latest.finished_at),
-                commit: s.latest.commit.as_ref().map(|c| c[..c.len().min(10)].to_string()),
+                commit: s.latest.commit.as_deref().map(|c| crate::text::prefix(c, 10).to_string()),
                 score: s.latest.score,
                 score_text: view::score(Some(s.latest.score)),
                 score_band: crate::scoring::band(s.latest.score),

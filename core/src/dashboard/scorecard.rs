@@ -204,6 +204,8 @@ pub struct CheckView {
     pub remediation: String,
     pub evidence: Vec<EvidenceView>,
     pub waived: bool,
+    /// `built in`, or the check pack and file it comes from.
+    pub origin: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -348,6 +350,7 @@ pub fn item(card: &Scorecard, id: &str, store: Option<&Store>) -> Option<ItemVie
                 remediation: c.remediation.clone(),
                 evidence: c.evidence.iter().enumerate().map(|(n, e)| evidence_view(n, e, root.as_deref())).collect(),
                 waived: c.status == Status::Waived,
+                origin: c.origin.clone().unwrap_or_default().label(),
             })
             .collect(),
         waivers,

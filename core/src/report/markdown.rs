@@ -68,7 +68,7 @@ impl Page<'_> {
         let c = self.card.change.as_ref()?;
         let mut line = format!(
             "Since the previous audit ({}): score {:+}",
-            &c.previous_at[..c.previous_at.len().min(10)],
+            crate::text::prefix(&c.previous_at, 10),
             c.score_delta
         );
         if !c.new_risks.is_empty() {
@@ -79,6 +79,9 @@ impl Page<'_> {
         }
         line.push('.');
         Some(line)
+    }
+    fn project_line(&self) -> Option<String> {
+        view::project_line(self.card)
     }
     fn cloud_line(&self) -> Option<String> {
         super::live::cloud_headline(self.card).map(|l| format!("{l}."))
@@ -112,9 +115,9 @@ pub fn render(card: &Scorecard) -> Result<String, super::RenderError> {
     if compact.len() <= LIMIT {
         return Ok(compact);
     }
-    let cut = compact[..LIMIT - 200].rfind('\n').unwrap_or(LIMIT - 200);
+    let room = crate::text::head(&compact, LIMIT - 200);
+    let kept = room.rfind('\n').and_then(|cut| room.get(..cut)).unwrap_or(room);
     Ok(format!(
-        "{}\n\n… truncated to stay within comment limits; the JSON and HTML reports have everything.\n\n</details>\n",
-        &compact[..cut]
+        "{kept}\n\n… truncated to stay within comment limits; the JSON and HTML reports have everything.\n\n</details>\n"
     ))
 }

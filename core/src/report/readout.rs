@@ -125,6 +125,8 @@ pub struct CheckLine {
     pub message: String,
     pub evidence: Vec<String>,
     pub fix: Option<String>,
+    /// The check pack it comes from (`pack acme (checks/acme/deploy.toml)`); none when built in.
+    pub origin: Option<String>,
 }
 
 pub struct AppendixItem {
@@ -134,7 +136,32 @@ pub struct AppendixItem {
     pub status: StatusView,
     pub score: String,
     pub coverage: String,
+    /// The pass rule: (pass, partial, fail) in words, and the rule in data, when the roadmap gives one.
+    pub rubric: Option<(String, String, String)>,
+    pub rule: String,
     pub checks: Vec<CheckLine>,
+}
+
+/// The rule an item is judged by, as a sentence (the same rule as `maturity checks explain ITEM`).
+pub fn rule(i: &crate::scorecard::ItemResult) -> String {
+    let required: Vec<String> = i.rubric.as_ref().map(|r| r.required.clone()).unwrap_or_default();
+    let pass = match (i.pass_at, required.is_empty()) {
+        (Some(at), true) => format!("Passes when every assessed check passes, or once its score reaches {at}"),
+        (Some(at), false) => format!(
+            "Passes when every assessed check passes, or once its score reaches {at} with {} passing",
+            view_list(&required)
+        ),
+        (None, _) => "Passes when every assessed check passes".to_string(),
+    };
+    format!("{pass}; fails when every assessed check fails; partial otherwise.")
+}
+
+fn view_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// The running system: the AWS account and the deployed endpoints.
@@ -163,6 +190,8 @@ struct Page<'a> {
     csp: String,
     hash: String,
     origin: String,
+    /// What the project was judged as, and why.
+    project: Option<String>,
     generated: String,
     summary: Summary,
     change: Option<ChangeView>,
@@ -308,8 +337,8 @@ fn change(card: &Scorecard) -> Option<ChangeView> {
     let title = |id: &str| card.item(id).map(|i| format!("{id} {}", i.title)).unwrap_or_else(|| id.to_string());
     let mut parts = vec![format!(
         "Since {} (commit {}): score {}{}, level {}{}.",
-        &c.previous_at[..c.previous_at.len().min(10)],
-        c.previous_commit.as_deref().map(|s| &s[..s.len().min(10)]).unwrap_or("none"),
+        crate::text::prefix(&c.previous_at, 10),
+        c.previous_commit.as_deref().map(|s| crate::text::prefix(s, 10)).unwrap_or("none"),
         if c.score_delta >= 0.0 { "+" } else { "" },
         fmt_num(c.score_delta),
         if c.level_delta >= 0 { "+" } else { "" },
@@ -526,6 +555,8 @@ fn appendix(card: &Scorecard) -> Vec<AppendixItem> {
             status: status(i.status),
             score: view::score(i.score),
             coverage: view::percent(i.coverage),
+            rubric: i.rubric.as_ref().map(|r| (r.pass.clone(), r.partial.clone(), r.fail.clone())),
+            rule: rule(i),
             checks: i
                 .checks
                 .iter()
@@ -536,6 +567,7 @@ fn appendix(card: &Scorecard) -> Vec<AppendixItem> {
                     message: c.message.clone(),
                     evidence: c.evidence.iter().map(|e| e.label()).collect(),
                     fix: matches!(c.status, Status::Fail | Status::Partial).then(|| c.remediation.clone()),
+                    origin: c.origin.as_ref().map(|o| o.label()),
                 })
                 .collect(),
         })
@@ -547,7 +579,7 @@ pub fn render(card: &Scorecard, history: &[RunPoint]) -> Result<String, super::R
     let repo = &card.repository;
     let mut origin = repo.remote.clone().unwrap_or_else(|| repo.identity.trim_start_matches("path:").to_string());
     if let Some(c) = &repo.commit {
-        origin.push_str(&format!(" · commit {}", &c[..c.len().min(10)]));
+        origin.push_str(&format!(" · commit {}", crate::text::prefix(c, 10)));
     }
     if let Some(b) = &repo.branch {
         origin.push_str(&format!(" on {b}"));
@@ -566,6 +598,7 @@ pub fn render(card: &Scorecard, history: &[RunPoint]) -> Result<String, super::R
         csp: csp(),
         hash: card.roadmap.hash.chars().take(12).collect(),
         origin,
+        project: view::project_line(card),
         generated: card.generated_at.clone(),
         summary: summary(card),
         change: change(card),

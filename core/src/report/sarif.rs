@@ -4,6 +4,10 @@
 //! is a result, `error` for a fail and `warning` for a partial, located at the files its
 //! evidence cites (relative to `%SRCROOT%`) and always at the roadmap item as a logical location.
 //! Validated in tests against the official OASIS schema.
+//!
+//! Every string of the document has its control characters replaced (a code-scanning view shows
+//! them as they are), and file paths become URI references with everything but unreserved
+//! characters percent-encoded, so a name with a space, `#`, `%` or a newline still points at it.
 
 use crate::scorecard::Scorecard;
 use maturity_checks::model::{Evidence, Status};
@@ -79,7 +83,7 @@ pub fn render(card: &Scorecard) -> String {
             }));
         }
     }
-    let doc = json!({
+    let mut doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -94,15 +98,32 @@ pub fn render(card: &Scorecard) -> String {
             "properties": {"score": card.score, "level": card.level, "coverage": card.coverage}
         }]
     });
+    replace_controls(&mut doc);
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
 
-/// A relative path as a URI reference: spaces and other reserved characters percent-encoded.
+/// Every string in the document, with its control characters replaced.
+fn replace_controls(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(clean) = crate::text::replace_controls(s) {
+                *s = clean;
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(replace_controls),
+        Value::Object(o) => o.values_mut().for_each(replace_controls),
+        _ => {}
+    }
+}
+
+/// A relative path as a URI reference (RFC 3986): every byte but unreserved characters and `/`
+/// percent-encoded (so `:` cannot make a scheme, nor `#` or `?` a fragment or query), and leading
+/// slashes dropped, so that the reference stays relative to `%SRCROOT%`.
 fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    for b in path.trim_start_matches('/').bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
@@ -113,8 +134,44 @@ fn uri(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::uri;
+
+    /// RFC 3986 `relative-ref` without query or fragment: segments of unreserved characters and
+    /// percent-encoded bytes, no scheme, no authority.
+    fn is_relative_reference(s: &str) -> bool {
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'%' => {
+                    if !(i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit()) {
+                        return false;
+                    }
+                    i += 3;
+                    continue;
+                }
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {}
+                _ => return false,
+            }
+            i += 1;
+        }
+        !s.starts_with("//")
+    }
+
     #[test]
-    fn uris_are_encoded() {
-        assert_eq!(super::uri("docs/my file<1>.md"), "docs/my%20file%3C1%3E.md");
+    fn uris_are_encoded_relative_references() {
+        for (path, want) in [
+            ("docs/my file<1>.md", "docs/my%20file%3C1%3E.md"),
+            ("a#b?c%d.yml", "a%23b%3Fc%25d.yml"),
+            ("line\nbreak.yml", "line%0Abreak.yml"),
+            ("javascript:alert(1).yml", "javascript%3Aalert%281%29.yml"),
+            ("//evil.example/x", "evil.example/x"),
+            ("docs/Привет.md", "docs/%D0%9F%D1%80%D0%B8%D0%B2%D0%B5%D1%82.md"),
+            ("caf\u{fffd}.yml", "caf%EF%BF%BD.yml"),
+            ("e\u{202e}vil", "e%E2%80%AEvil"),
+        ] {
+            assert_eq!(uri(path), want, "{path:?}");
+            assert!(is_relative_reference(&uri(path)), "{path:?}");
+        }
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! Colours come from CSS classes defined in the readout's stylesheet (presentation attributes
 //! only: inline `style` attributes would need a weaker content security policy). Every piece of
-//! text is XML-escaped: area and phase titles come from a roadmap, which may come from the
-//! audited repository.
+//! text is XML-escaped, with its control characters replaced as in every other document: area and
+//! phase titles come from a roadmap, which may come from the audited repository.
 
 use crate::scorecard::{AreaResult, PhaseResult};
 use maturity_checks::model::fmt_num;
@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in crate::text::replace_controls(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -178,13 +178,13 @@ pub fn trend(points: &[RunPoint]) -> String {
         let _ = write!(
             s,
             r#"<text class="tick" x="{left}" y="172">{}</text>"#,
-            escape(&first.date[..first.date.len().min(10)])
+            escape(crate::text::prefix(&first.date, 10))
         );
         let _ = write!(
             s,
             r#"<text class="tick end" x="{}" y="172">{}</text>"#,
             left + width,
-            escape(&last.date[..last.date.len().min(10)])
+            escape(crate::text::prefix(&last.date, 10))
         );
     }
     s.push_str("</svg>");

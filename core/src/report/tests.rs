@@ -257,3 +257,257 @@ fn junit_is_well_formed_xml_with_one_case_per_item() {
     assert_eq!(cases, 3);
     assert!(xml.contains("&#60;script&#62;"));
 }
+
+/// Two-, three- and four-byte characters (Cyrillic, CJK, emoji) with a combining mark.
+const MIXED: &str = "aЖ中😀e\u{301}";
+
+#[test]
+fn markdown_truncation_cuts_on_character_boundaries_at_every_offset() {
+    // a report far over the limit made of mixed-width text; shifting it by one byte at a time
+    // moves the cut across every byte of every character
+    let long = MIXED.repeat(1500);
+    for shift in 0..=MIXED.len() {
+        let mut c = card();
+        for item in &mut c.items {
+            for check in &mut item.checks {
+                check.message = format!("{}{long}", "s".repeat(shift));
+                check.evidence = (0..3).map(|n| Evidence::file(format!("{n}/{long}"), Some(1))).collect();
+            }
+        }
+        let md = render(&c, Format::Markdown).unwrap();
+        assert!(md.len() <= markdown::LIMIT, "shift {shift}: {}", md.len());
+        assert!(md.contains("… truncated to stay within comment limits"), "shift {shift}");
+        assert!(md.starts_with("# Maturity scorecard"), "shift {shift}");
+    }
+}
+
+/// A line of hostile text: a terminal escape, a bidi override, XML-illegal and C1 controls, a
+/// line break that would start a Markdown heading, a table separator, HTML, a link and a mention,
+/// next to Cyrillic, CJK, emoji and a combining mark.
+const POISON: &str =
+    "\x1b[2J\u{202e}\x01\u{9b}\r\n# Заголовок 标题 😀 e\u{301}\n> quote\n|x|<b>bold</b> [a](http://x) @team\n1. ";
+
+/// Every text of a scorecard, poisoned at both ends (statuses and tags stay valid).
+fn poisoned(card: &crate::scorecard::Scorecard) -> crate::scorecard::Scorecard {
+    fn walk(v: &mut serde_json::Value, key: &str) {
+        match v {
+            serde_json::Value::String(s) if !matches!(key, "kind" | "status" | "from" | "to" | "pace" | "schema") => {
+                *s = format!("{POISON}{s}{POISON}");
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| walk(x, key)),
+            serde_json::Value::Object(o) => o.iter_mut().for_each(|(k, x)| walk(x, k)),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(card).unwrap();
+    walk(&mut v, "");
+    serde_json::from_value(v).expect("a poisoned scorecard")
+}
+
+fn hidden_controls(s: &str) -> Vec<char> {
+    s.chars().filter(|c| crate::text::is_hidden_control(*c)).collect()
+}
+
+/// What kind of Markdown block a line starts, and how many columns a table row has.
+fn shape(line: &str) -> (String, usize) {
+    let kind = if line.is_empty() {
+        "blank"
+    } else if line.starts_with("### ") {
+        "h3"
+    } else if line.starts_with("## ") {
+        "h2"
+    } else if line.starts_with("# ") {
+        "h1"
+    } else if line.starts_with('|') {
+        "row"
+    } else if line.starts_with("  - ") {
+        "sublist"
+    } else if line.starts_with("- ") {
+        "list"
+    } else if line.starts_with('<') {
+        "html"
+    } else {
+        "text"
+    };
+    let columns = if kind == "row" { line.replace("\\|", "").matches('|').count() } else { 0 };
+    (kind.to_string(), columns)
+}
+
+/// A Markdown line without its code spans (where text is shown as it is, never interpreted): a
+/// run of backticks opens a span that the next run of as many backticks closes.
+fn outside_code_spans(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let run_at = |i: usize| chars[i..].iter().take_while(|c| **c == '`').count();
+    let (mut out, mut i) = (String::new(), 0);
+    while i < chars.len() {
+        if chars[i] != '`' {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let run = run_at(i);
+        let mut j = i + run;
+        let close = loop {
+            match (j..chars.len()).find(|&k| chars[k] == '`') {
+                None => break None,
+                Some(k) if run_at(k) == run => break Some(k),
+                Some(k) => j = k + run_at(k),
+            }
+        };
+        match close {
+            Some(k) => i = k + run,
+            None => {
+                out.extend(&chars[i..]);
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn repository_text_cannot_change_the_shape_of_a_document() {
+    let mut clean = card_with_cloud(None, &[("rds:DescribeDBInstances", "denied")]);
+    clean.must_pass = vec![crate::scorecard::MustPass { item: "1".into(), status: Status::Fail, ok: false }];
+    let hostile = poisoned(&clean);
+
+    // Markdown: the same blocks, line by line, and no control character
+    let (a, b) = (render(&clean, Format::Markdown).unwrap(), render(&hostile, Format::Markdown).unwrap());
+    let (la, lb): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    assert_eq!(la.len(), lb.len(), "hostile text added or removed lines:\n{b}");
+    for (x, y) in la.iter().zip(&lb) {
+        assert_eq!(shape(x), shape(y), "\n{x}\n{y}");
+    }
+    assert_eq!(hidden_controls(&b), Vec::<char>::new());
+    for raw in ["<b>", "](http", "@team", "\n# Заголовок", "\n> quote", "\n1. "] {
+        // escaped brackets make no link
+        let found = b.lines().map(|l| outside_code_spans(l).replace("\\]", "")).find(|l| l.contains(raw));
+        assert!(found.is_none(), "{raw:?} reached the Markdown: {found:?}");
+    }
+
+    // JUnit: well-formed XML with the same cases, no control character even decoded
+    let xml = render(&hostile, Format::Junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let cases = |x: &roxmltree::Document| x.descendants().filter(|n| n.has_tag_name("testcase")).count();
+    assert_eq!(cases(&doc), cases(&roxmltree::Document::parse(&render(&clean, Format::Junit).unwrap()).unwrap()));
+    for n in doc.descendants() {
+        let texts = n.attributes().map(|a| a.value().to_string()).chain(n.text().map(str::to_string));
+        for t in texts {
+            assert_eq!(hidden_controls(&t), Vec::<char>::new(), "{t:?}");
+        }
+    }
+    assert!(xml.contains("Заголовок 标题 😀 e\u{301}"), "non-ASCII text is kept");
+
+    // SARIF: valid against the schema, no control character in any string, URIs are references
+    let sarif: serde_json::Value = serde_json::from_str(&render(&hostile, Format::Sarif).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    strings(&sarif, &mut all);
+    for s in &all {
+        assert_eq!(hidden_controls(s), Vec::<char>::new(), "{s:?}");
+    }
+    let uri = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .expect("a result with a file");
+    assert!(uri.bytes().all(|b| b.is_ascii_graphic() && !b"#?:<>\"\\".contains(&b)), "{uri}");
+
+    // HTML: no control character, no markup from the repository
+    let html = readout::render(&hostile, &[]).unwrap();
+    assert_eq!(hidden_controls(&html), Vec::<char>::new());
+    assert!(!html.contains("<b>bold"), "markup from the repository is escaped");
+    assert!(html.contains("Заголовок 标题 😀 e\u{301}"), "non-ASCII text is kept");
+}
+
+#[test]
+fn markdown_filters_keep_text_in_its_place() {
+    use super::filters::md_text;
+    for (input, want) in [
+        ("plain Привет 漢字 😀", "plain Привет 漢字 😀"),
+        ("# heading", "\\# heading"),
+        ("  ## indented heading", "\\## indented heading"),
+        ("> quote", "\\> quote"),
+        ("- item", "\\- item"),
+        ("* item", "\\* item"),
+        ("+ item", "\\+ item"),
+        ("12. item", "12\\. item"),
+        ("3) item", "3\\) item"),
+        ("```rust", "\\```rust"),
+        ("~~~", "\\~~~"),
+        ("===", "\\==="),
+        ("___", "\\___"),
+        ("1.1 Kubernetes", "1.1 Kubernetes"),
+        ("2024.", "2024\\."),
+        ("2024 was", "2024 was"),
+        ("v1.2 stays", "v1.2 stays"),
+        ("name\n# injected", "name # injected"),
+        ("a\r\nb\rc\u{2028}d", "a b c d"),
+        ("<img src=x>", "&lt;img src=x&gt;"),
+        ("[click](http://x) ![i](y)", "\\[click\\](http://x) !\\[i\\](y)"),
+        ("@channel", "@\u{200B}channel"),
+        ("esc\x1b[31m red\u{202e}", "esc\u{fffd}\\[31m red\u{fffd}"),
+        ("", ""),
+    ] {
+        assert_eq!(md_text(input), want, "{input:?}");
+    }
+}
+
+#[test]
+fn table_cells_hold_one_line_and_no_separator() {
+    #[derive(askama::Template)]
+    #[template(source = "| {{ value|cell }} |", ext = "md")]
+    struct Cell<'a> {
+        value: &'a str,
+    }
+    use super::filters;
+    use askama::Template;
+    for (value, want) in [
+        ("> 90 %", "| &gt; 90 % |"),
+        ("6.1 CI/CD", "| 6.1 CI/CD |"),
+        ("a | b", "| a \\| b |"),
+        ("two\nlines\r\n| x |", "| two lines \\| x \\| |"),
+        ("<script>", "| &lt;script&gt; |"),
+        ("файл\x1b[0m", "| файл\u{fffd}\\[0m |"),
+    ] {
+        assert_eq!(Cell { value }.render().unwrap(), want, "{value:?}");
+    }
+}
+
+#[test]
+fn code_spans_hold_any_backticks() {
+    use super::filters;
+    #[derive(askama::Template)]
+    #[template(source = "{{ value|code }}", ext = "md")]
+    struct Code<'a> {
+        value: &'a str,
+    }
+    use askama::Template;
+    for (value, want) in [
+        ("main", "`main`"),
+        ("a`b", "``a`b``"),
+        ("`x``", "``` `x`` ```"),
+        ("feature/日本\nx", "`feature/日本 x`"),
+        ("<b>", "`<b>`"),
+    ] {
+        assert_eq!(Code { value }.render().unwrap(), want, "{value:?}");
+    }
+}

@@ -28,7 +28,7 @@ pub fn status_icon(s: Status) -> &'static str {
 }
 
 pub fn score(v: Option<f64>) -> String {
-    v.map(|v| fmt_num((v * 10.0).round() / 10.0)).unwrap_or_else(|| "–".into())
+    v.filter(|v| v.is_finite()).map(|v| fmt_num((v * 10.0).round() / 10.0)).unwrap_or_else(|| "–".into())
 }
 
 pub fn percent(share: f64) -> String {
@@ -52,8 +52,15 @@ pub fn metric_target(m: &MetricResult) -> String {
 }
 
 /// The short commit id, if any.
+/// What the project was judged as, and why: "Judged as a library: composer.json declares ...".
+pub fn project_line(card: &Scorecard) -> Option<String> {
+    let p = card.repository.project.as_ref()?;
+    let how = if p.configured { "Set" } else { "Judged" };
+    Some(format!("{how} as a {}: {}.", p.kind, p.reason.trim_end_matches('.')))
+}
+
 pub fn short_commit(card: &Scorecard) -> Option<String> {
-    card.repository.commit.as_ref().map(|c| c[..c.len().min(10)].to_string())
+    card.repository.commit.as_deref().map(|c| crate::text::prefix(c, 10).to_string())
 }
 
 /// The single most useful line about an item: its next step when open, else its best evidence.

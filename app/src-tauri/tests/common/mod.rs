@@ -4,7 +4,10 @@
 
 #![allow(dead_code)]
 
-/// The WebDriver client is shared with the CLI's browser tests.
+/// The WebDriver client is shared with the CLI's browser tests, and so is the way a test is
+/// skipped when a tool is missing (visibly, and a failure in CI).
+#[path = "../../../../cli/tests/common/skip.rs"]
+pub mod skip;
 #[path = "../../../../cli/tests/common/webdriver.rs"]
 pub mod webdriver;
 
@@ -81,10 +84,7 @@ pub fn tauri_driver() -> Option<PathBuf> {
 /// Everything an end-to-end test needs, or why it cannot run (a skip locally, a failure in CI).
 pub fn e2e_tools() -> Option<PathBuf> {
     let missing = |what: &str| {
-        if required() {
-            panic!("{what} is required in CI (.ci/test installs and starts it)");
-        }
-        eprintln!("skipping the end-to-end test: {what} is missing; .ci/test provides it");
+        skip::skipped(&format!("{what} is missing"));
         None
     };
     if std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {

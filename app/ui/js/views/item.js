@@ -79,7 +79,7 @@ export async function render(ctx, runId, itemId) {
         "section",
         { class: `check ${c.status.class}`, dataset: { check: c.id } },
         h("h3", {}, badge(c.status), c.title, h("span", { class: "muted small" }, `score ${c.score_text} · weight ${c.weight}`)),
-        h("div", { class: "cid mono" }, c.id),
+        h("div", { class: "cid mono" }, c.id, c.origin && c.origin !== "built in" ? h("span", { class: "origin muted small" }, ` · ${c.origin}`) : null),
         h("p", { class: "msg" }, c.message),
         evidence(ctx, v, c),
         c.status.class !== "pass" ? h("p", { class: "fix" }, h("b", {}, "Remediation: "), c.remediation) : null

@@ -3,7 +3,7 @@ use super::*;
 fn ci(files: &[(&str, &str)]) -> (CiFacts, Vec<Problem>) {
     let idx = FileIndex::from_memory(files);
     let mut problems = Vec::new();
-    let m = crate::facts::manifests::collect(&idx, &mut problems);
+    let m = crate::facts::manifests::collect(&idx, None, &mut problems);
     (collect(&idx, &m, &mut problems), problems)
 }
 

@@ -84,5 +84,12 @@ pub(crate) const fn s(
 }
 
 /// Every signal, in a fixed order.
-pub static SIGNALS: LazyLock<Vec<&'static Signal>> =
-    LazyLock::new(|| base::SIGNALS.iter().chain(infra::SIGNALS).chain(app::SIGNALS).chain(ops::SIGNALS).chain(practice::SIGNALS).collect());
+pub static SIGNALS: LazyLock<Vec<&'static Signal>> = LazyLock::new(|| {
+    base::SIGNALS
+        .iter()
+        .chain(infra::SIGNALS)
+        .chain(app::SIGNALS)
+        .chain(ops::SIGNALS)
+        .chain(practice::SIGNALS)
+        .collect()
+});

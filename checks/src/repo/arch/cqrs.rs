@@ -210,7 +210,8 @@ impl Check for ReadModels {
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
         if let Some(h) = repo.scan.project_hits("es.projection").next() {
-            return Finding::pass(format!("a projection builds a read model in `{}`", h.path)).with_one(hit_evidence(h));
+            return Finding::pass(format!("a projection builds a read model in `{}`", h.path))
+                .with_one(hit_evidence(h));
         }
         let read_dir = repo
             .files
@@ -321,7 +322,11 @@ mod tests {
                 ],
                 Status::Pass,
             ),
-            ("a read model is not an event store", vec![APP, ("src/Catalog/ReadModel/ProductView.php", "<?php")], Status::Fail),
+            (
+                "a read model is not an event store",
+                vec![APP, ("src/Catalog/ReadModel/ProductView.php", "<?php")],
+                Status::Fail,
+            ),
             (
                 "declared only",
                 vec![("composer.json", r#"{"type": "project", "require": {"broadway/broadway": "^2"}}"#)],

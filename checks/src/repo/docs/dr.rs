@@ -35,7 +35,9 @@ impl Check for DisasterRecoveryProcedure {
         let plans: Vec<Seen> = repo
             .docs
             .of(DocKind::DisasterRecovery)
-            .map(|d| Seen::new(format!("the recovery plan \u{201c}{}\u{201d}", d.title), &d.path, Some(d.line), d.location))
+            .map(|d| {
+                Seen::new(format!("the recovery plan \u{201c}{}\u{201d}", d.title), &d.path, Some(d.line), d.location)
+            })
             .collect();
         let mut objectives = signal_seen(repo, &["dr.objective"]);
         for r in &repo.docs.rto {
@@ -47,7 +49,13 @@ impl Check for DisasterRecoveryProcedure {
         let plans: Vec<&Seen> = plans.iter().collect();
         match (plans.is_empty(), objectives.is_empty(), restores.is_empty()) {
             (false, false, false) => {
-                let all: Vec<&Seen> = plans.iter().take(1).chain(objectives.iter().take(2)).chain(restores.iter().take(2)).copied().collect();
+                let all: Vec<&Seen> = plans
+                    .iter()
+                    .take(1)
+                    .chain(objectives.iter().take(2))
+                    .chain(restores.iter().take(2))
+                    .copied()
+                    .collect();
                 Finding::pass(format!(
                     "{} states recovery objectives ({}) and restore steps ({})",
                     describe(&plans[..1]),
@@ -109,7 +117,8 @@ mod tests {
     use crate::model::Status;
     use crate::repo::testing::service_table as table;
 
-    const PLAN: &str = "# Disaster recovery\n\nRTO: 1 hour, RPO: 15 minutes.\n\n## Restore\n\n    pg_restore -d shop latest.dump\n";
+    const PLAN: &str =
+        "# Disaster recovery\n\nRTO: 1 hour, RPO: 15 minutes.\n\n## Restore\n\n    pg_restore -d shop latest.dump\n";
 
     #[test]
     fn procedures() {

@@ -13,12 +13,12 @@ mod dr;
 pub use adr::DecisionsRecorded;
 pub use dr::DisasterRecoveryProcedure;
 
-use crate::repo::support::{Seen, cite, describe, examples_only, own_and_other};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::docs::{Doc, DocKind};
 use crate::facts::files::Location;
 use crate::model::Finding;
+use crate::repo::support::{Seen, cite, describe, examples_only, own_and_other};
 
 fn docs_of(repo: &RepoFacts, kinds: &[DocKind]) -> Vec<Seen> {
     repo.docs

@@ -7,20 +7,20 @@
 //! `spring.session` and `spring.cache`) before content-scan signals. Adapters that are commented
 //! out in a configuration file are not configuration.
 
+use crate::check::{Applies, Check, Context, Meta, Source};
+use crate::facts::RepoFacts;
+use crate::facts::appconfig::Found;
+use crate::facts::files::Location;
+use crate::facts::manifests::Ecosystem;
+use crate::facts::scan::Hit;
+use crate::facts::terraform::TfBlock;
+use crate::facts::yaml::Node;
+use crate::model::{Evidence, Finding, clip};
 use crate::repo::support::{
     Candidate, best_finding, compose_running, container_command, containers, hit_evidence, k8s_running, obj_evidence,
     obj_label, service_evidence, signal_hits, subcharts, tf_condition, tf_evidence, tf_label, tf_modules, tf_num,
     tf_resources, tf_text, tf_unknown,
 };
-use crate::check::{Applies, Check, Context, Meta, Source};
-use crate::facts::RepoFacts;
-use crate::facts::appconfig::Found;
-use crate::facts::manifests::Ecosystem;
-use crate::facts::terraform::TfBlock;
-use crate::facts::yaml::Node;
-use crate::facts::files::Location;
-use crate::facts::scan::Hit;
-use crate::model::{Evidence, Finding, clip};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -559,9 +559,9 @@ impl Check for WarmingAndInvalidation {
 
 #[cfg(test)]
 mod tests {
-    use crate::repo::testing::run;
     use super::*;
     use crate::model::Status;
+    use crate::repo::testing::run;
 
     #[test]
     fn cache_server() {

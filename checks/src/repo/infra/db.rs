@@ -15,8 +15,8 @@ use crate::facts::terraform::TfBlock;
 use crate::model::{Evidence, Finding, clip};
 use crate::repo::support::{
     chart_label, compose_running, container_command, containers, first_evidence, hit_evidence, hits, k8s_running,
-    obj_evidence, obj_label, own_or_examples, place, service_evidence, signal_hits, signal_seen, subcharts, tf_any_key, tf_condition, tf_evidence,
-    tf_label, tf_modules, tf_num, tf_resources, tf_text, tf_unknown, values_evidence,
+    obj_evidence, obj_label, own_or_examples, place, service_evidence, signal_hits, signal_seen, subcharts, tf_any_key,
+    tf_condition, tf_evidence, tf_label, tf_modules, tf_num, tf_resources, tf_text, tf_unknown, values_evidence,
 };
 use crate::repo::tools::{self, Category};
 
@@ -516,7 +516,12 @@ impl Check for ConnectionPooling {
             return Finding::pass(format!("`{path}` sizes the HikariCP connection pool"))
                 .with_one(Evidence::file(path, Some(line)));
         }
-        if let Some(h) = repo.scan.project_hits("db.pooling").find(|h| !h.path.ends_with(".md")) {
+        // a CI job that installs a pooler sets up its tests, not the service's database
+        if let Some(h) = repo
+            .scan
+            .project_hits("db.pooling")
+            .find(|h| !h.path.ends_with(".md") && !crate::repo::support::is_ci_path(&h.path))
+        {
             return Finding::pass(format!("`{}` configures a connection pool (`{}`)", h.path, h.text))
                 .with_one(Evidence::file_snippet(h.path.clone(), h.line, h.text.clone()));
         }
@@ -645,9 +650,7 @@ fn database_use(repo: &RepoFacts) -> Option<String> {
     if let Some(s) = compose_running(repo, SERVERS).first() {
         return Some(format!("the compose service `{}`", s.name));
     }
-    if let Some((o, _)) =
-        k8s_running(repo, SERVERS).into_iter().find(|(o, _)| o.location.is_project())
-    {
+    if let Some((o, _)) = k8s_running(repo, SERVERS).into_iter().find(|(o, _)| o.location.is_project()) {
         return Some(obj_label(o));
     }
     if let Some(f) = repo.config.symfony("doctrine.dbal").first() {
@@ -776,9 +779,11 @@ impl Check for QueryOptimization {
         let repo = cx.repo;
         let mut seen = signal_seen(repo, &["db.n_plus_one"]);
         // a plan read in a test or a CI job is a check; one in application code is a diagnostic
-        seen.extend(signal_seen(repo, &["db.explain"]).into_iter().filter(|s| {
-            s.location == Location::Test || crate::repo::support::is_ci_path(&s.path)
-        }));
+        seen.extend(
+            signal_seen(repo, &["db.explain"])
+                .into_iter()
+                .filter(|s| s.location == Location::Test || crate::repo::support::is_ci_path(&s.path)),
+        );
         if let Some(f) = own_or_examples(&seen, "queries are checked for N+1 patterns or their plans") {
             return f;
         }
@@ -797,9 +802,9 @@ impl Check for QueryOptimization {
 
 #[cfg(test)]
 mod tests {
-    use crate::repo::testing::run;
     use super::*;
     use crate::model::Status;
+    use crate::repo::testing::run;
 
     const RDS: &str = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n  multi_az = true\n  backup_retention_period = 14\n}\n";
 
@@ -998,6 +1003,14 @@ mod tests {
                 Status::Pass,
             ),
             (
+                "a pooler installed for the integration tests of a CI job",
+                vec![(
+                    ".github/workflows/integration-tests.yml",
+                    "on: push\njobs:\n  t:\n    steps:\n      - name: Install pgbouncer # тесты\n        run: sudo apt-get install pgbouncer\n",
+                )],
+                Status::Fail,
+            ),
+            (
                 "spring default pool",
                 vec![(
                     "pom.xml",
@@ -1128,7 +1141,11 @@ mod tests {
         let orm = ("compose.yaml", "services:\n  db:\n    image: postgres:16\n");
         for (name, files, want) in [
             ("nplusone", vec![orm, ("shop/settings.py", "INSTALLED_APPS += ['nplusone.ext.django']\n")], Status::Pass),
-            ("query count test", vec![orm, ("tests/test_views.py", "        with self.assertNumQueries(3):\n")], Status::Pass),
+            (
+                "query count test",
+                vec![orm, ("tests/test_views.py", "        with self.assertNumQueries(3):\n")],
+                Status::Pass,
+            ),
             (
                 "explain in a test",
                 vec![orm, ("tests/test_plans.py", "plan = cur.execute('EXPLAIN ANALYZE SELECT * FROM orders')\n")],

@@ -7,13 +7,13 @@
 //! Markdown or code that reads them do not count. Both questions are about a served application:
 //! a library sets no headers of its own and has nothing to attack, so they do not apply to it.
 
-use crate::repo::tools::Category;
-use crate::repo::support::{automatic, hits, list, unreadable_symfony};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::files::Location;
 use crate::facts::manifests::Ecosystem;
 use crate::model::{Evidence, Finding};
+use crate::repo::support::{automatic, hits, list, unreadable_symfony};
+use crate::repo::tools::Category;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -7,13 +7,13 @@ mod hardening;
 
 pub use hardening::{DynamicTesting, HeadersConfigured};
 
-use crate::repo::tools::Category;
-use crate::repo::support::{Hit, automatic, hits, list, unreadable};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::manifests::Ecosystem;
 use crate::facts::reports::ScanReport;
 use crate::facts::{EvidenceKind, RepoFacts};
 use crate::model::{Evidence, Finding};
+use crate::repo::support::{Hit, automatic, hits, list, unreadable};
+use crate::repo::tools::Category;
 
 /// Scanner configuration files and what kind of scanning each stands for.
 const CONFIG_CATEGORIES: &[(&str, Category)] = &[
@@ -162,9 +162,7 @@ impl Check for DependencyUpdatesAutomated {
             )
             .with(evidence);
         }
-        if let Some(unknown) =
-            unreadable(repo, |p| p.contains("dependabot"), "dependency updates are automated")
-        {
+        if let Some(unknown) = unreadable(repo, |p| p.contains("dependabot"), "dependency updates are automated") {
             return unknown;
         }
         Finding::fail(

@@ -31,12 +31,10 @@ pub(crate) mod verdict;
 
 pub(crate) use ci::{Hit, automatic, hits, no_pipeline};
 pub(crate) use k8s::{
-    chart_label, charts_declaring, container_command, containers, obj_evidence, obj_label, objects_of,
-    pod_spec, subcharts, values_evidence, values_path, walk,
+    chart_label, charts_declaring, container_command, containers, obj_evidence, obj_label, objects_of, pod_spec,
+    subcharts, values_evidence, values_path, walk,
 };
-pub(crate) use parsed::{
-    is_ci_path, is_manifest, is_tf, unknown_or_fail, unreadable, unreadable_symfony,
-};
+pub(crate) use parsed::{is_ci_path, is_manifest, is_tf, unknown_or_fail, unreadable, unreadable_symfony};
 pub(crate) use seen::{
     Seen, cite, describe, doc_hits, examples_only, hit_evidence, list, own_and_other, own_or_examples, signal_hits,
     signal_seen,

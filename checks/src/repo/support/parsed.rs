@@ -101,7 +101,9 @@ mod tests {
         let broken = RepoFacts::from_memory(&[(".github/workflows/ci.yml", "jobs: ["), ("infra/main.tf", "x = 1\n")]);
         let f = unknown_or_fail(&broken, is_ci_path, "tests run", "no tests.");
         assert_eq!(f.status, Status::Unknown);
-        assert!(f.message.starts_with("`.github/workflows/ci.yml` could not be parsed, so whether tests run is unknown"));
+        assert!(
+            f.message.starts_with("`.github/workflows/ci.yml` could not be parsed, so whether tests run is unknown")
+        );
         assert_eq!(unknown_or_fail(&broken, is_tf, "a cluster is declared", "none.").status, Status::Fail);
         let symfony = RepoFacts::from_memory(&[("config/packages/security.yaml", "security: [\n")]);
         assert_eq!(unreadable_symfony(&symfony, &["security"], "x").map(|f| f.status), Some(Status::Unknown));

@@ -31,7 +31,11 @@ mod tests {
             ("redis", &["redis"], Some("redis")),
             ("registry:5000/ops/pgbouncer:1", &["pgbouncer"], Some("pgbouncer")),
             ("redis/redis-stack-server:latest", &["redis"], Some("redis")),
-            ("otel/opentelemetry-collector-contrib:0.98", &["opentelemetry-collector"], Some("opentelemetry-collector")),
+            (
+                "otel/opentelemetry-collector-contrib:0.98",
+                &["opentelemetry-collector"],
+                Some("opentelemetry-collector"),
+            ),
             ("kube-prometheus-stack", &["prometheus"], Some("prometheus")),
             ("postgres@sha256:abc", &["postgres"], Some("postgres")),
             ("acme/redistribution:1", &["redis"], None),

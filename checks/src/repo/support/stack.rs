@@ -53,10 +53,8 @@ pub(crate) fn compose_running<'a>(repo: &'a RepoFacts, products: &[&'static str]
 pub(crate) fn k8s_running<'a>(repo: &'a RepoFacts, products: &[&'static str]) -> Vec<(&'a K8sObject, String)> {
     let mut out = Vec::new();
     for o in &repo.k8s.objects {
-        if let Some(image) = containers(o)
-            .iter()
-            .filter_map(|c| c.key("image").scalar())
-            .find(|i| names_product(i, products).is_some())
+        if let Some(image) =
+            containers(o).iter().filter_map(|c| c.key("image").scalar()).find(|i| names_product(i, products).is_some())
         {
             out.push((o, image));
         }
