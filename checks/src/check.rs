@@ -96,6 +96,8 @@ impl Origin {
 #[derive(Debug, Clone, Default)]
 pub struct Targets {
     values: HashMap<String, f64>,
+    /// Measures whose target excludes its value (`> 90 %`: 90.0 does not reach it).
+    exclusive: HashMap<String, bool>,
 }
 
 impl Targets {
@@ -103,9 +105,27 @@ impl Targets {
         self.values.insert(measure.to_string(), value);
     }
 
+    /// Records whether reaching the target of `measure` means exceeding it (`>`) or meeting it
+    /// (`>=`), as the roadmap's metric says.
+    pub fn set_exclusive(&mut self, measure: &str, exclusive: bool) {
+        self.exclusive.insert(measure.to_string(), exclusive);
+    }
+
     /// The roadmap's target for `measure`, or `default` when the roadmap has none.
     pub fn get(&self, measure: &str, default: f64) -> f64 {
         self.values.get(measure).copied().unwrap_or(default)
+    }
+
+    /// Whether the target of `measure` excludes its value, `default` when the roadmap does not say.
+    pub fn is_exclusive(&self, measure: &str, default: bool) -> bool {
+        self.exclusive.get(measure).copied().unwrap_or(default)
+    }
+
+    /// Whether `value` reaches the target of a higher-is-better `measure`, with the same boundary
+    /// as the roadmap's metric: above it for `>`, at or above it for `>=`.
+    pub fn reached(&self, measure: &str, default: f64, default_exclusive: bool, value: f64) -> bool {
+        let target = self.get(measure, default);
+        if self.is_exclusive(measure, default_exclusive) { value > target } else { value >= target }
     }
 }
 

@@ -47,7 +47,7 @@ pub static MEASURES: &[Measure] = &[
         id: "load.concurrent_users",
         title: "Concurrent users sustained in a load test",
         unit: "users",
-        sources: "metrics file `concurrent_users`; k6 summary `vus_max`",
+        sources: "metrics file `concurrent_users`; k6 summary: the active virtual users (`vus`) a run with at most 1 % failed requests sustained, and its request rate",
         measure: concurrent_users,
     },
     Measure {
@@ -185,9 +185,26 @@ fn response_time(repo: &RepoFacts) -> Measurement {
         .unwrap_or_else(|| Measurement::Missing(format!("no load-test report found; run k6 with --summary-export and pass --evidence k6=PATH (or gatling=PATH), or {METRICS_FILE_HOW} with `response_time_ms`")))
 }
 
+/// The virtual users a load test sustained, with the request rate it sustained them at: what the
+/// run did, not the peak a script configures.
+fn sustained_users(repo: &RepoFacts) -> Option<Measurement> {
+    let reports = repo.perf.chosen_reports();
+    let (r, users) = reports.iter().find_map(|r| r.sustained_users.map(|u| (r, u)))?;
+    let mut evidence = vec![Evidence::report(r.path.clone(), "virtual users sustained", users, Some("users"))];
+    let note = match r.requests_per_s {
+        Some(rps) => {
+            let rps = (rps * 10.0).round() / 10.0;
+            evidence.push(Evidence::report(r.path.clone(), "requests per second", rps, Some("req/s")));
+            format!("{} report: {users} virtual users sustained at {rps} requests per second", r.tool)
+        }
+        None => format!("{} report: {users} virtual users sustained", r.tool),
+    };
+    Some(Measurement::Value { value: users, evidence, note: Some(note) })
+}
+
 fn concurrent_users(repo: &RepoFacts) -> Measurement {
     from_metrics_file(repo, "concurrent_users", "users")
-        .or_else(|| perf_figure(repo, |r| r.max_users, "peak virtual users", "users"))
+        .or_else(|| sustained_users(repo))
         .or_else(|| metrics_file_broken(repo))
         .unwrap_or_else(|| Measurement::Missing(format!("no load-test report found; pass --evidence k6=PATH from a k6 run, or {METRICS_FILE_HOW} with `concurrent_users`")))
 }
@@ -471,7 +488,7 @@ mod tests {
         let repo = RepoFacts::from_memory(&[
             (
                 "load/results/k6-summary.json",
-                r#"{"metrics":{"http_req_duration":{"avg":91.5,"p(95)":180},"vus_max":{"value":1200,"max":1200}}}"#,
+                r#"{"metrics":{"http_req_duration":{"avg":91.5,"p(95)":180},"vus_max":{"value":5000,"max":5000},"vus":{"value":0,"max":1200},"http_reqs":{"rate":410.0}}}"#,
             ),
             ("docs/runbooks/restore.md", "# Restore\n\n## Disaster recovery\n\nRTO: 45 minutes, RPO 5 minutes.\n"),
         ]);

@@ -2,17 +2,18 @@
 
 use crate::check::Check;
 use crate::cloud::aws::{
-    cost, edge as aws_edge, eks, elasticache, governance as aws_governance, obs as aws_obs, rds, scaling,
+    cost as aws_cost, edge as aws_edge, eks, elasticache, governance as aws_governance, obs as aws_obs, rds,
+    scaling as aws_scaling,
 };
 use crate::cloud::{drift, http as live};
-use crate::repo::infra::{cache, db, edge, k8s};
+use crate::repo::infra::{cache, db, edge, iac, k8s};
 use crate::repo::{
-    adr, arch, auth, business, ci, coverage, docs, governance, hardening, obs, perf, quality, security, slo,
+    arch, auth, bi, ci, cost, coverage, docs, flags, governance, obs, perf, quality, scaling, security, slo,
 };
 
 pub static CHECKS: &[&dyn Check] = &[
     // 1.1 Kubernetes production cluster
-    &k8s::ClusterDeclared,
+    &iac::ClusterDeclared,
     &k8s::WorkloadsDeclared,
     &k8s::RbacDefined,
     // 1.2 database architecture
@@ -33,17 +34,20 @@ pub static CHECKS: &[&dyn Check] = &[
     &arch::DomainModelBuildingBlocks,
     &arch::LayerRulesEnforced,
     &arch::CommandQuerySeparation,
-    &arch::EventStoreOrReadModels,
+    &arch::EventStore,
+    &arch::ReadModels,
     &arch::ApiDocumented,
     &arch::ApiVersioned,
     &arch::ApiRateLimited,
     // 3.1 tracing, 3.2 logging, 3.3 metrics and alerting
     &obs::TracingInstrumented,
     &obs::TraceBackend,
+    &obs::TraceLogCorrelation,
     &obs::StructuredLogging,
     &obs::LogShipping,
     &obs::MetricsExported,
     &obs::AlertingConfigured,
+    &obs::BusinessMetrics,
     &slo::ObjectivesDefined,
     &slo::AvailabilityObjectiveMeetsTarget,
     &slo::LatencyObjectiveMeetsTarget,
@@ -55,21 +59,24 @@ pub static CHECKS: &[&dyn Check] = &[
     &security::ScannersConfigured,
     &security::DependencyUpdatesAutomated,
     &security::NoCriticalVulnerabilities,
-    &hardening::HeadersConfigured,
-    &hardening::DynamicTesting,
+    &security::HeadersConfigured,
+    &security::DynamicTesting,
     // 4.3 compliance and governance
     &governance::SecurityPolicy,
     &governance::CodeOwnership,
     &governance::AuditLogging,
     &governance::EncryptionAtRest,
     &governance::AccessControls,
+    &governance::EncryptionInTransit,
+    &governance::ControlsMapped,
     // 5.1 database optimization, 5.2 caching strategy, 5.3 autoscaling and load testing
-    &perf::IndexesDeclared,
-    &perf::QueryMonitoring,
-    &perf::MultiLevelCaching,
-    &perf::WarmingAndInvalidation,
-    &perf::AutoscalingDeclared,
-    &perf::CustomMetrics,
+    &db::IndexesDeclared,
+    &db::QueryMonitoring,
+    &db::QueryOptimization,
+    &cache::MultiLevelCaching,
+    &cache::WarmingAndInvalidation,
+    &scaling::AutoscalingDeclared,
+    &scaling::CustomMetrics,
     &perf::LoadTestsPresent,
     &perf::LoadTestsInCi,
     // 6.1 CI/CD
@@ -83,18 +90,23 @@ pub static CHECKS: &[&dyn Check] = &[
     &coverage::CollectedInCi,
     &coverage::MeetsTarget,
     // 6.3 documentation
-    &adr::DecisionsRecorded,
+    &docs::DecisionsRecorded,
     &docs::DeploymentGuide,
     &docs::Runbooks,
     &docs::ArchitectureDescribed,
     &docs::ApiReference,
+    &docs::DisasterRecoveryProcedure,
     // 7.1 feature flags, 7.2 business intelligence, 7.3 cost
-    &business::FeatureFlagSystem,
-    &business::GradualRolloutOrExperiments,
-    &business::DataPipelines,
-    &business::WarehouseOrDashboards,
-    &business::BudgetsAndAlerts,
-    &business::ResourceTaggingOrLimits,
+    &flags::FeatureFlagSystem,
+    &flags::GradualRolloutOrExperiments,
+    &flags::ExperimentSignificance,
+    &bi::DataPipelines,
+    &bi::Warehouse,
+    &bi::BusinessDashboards,
+    &cost::BudgetsAndAlerts,
+    &cost::ResourcesTagged,
+    &cost::WorkloadsBounded,
+    &cost::OptimizationStrategies,
     // the AWS account (`--aws`), by roadmap item: 1.1, 1.2, 1.3, 1.4, 3.2, 3.3, 4.3, 5.3, 7.3
     &eks::ClustersActive,
     &eks::VersionSupported,
@@ -125,9 +137,9 @@ pub static CHECKS: &[&dyn Check] = &[
     &aws_governance::PasswordPolicyStrong,
     &aws_governance::RootMfaEnabled,
     &aws_governance::BackupPlansDefined,
-    &scaling::CapacityScales,
-    &cost::BudgetNotifications,
-    &cost::ResourcesTagged,
+    &aws_scaling::CapacityScales,
+    &aws_cost::BudgetNotifications,
+    &aws_cost::ResourcesTagged,
     // deployed endpoints (`--url`): 1.4, 4.2, 5.3
     &live::HttpsEnforced,
     &live::CertificateValid,
@@ -192,6 +204,46 @@ mod tests {
         let before = ids.len();
         ids.dedup();
         assert_eq!(before, ids.len(), "duplicate check ids");
+    }
+
+    /// Every `.rs` file under `dir`, with its path relative to `src/`.
+    fn sources(dir: &std::path::Path, src: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).expect("source directory") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                sources(&p, src, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let rel = p.strip_prefix(src).expect("under src").to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(&p).expect("readable source")));
+            }
+        }
+    }
+
+    /// `repo.<family>.<question>` lives in `repo/<family>.rs`, in a family folder
+    /// `repo/<family>/`, or in a group folder as `repo/<group>/<family>.rs`; and a check's id is
+    /// declared in exactly one file.
+    #[test]
+    fn repository_checks_live_in_their_family_file() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&src, &src, &mut files);
+        for c in CHECKS {
+            let id = c.meta().id;
+            let quoted = format!("id: \"{id}\"");
+            let homes: Vec<&str> =
+                files.iter().filter(|(_, text)| text.contains(&quoted)).map(|(p, _)| p.as_str()).collect();
+            assert_eq!(homes.len(), 1, "{id} is declared in {homes:?}");
+            let Some(rest) = id.strip_prefix("repo.") else { continue };
+            let family = rest.split('.').next().unwrap_or_default();
+            let path =
+                homes[0].strip_prefix("repo/").unwrap_or_else(|| panic!("{id} lives in {} outside repo/", homes[0]));
+            let parts: Vec<&str> = path.trim_end_matches(".rs").split('/').collect();
+            let (dirs, file) = parts.split_at(parts.len() - 1);
+            assert!(
+                file[0] == family || dirs.contains(&family),
+                "{id} lives in repo/{path}: a `repo.{family}.*` check belongs in repo/{family}.rs, repo/{family}/ or repo/<group>/{family}.rs"
+            );
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! then times five interleaved runs of each command and reports medians, ratios and peak memory.
 //!
 //! - `MATURITY_BENCH_REPOS=/path/a:/path/b` adds real repositories to the comparison.
+//! - `MATURITY_BENCH_RUNS=N` runs each command N times instead of 5.
 //! - `MATURITY_BENCH_SCALE=1` also generates 25k files/50k commits, 50k/100k and 100k/200k and
 //!   audits each, to show how time and memory grow.
 //!
@@ -28,7 +29,12 @@ use std::process::{Command, Stdio};
 
 const FILES: usize = 50_000;
 const COMMITS: usize = 20_000;
+/// Runs of each command per repository (`MATURITY_BENCH_RUNS` overrides).
 const RUNS: usize = 5;
+
+fn runs() -> usize {
+    std::env::var("MATURITY_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(RUNS)
+}
 const GENERATOR_VERSION: u32 = 2;
 
 /// A small deterministic generator (the repository must be the same on every machine).
@@ -352,7 +358,7 @@ fn compare(label: &str, repo: &Path, maturity: &str, patterns: &Path, memo: &Pat
     measure("git", &log_args);
     let (mut cold, mut warm, mut rg, mut log, mut floor) =
         (Runs::default(), Runs::default(), Runs::default(), Runs::default(), Runs::default());
-    for _ in 0..RUNS {
+    for _ in 0..runs() {
         cold.add(measure_env(maturity, &audit_args, &[("MATURITY_MEMO", off)]));
         warm.add(measure_env(maturity, &audit_args, &memo_env));
         rg.add(measure("rg", &rg_args));
@@ -363,7 +369,7 @@ fn compare(label: &str, repo: &Path, maturity: &str, patterns: &Path, memo: &Pat
     let mut changed = Runs::default();
     if let Some(file) = first_source_file(repo) {
         let original = std::fs::read(&file).unwrap_or_default();
-        for n in 0..RUNS {
+        for n in 0..runs() {
             let mut edited = original.clone();
             edited.extend_from_slice(format!("\n// bench edit {n}\n").as_bytes());
             let _ = std::fs::write(&file, &edited);
@@ -390,7 +396,7 @@ fn compare(label: &str, repo: &Path, maturity: &str, patterns: &Path, memo: &Pat
             100.0 * ratio(changed.wall(), cold.wall())
         );
     }
-    println!("  (medians of {RUNS} interleaved runs)");
+    println!("  (medians of {} interleaved runs)", runs());
 }
 
 /// A tracked source file to edit for the one-file-changed re-audit.

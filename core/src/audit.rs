@@ -133,6 +133,7 @@ pub fn targets(roadmap: &Roadmap) -> Targets {
     for m in &roadmap.metrics {
         if let Some(measure) = &m.measure {
             t.set(measure, m.target.value);
+            t.set_exclusive(measure, matches!(m.target.op, crate::roadmap::Op::Gt | crate::roadmap::Op::Lt));
         }
     }
     t
@@ -572,6 +573,18 @@ mod tests {
     use super::*;
     use maturity_checks::facts::NoProgress;
     use maturity_checks::model::Status;
+
+    /// The seed's "> 90 %" coverage: 90.0 misses it for the check as for the metric.
+    #[test]
+    fn coverage_at_the_target_is_judged_alike_by_check_and_metric() {
+        let roadmap = Roadmap::default_roadmap();
+        let t = targets(&roadmap);
+        let metric = roadmap.metrics.iter().find(|m| m.measure.as_deref() == Some("coverage.line_percent")).unwrap();
+        for (value, met) in [(90.0, false), (90.1, true)] {
+            assert_eq!(metric.target.op.holds(value, metric.target.value), met, "metric at {value}");
+            assert_eq!(t.reached("coverage.line_percent", 0.0, false, value), met, "check at {value}");
+        }
+    }
 
     #[test]
     fn an_empty_repository_scores_zero_without_failing_unassessable_items() {

@@ -631,8 +631,13 @@ pub fn parse_with_packs(text: &str, name: &str, packs: &Packs) -> (Option<Roadma
                 }
             }
             for x in &t.deliverables {
-                if !deliverable_ids.contains(x.get_ref().as_str()) {
-                    d.error(x.span(), format!("task `{}` names unknown deliverable `{}`", t.title, x.get_ref()));
+                match raw.deliverables.iter().find(|r| r.id.get_ref() == x.get_ref()) {
+                    // a task that prepares deliverables delivers the items their parts show
+                    Some(r) => phased.extend(r.parts.iter().flat_map(|p| &p.items).map(|i| i.get_ref().as_str())),
+                    None if !deliverable_ids.contains(x.get_ref().as_str()) => {
+                        d.error(x.span(), format!("task `{}` names unknown deliverable `{}`", t.title, x.get_ref()))
+                    }
+                    None => {}
                 }
             }
         }
@@ -708,6 +713,20 @@ pub fn parse_with_packs(text: &str, name: &str, packs: &Packs) -> (Option<Roadma
             d.error(dir.span(), "`checks` names an empty folder".into());
         }
     }
+    // the items the parts of each deliverable show, in order: what a task preparing it delivers
+    let deliverable_items: Vec<(String, Vec<String>)> = raw
+        .deliverables
+        .iter()
+        .map(|x| {
+            let mut items: Vec<String> = Vec::new();
+            for i in x.parts.iter().flat_map(|p| &p.items) {
+                if !items.contains(i.get_ref()) {
+                    items.push(i.get_ref().clone());
+                }
+            }
+            (x.id.get_ref().clone(), items)
+        })
+        .collect();
     let mut roadmap = Roadmap {
         id: raw.roadmap.id.into_inner(),
         title: raw.roadmap.title,
@@ -755,10 +774,18 @@ pub fn parse_with_packs(text: &str, name: &str, packs: &Packs) -> (Option<Roadma
                     tasks: p
                         .tasks
                         .into_iter()
-                        .map(|t| Task {
-                            title: t.title,
-                            items: t.items.into_iter().map(Spanned::into_inner).collect(),
-                            deliverables: t.deliverables.into_iter().map(Spanned::into_inner).collect(),
+                        .map(|t| {
+                            let mut items: Vec<String> = t.items.into_iter().map(Spanned::into_inner).collect();
+                            let deliverables: Vec<String> =
+                                t.deliverables.into_iter().map(Spanned::into_inner).collect();
+                            for (_, shown) in deliverable_items.iter().filter(|(id, _)| deliverables.contains(id)) {
+                                for i in shown {
+                                    if !items.contains(i) {
+                                        items.push(i.clone());
+                                    }
+                                }
+                            }
+                            Task { title: t.title, items, deliverables }
                         })
                         .collect(),
                 }
@@ -887,6 +914,21 @@ mod tests {
                 item.id
             );
         }
+    }
+
+    #[test]
+    fn the_demo_task_delivers_what_the_readout_shows() {
+        let (r, _) = parse_with_warnings(DEFAULT_TOML, DEFAULT_NAME);
+        let r = r.expect("parses");
+        let task = r.phases.iter().flat_map(|p| &p.tasks).find(|t| t.title == "Final demo preparation").expect("task");
+        let mut shown: Vec<&str> =
+            r.deliverables.iter().flat_map(|d| &d.parts).flat_map(|p| &p.items).map(String::as_str).collect();
+        shown.sort();
+        shown.dedup();
+        let mut items: Vec<&str> = task.items.iter().map(String::as_str).collect();
+        items.sort();
+        assert_eq!(items, shown, "the demo is ready when every part of its deliverables can be shown");
+        assert!(items.contains(&"7.1") && items.len() > 1, "not feature flags alone");
     }
 
     #[test]

@@ -14,7 +14,9 @@
 //!   assessed items; overall coverage is the weighted mean of item coverage;
 //! - an item is done when it passed or was waived; a phase's completion is the share of its items
 //!   done; the maturity level is the number of the last phase in an unbroken run of complete
-//!   phases from the first.
+//!   phases from the first;
+//! - a score reads `good` from 80, `fair` from 50 and `poor` below: the one banding every output
+//!   that colours a score uses (the readout's charts, the dashboard's bars).
 //!
 //! Every number this module hands out goes through [`score`], [`share`] or [`unit`]: finite and
 //! inside its range by construction, whatever the weights (a roadmap or `.maturity.toml` is
@@ -136,6 +138,22 @@ pub fn item(item: &Item, checks: &[Evaluated]) -> ItemResult {
         checks: results,
         pass_at: item.pass_at,
         rubric: item.rubric.clone(),
+    }
+}
+
+/// The score from which it reads `good`.
+pub const GOOD_FROM: f64 = 80.0;
+/// The score from which it reads `fair` (below: `poor`).
+pub const FAIR_FROM: f64 = 50.0;
+
+/// The band of a 0–100 score, as a CSS class shared by the readout and the dashboard.
+pub fn band(score: f64) -> &'static str {
+    if score >= GOOD_FROM {
+        "good"
+    } else if score >= FAIR_FROM {
+        "fair"
+    } else {
+        "poor"
     }
 }
 
@@ -367,6 +385,15 @@ mod tests {
             ("nothing assessed", vec![(NotAssessed, 0.0, 1.0)], Some(10.0), NotAssessed),
         ] {
             assert_eq!(score_item_at(&checks, pass_at).status, status, "{name}");
+        }
+    }
+
+    #[test]
+    fn one_banding_for_every_output() {
+        for (score, want) in
+            [(100.0, "good"), (80.0, "good"), (79.9, "fair"), (50.0, "fair"), (49.9, "poor"), (0.0, "poor")]
+        {
+            assert_eq!(band(score), want, "{score}");
         }
     }
 

@@ -46,13 +46,10 @@ export function badge(tag) {
   return h("span", { class: `badge ${tag.class}` }, tag.label);
 }
 
-export function scoreClass(v) {
-  return v >= 80 ? "good" : v >= 50 ? "fair" : "poor";
-}
-
-export function scoreBar(v) {
+/** A score bar; `band` (good, fair, poor) comes from the view model, banded in Rust. */
+export function scoreBar(v, band) {
   const bar = h("span", { class: "scorebar" });
-  const fill = h("i", { class: scoreClass(v) });
+  const fill = h("i", { class: band });
   fill.style.width = `${Math.max(0, Math.min(100, v))}%`;
   bar.appendChild(fill);
   return bar;

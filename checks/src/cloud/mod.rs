@@ -72,7 +72,7 @@ pub(crate) fn regions(aws: &AwsFacts) -> String {
     let names: Vec<String> = aws.regions.iter().filter(|r| r.as_str() != GLOBAL).cloned().collect();
     match names.len() {
         0 => "in the account".to_string(),
-        1..=3 => format!("in {}", crate::repo::list(&names)),
+        1..=3 => format!("in {}", crate::repo::support::list(&names)),
         n => format!("in the {n} regions read"),
     }
 }
@@ -83,9 +83,9 @@ pub(crate) fn names<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     if all.len() > 4 {
         let mut shown = all[..3].to_vec();
         shown.push(format!("{} more", all.len() - 3));
-        return crate::repo::list(&shown);
+        return crate::repo::support::list(&shown);
     }
-    crate::repo::list(&all)
+    crate::repo::support::list(&all)
 }
 
 /// The verb that agrees with `n` subjects.

@@ -1,9 +1,9 @@
 //! docker-compose files: the services a project runs beside itself (databases, caches, tracing
 //! backends, log shippers...), recognised by their image.
 //!
-//! Only the `services:` of compose files are read. A service is identified by the repository part
-//! of its image (`bitnami/redis:7` → `redis`), falling back to the service name when the image is
-//! built locally, so `image: mysql` counts and a service merely called `cache` does not.
+//! Only the `services:` of compose files are read, each with its image, name and settings. Which
+//! product a service runs is decided by the checks' one product rule (`repo::support::products`),
+//! not here.
 
 use super::files::{FileIndex, Location};
 use super::yaml::Node;
@@ -20,41 +20,10 @@ pub struct Service {
     pub location: Location,
 }
 
-impl Service {
-    /// The image's repository name without registry, owner or tag: `bitnami/redis:7` → `redis`.
-    pub fn image_name(&self) -> Option<String> {
-        let image = self.image.as_deref()?;
-        let no_digest = image.split('@').next().unwrap_or(image);
-        let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
-        Some(last.split(':').next().unwrap_or(last).to_ascii_lowercase())
-    }
-
-    /// Whether the service runs one of these products: a segment of its image path (without
-    /// tag) is the product, or starts or ends with it joined by `-` (`redis-stack`,
-    /// `bitnami/redis`, `jaegertracing/all-in-one`); for locally built images, the service name.
-    pub fn runs(&self, products: &[&str]) -> bool {
-        let Some(image) = self.image.as_deref() else {
-            return products.iter().any(|p| self.name.eq_ignore_ascii_case(p));
-        };
-        let image = image.split('@').next().unwrap_or(image).to_ascii_lowercase();
-        let path = image.rsplit_once(':').filter(|(_, tag)| !tag.contains('/')).map(|(p, _)| p).unwrap_or(&image);
-        path.split('/').any(|seg| {
-            products.iter().any(|p| seg == *p || seg.starts_with(&format!("{p}-")) || seg.ends_with(&format!("-{p}")))
-        })
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ComposeFacts {
     pub files: Vec<String>,
     pub services: Vec<Service>,
-}
-
-impl ComposeFacts {
-    /// Services of the project (not examples) running one of these products.
-    pub fn running<'a>(&'a self, products: &'a [&'a str]) -> impl Iterator<Item = &'a Service> + 'a {
-        self.services.iter().filter(move |s| s.location != Location::Example && s.runs(products))
-    }
 }
 
 fn is_compose(name: &str) -> bool {
@@ -118,12 +87,19 @@ mod tests {
         ]);
         let f = collect(&idx, &mut Vec::new());
         assert_eq!(f.files, vec!["compose.yaml", "docker/docker-compose.override.yml", "examples/compose.yml"]);
-        let names = |p: &[&str]| f.running(p).map(|s| s.name.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&["redis"]), vec!["cache", "redis"]);
-        assert_eq!(names(&["postgres", "mysql"]), vec!["database"]);
-        assert_eq!(names(&["jaegertracing"]), vec!["tracing"]);
-        assert!(names(&["jaeger"]).is_empty(), "no segment is `jaeger`");
-        assert!(names(&["loki"]).is_empty(), "examples do not count");
+        let images: Vec<Option<&str>> = f.services.iter().map(|s| s.image.as_deref()).collect();
+        assert_eq!(
+            images,
+            vec![
+                None,
+                Some("postgres:16-alpine"),
+                Some("bitnami/redis:7.2"),
+                Some("jaegertracing/all-in-one@sha256:abc"),
+                None,
+                Some("grafana/loki")
+            ]
+        );
+        assert_eq!(f.services[5].location, Location::Example);
         assert!(f.services[2].settings.contains("--appendonly yes"));
         assert_eq!(f.services[1].line, 4);
     }

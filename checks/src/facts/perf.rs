@@ -30,8 +30,11 @@ pub struct PerfReport {
     pub avg_ms: Option<f64>,
     /// 95th percentile response time, milliseconds.
     pub p95_ms: Option<f64>,
-    /// Peak concurrent virtual users.
-    pub max_users: Option<f64>,
+    /// Virtual users the run sustained: the peak of active users (k6 `vus`, not the configured
+    /// `vus_max`), when at most 1 % of its requests failed.
+    pub sustained_users: Option<f64>,
+    /// Requests (or, without HTTP requests, iterations) per second over the run.
+    pub requests_per_s: Option<f64>,
     /// Largest contentful paint, seconds (Lighthouse).
     pub lcp_s: Option<f64>,
     pub given: bool,
@@ -175,12 +178,14 @@ pub fn parse_report(path: &str, text: &str) -> Option<PerfReport> {
         tool: "",
         avg_ms: None,
         p95_ms: None,
-        max_users: None,
+        sustained_users: None,
+        requests_per_s: None,
         lcp_s: None,
         given: false,
     };
-    if let Some(metrics) =
-        doc.get("metrics").filter(|m| m.get("http_req_duration").is_some() || m.get("vus_max").is_some())
+    if let Some(metrics) = doc
+        .get("metrics")
+        .filter(|m| ["http_req_duration", "vus_max", "vus", "http_reqs"].iter().any(|k| m.get(k).is_some()))
     {
         // --summary-export puts figures on the metric; handleSummary nests them under `values`
         let field = |metric: &str, key: &str| {
@@ -190,7 +195,12 @@ pub fn parse_report(path: &str, text: &str) -> Option<PerfReport> {
         r.tool = "k6";
         r.avg_ms = field("http_req_duration", "avg");
         r.p95_ms = field("http_req_duration", "p(95)");
-        r.max_users = field("vus_max", "max").or_else(|| field("vus_max", "value"));
+        r.requests_per_s = field("http_reqs", "rate").or_else(|| field("iterations", "rate"));
+        // the share of failed requests: `rate` in handleSummary, `value` in --summary-export
+        let failed = field("http_req_failed", "rate").or_else(|| field("http_req_failed", "value")).unwrap_or(0.0);
+        if failed <= 0.01 {
+            r.sustained_users = field("vus", "max");
+        }
         return Some(r);
     }
     if doc.get("lighthouseVersion").is_some() {
@@ -203,6 +213,7 @@ pub fn parse_report(path: &str, text: &str) -> Option<PerfReport> {
         r.tool = "Gatling";
         r.avg_ms = Some(mean);
         r.p95_ms = num(stats.pointer("/percentiles3/total"));
+        r.requests_per_s = num(stats.pointer("/meanNumberOfRequestsPerSecond/total"));
         return Some(r);
     }
     None
@@ -236,15 +247,20 @@ mod tests {
 
     #[test]
     fn k6_both_shapes_gatling_and_lighthouse() {
-        let export = r#"{"metrics":{"http_req_duration":{"avg":84.2,"p(95)":150.1,"max":900},"vus_max":{"value":500,"min":500,"max":500}}}"#;
-        let handle = r#"{"metrics":{"http_req_duration":{"type":"trend","values":{"avg":120.5,"p(95)":300}},"vus_max":{"type":"gauge","values":{"value":2000}}}}"#;
+        let export = r#"{"metrics":{"http_req_duration":{"avg":84.2,"p(95)":150.1,"max":900},"vus_max":{"value":800,"min":800,"max":800},"vus":{"value":0,"min":0,"max":500},"http_reqs":{"count":90000,"rate":300.5},"http_req_failed":{"value":0.002}}}"#;
+        let handle = r#"{"metrics":{"http_req_duration":{"type":"trend","values":{"avg":120.5,"p(95)":300}},"vus_max":{"type":"gauge","values":{"value":2000}},"vus":{"type":"gauge","values":{"value":10,"min":1,"max":2000}},"http_req_failed":{"type":"rate","values":{"rate":0.2}}}}"#;
         let gatling = r#"{"type":"GROUP","name":"All Requests","stats":{"meanResponseTime":{"total":95},"percentiles3":{"total":210}}}"#;
         let lighthouse =
             r#"{"lighthouseVersion":"12.0.0","audits":{"largest-contentful-paint":{"numericValue":1850.4}}}"#;
         let r = parse_report("a", export).unwrap();
-        assert_eq!((r.tool, r.avg_ms, r.p95_ms, r.max_users), ("k6", Some(84.2), Some(150.1), Some(500.0)));
+        // the users that ran (`vus`), not the users configured (`vus_max`)
+        assert_eq!(
+            (r.tool, r.avg_ms, r.p95_ms, r.sustained_users, r.requests_per_s),
+            ("k6", Some(84.2), Some(150.1), Some(500.0), Some(300.5))
+        );
         let r = parse_report("b", handle).unwrap();
-        assert_eq!((r.avg_ms, r.max_users), (Some(120.5), Some(2000.0)));
+        // 20 % of the requests failed: 2000 users were not sustained
+        assert_eq!((r.avg_ms, r.sustained_users), (Some(120.5), None));
         let r = parse_report("c", gatling).unwrap();
         assert_eq!((r.tool, r.avg_ms, r.p95_ms), ("Gatling", Some(95.0), Some(210.0)));
         let r = parse_report("d", lighthouse).unwrap();

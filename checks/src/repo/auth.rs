@@ -11,7 +11,7 @@ use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::manifests::{Dependency, Ecosystem};
 use crate::model::{Evidence, Finding};
-use crate::repo::list;
+use crate::repo::support::{list, unreadable_symfony};
 
 fn hit_evidence(h: &crate::facts::scan::Hit) -> Evidence {
     Evidence::file_snippet(h.path.clone(), h.line, h.text.clone())
@@ -143,9 +143,8 @@ impl Check for TokenAuthentication {
             evidence.extend(libs.iter().take(2).map(|d| Evidence::file(d.manifest.clone(), d.line)));
             return Finding::pass(list(&names)).with(evidence);
         }
-        if let Some(p) = super::arch::unreadable_symfony_config(repo, &["security"]) {
-            return Finding::unknown(format!("`{p}` is not valid YAML, so how its firewalls authenticate is unknown"))
-                .with_one(Evidence::file(p, None));
+        if let Some(unknown) = unreadable_symfony(repo, &["security"], "its firewalls authenticate with tokens") {
+            return unknown;
         }
         if let Some((fw, key, path, line)) = firewall_keys(repo, FIREWALL_SESSION_KEYS).into_iter().next() {
             return Finding::partial(
@@ -347,9 +346,8 @@ impl Check for ScopedAuthorization {
             return Finding::partial(0.4, format!("authorization checks roles only (`{}`), not token scopes", h.path))
                 .with_one(hit_evidence(h));
         }
-        if let Some(p) = super::arch::unreadable_symfony_config(repo, &["security"]) {
-            return Finding::unknown(format!("`{p}` is not valid YAML, so its access-control rules are unknown"))
-                .with_one(Evidence::file(p, None));
+        if let Some(unknown) = unreadable_symfony(repo, &["security"], "its access-control rules check scopes") {
+            return unknown;
         }
         Finding::fail(
             "no authorization checks found (looked for scope checks, role checks and Symfony access_control rules)",

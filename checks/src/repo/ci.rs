@@ -1,11 +1,11 @@
 //! CI/CD pipeline checks (roadmap item 6.1): tests on pull requests, security scanning in the
 //! pipeline, and automated deployment.
 
-use super::tools::Category;
-use super::{Hit, automatic, hits, list, no_pipeline};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::ci::PrTrigger;
 use crate::model::{Evidence, Finding};
+use crate::repo::support::{Hit, automatic, hits, list, no_pipeline};
+use crate::repo::tools::Category;
 
 fn pr_note(hit: &Hit) -> String {
     match &hit.pipeline.pr {

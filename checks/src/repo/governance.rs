@@ -8,11 +8,14 @@
 //! Encryption at rest is decided where storage is declared, so it is judged from Terraform (and
 //! Kubernetes storage classes) and not assessed when the repository declares no storage.
 
-use super::list;
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::files::Location;
+use crate::facts::scan::Hit;
 use crate::facts::terraform::{TfBlock, TfValue};
 use crate::model::{Evidence, Finding, clip};
+use crate::repo::support::{
+    Seen, cite, describe, doc_hits, examples_only, is_tf, list, own_and_other, signal_seen, unknown_or_fail, unreadable,
+};
 
 pub struct SecurityPolicy;
 
@@ -390,11 +393,8 @@ impl Check for EncryptionAtRest {
             judged.push((enc, format!("StorageClass `{name}` {why}"), Evidence::file(o.path.clone(), Some(o.line))));
         }
         if judged.is_empty() {
-            if let Some(p) = repo.problems_in(|p| p.ends_with(".tf")).next() {
-                return Finding::unknown(format!(
-                    "the Terraform code could not be read, so encryption at rest is unknown: {p}"
-                ))
-                .with_one(Evidence::file(p.path.clone(), p.line));
+            if let Some(unknown) = unreadable(repo, is_tf, "stored data is encrypted at rest") {
+                return unknown;
             }
             let why = if tf.files == 0 {
                 "the repository has no infrastructure code; encryption at rest is decided where storage is declared"
@@ -440,6 +440,183 @@ impl Check for EncryptionAtRest {
             .with(evidence);
         }
         Finding::pass(format!("encryption at rest is declared: {}", shown(&declared))).with(evidence)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// encryption in transit, compliance control mapping
+
+/// Kubernetes Ingresses of the project that terminate TLS (`spec.tls` listed).
+fn tls_ingresses(repo: &crate::facts::RepoFacts) -> Vec<Seen> {
+    repo.k8s
+        .of_kind("*", "Ingress")
+        .filter(|o| !o.doc.at("spec.tls").map(|t| t.items()).unwrap_or_default().is_empty())
+        .map(|o| {
+            Seen::new(
+                format!("Ingress `{}` terminates TLS", o.name.as_deref().unwrap_or("unnamed")),
+                &o.path,
+                Some(o.line),
+                o.location,
+            )
+        })
+        .collect()
+}
+
+pub struct EncryptionInTransit;
+
+impl Check for EncryptionInTransit {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.governance.encryption_in_transit",
+            title: "Data is encrypted in transit, at the edge and to the data stores",
+            source: Source::Repository,
+            applies: Applies::Service,
+            rationale: "SOC 2 and most customer questionnaires ask for encryption in transit everywhere data moves: HTTPS-only at the edge, and TLS required (not merely offered) on connections to databases and caches inside the network.",
+            remediation: "Refuse or redirect plain HTTP at the edge (HTTPS listeners with a redirect, `viewer_protocol_policy = \"redirect-to-https\"`, Ingress TLS with SSL redirect) and require TLS to the data stores (`transit_encryption_enabled = true` on ElastiCache, `rds.force_ssl`/`require_secure_transport` parameters, `sslmode=require` in connection strings).",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        let stores = signal_seen(repo, &["tls.datastore_required"]);
+        let mut edge = signal_seen(repo, &["tls.edge_https_only"]);
+        edge.extend(tls_ingresses(repo));
+        let (stores_own, stores_other) = own_and_other(&stores);
+        let (edge_own, edge_other) = own_and_other(&edge);
+        match (stores_own.is_empty(), edge_own.is_empty()) {
+            (false, false) => {
+                let all: Vec<&Seen> = stores_own.iter().take(2).chain(edge_own.iter().take(2)).copied().collect();
+                Finding::pass(format!(
+                    "TLS is required to the data stores ({}) and at the edge ({})",
+                    describe(&stores_own),
+                    describe(&edge_own)
+                ))
+                .with(cite(&all))
+            }
+            (false, true) => Finding::partial(
+                0.5,
+                format!(
+                    "TLS is required to the data stores ({}), but nothing refuses or redirects plain HTTP at the edge",
+                    describe(&stores_own)
+                ),
+            )
+            .with(cite(&stores_own)),
+            (true, false) => Finding::partial(
+                0.5,
+                format!(
+                    "plain HTTP is refused or redirected at the edge ({}), but no connection to a database or cache is required to use TLS",
+                    describe(&edge_own)
+                ),
+            )
+            .with(cite(&edge_own)),
+            (true, true) => {
+                let other: Vec<&Seen> = stores_other.into_iter().chain(edge_other).collect();
+                if !other.is_empty() {
+                    return examples_only(&other, "encryption in transit");
+                }
+                unknown_or_fail(
+                    repo,
+                    is_tf,
+                    "data is encrypted in transit",
+                    "nothing requires encryption in transit (looked for HTTPS-only listeners, redirects and Ingress TLS at the edge, and `transit_encryption_enabled`, `rds.force_ssl`, `require_secure_transport`, `sslmode=require` and `rediss://` for the data stores)",
+                )
+            }
+        }
+    }
+}
+
+pub struct ControlsMapped;
+
+impl Check for ControlsMapped {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.governance.controls_mapped",
+            title: "Controls are mapped to a compliance framework such as SOC 2",
+            source: Source::Repository,
+            applies: Applies::Service,
+            rationale: "An audit asks, control by control, what implements it and where the evidence is. A controls matrix (or compliance standards enabled as code) is that answer kept with the system; policies as code without a mapping are a start.",
+            remediation: "Keep a controls matrix naming the framework and its control ids (SOC 2 `CC6.1`, ISO 27001 `A.9.2`) next to what implements each, or enable the framework's standards as code (Security Hub standards, AWS Config conformance packs), and enforce the technical controls with policy as code (OPA/Conftest, Kyverno, Checkov).",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        let own = |l: Location| matches!(l, Location::Project);
+        let framework: Vec<&Hit> = doc_hits(repo, "compliance.framework").filter(|h| own(h.location)).collect();
+        let controls: Vec<&Hit> = doc_hits(repo, "compliance.control_id").filter(|h| own(h.location)).collect();
+        if let Some(f) = framework.iter().find(|f| controls.iter().any(|c| c.path == f.path)) {
+            let ids: Vec<String> =
+                controls.iter().filter(|c| c.path == f.path).take(3).map(|c| format!("line {}", c.line)).collect();
+            return Finding::pass(format!(
+                "`{}` maps controls to a compliance framework (`{}`; control ids at {})",
+                f.path,
+                clip(&f.text, 60),
+                list(&ids)
+            ))
+            .with_one(Evidence::file_snippet(f.path.clone(), f.line, f.text.clone()));
+        }
+        if let Some(h) = repo.scan.hits("compliance.standards_as_code").find(|h| own(h.location)) {
+            return Finding::pass(format!(
+                "`{}` enables compliance standards as code (`{}`)",
+                h.path,
+                clip(&h.text, 80)
+            ))
+            .with_one(Evidence::file_snippet(h.path.clone(), h.line, h.text.clone()));
+        }
+        let mut policies: Vec<Seen> = repo
+            .files
+            .entries()
+            .iter()
+            .filter(|e| own(e.location))
+            .filter(|e| {
+                let name = e.path.rsplit('/').next().unwrap_or(&e.path);
+                (e.path.ends_with(".rego") && !name.ends_with("_test.rego"))
+                    || matches!(name, ".checkov.yml" | ".checkov.yaml" | "conftest.toml")
+            })
+            .map(|e| Seen::new("a policy as code", &e.path, None, e.location))
+            .collect();
+        for (group, kind) in [
+            ("kyverno.io", "ClusterPolicy"),
+            ("kyverno.io", "Policy"),
+            ("templates.gatekeeper.sh", "ConstraintTemplate"),
+        ] {
+            for o in repo.k8s.of_kind(group, kind).filter(|o| own(o.location)) {
+                policies.push(Seen::new(
+                    format!("{kind} `{}`", o.name.as_deref().unwrap_or("unnamed")),
+                    &o.path,
+                    Some(o.line),
+                    o.location,
+                ));
+            }
+        }
+        let refs: Vec<&Seen> = policies.iter().collect();
+        if !refs.is_empty() {
+            return Finding::partial(
+                0.5,
+                format!(
+                    "controls are enforced as code ({}), but not mapped to a compliance framework",
+                    describe(&refs)
+                ),
+            )
+            .with(cite(&refs));
+        }
+        if let Some(f) = framework.first() {
+            return Finding::partial(
+                0.3,
+                format!(
+                    "`{}` names a compliance framework (`{}`), but no control is mapped to what implements it",
+                    f.path,
+                    clip(&f.text, 60)
+                ),
+            )
+            .with_one(Evidence::file_snippet(f.path.clone(), f.line, f.text.clone()));
+        }
+        unknown_or_fail(
+            repo,
+            is_tf,
+            "controls are mapped to a compliance framework",
+            "no compliance control mapping found (looked for a controls matrix naming SOC 2, ISO 27001, PCI DSS, HIPAA or NIST with control ids, Security Hub standards and AWS Config conformance packs, and policies as code: OPA/Conftest, Kyverno, Gatekeeper, Checkov)",
+        )
     }
 }
 
@@ -664,6 +841,82 @@ mod tests {
         ] {
             let f = run(&EncryptionAtRest, &files);
             assert_eq!(f.status, want, "{name}: {}", f.message);
+        }
+    }
+
+    #[test]
+    fn encryption_in_transit() {
+        let store = (
+            "infra/redis.tf",
+            "resource \"aws_elasticache_replication_group\" \"c\" {\n  transit_encryption_enabled = true\n}\n",
+        );
+        let edge = (
+            "infra/cdn.tf",
+            "resource \"aws_cloudfront_distribution\" \"d\" {\n  default_cache_behavior {\n    viewer_protocol_policy = \"redirect-to-https\"\n  }\n}\n",
+        );
+        let ingress = (
+            "k8s/ingress.yaml",
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n    - hosts: [shop.example.com]\n      secretName: web-tls\n",
+        );
+        for (name, files, want) in [
+            ("both", vec![APP, store, edge], Status::Pass),
+            ("store and ingress", vec![APP, store, ingress], Status::Pass),
+            ("store only", vec![APP, store], Status::Partial),
+            ("edge only", vec![APP, edge], Status::Partial),
+            ("example only", vec![APP, ("examples/redis.tf", store.1)], Status::Partial),
+            (
+                "disabled",
+                vec![
+                    APP,
+                    (
+                        "infra/redis.tf",
+                        "resource \"aws_elasticache_replication_group\" \"c\" {\n  transit_encryption_enabled = false\n}\n",
+                    ),
+                ],
+                Status::Fail,
+            ),
+            ("commented", vec![APP, ("infra/redis.tf", "# transit_encryption_enabled = true\n")], Status::Fail),
+            ("broken terraform", vec![APP, ("infra/main.tf", "resource {")], Status::Unknown),
+            ("nothing", vec![APP], Status::Fail),
+        ] {
+            assert_eq!(run(&EncryptionInTransit, &files).status, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn controls_mapped() {
+        for (name, files, want) in [
+            (
+                "controls matrix",
+                vec![
+                    APP,
+                    ("docs/compliance/controls.md", "# SOC 2 controls\n\n| CC6.1 | SSO with MFA | `infra/iam.tf` |\n"),
+                ],
+                Status::Pass,
+            ),
+            (
+                "security hub standard",
+                vec![
+                    APP,
+                    (
+                        "infra/sh.tf",
+                        "resource \"aws_securityhub_standards_subscription\" \"cis\" {\n  standards_arn = \"x\"\n}\n",
+                    ),
+                ],
+                Status::Pass,
+            ),
+            ("rego policies", vec![APP, ("policy/deny_public.rego", "package main\n")], Status::Partial),
+            (
+                "framework named only",
+                vec![APP, ("docs/security.md", "We are working towards SOC 2.\n")],
+                Status::Partial,
+            ),
+            ("matrix in an example", vec![APP, ("examples/controls.md", "SOC 2 CC6.1 access reviews\n")], Status::Fail),
+            ("rego test only", vec![APP, ("policy/deny_test.rego", "package main\n")], Status::Fail),
+            ("broken terraform", vec![APP, ("infra/main.tf", "resource {")], Status::Unknown),
+            ("nothing", vec![APP], Status::Fail),
+        ] {
+            assert_eq!(run(&ControlsMapped, &files).status, want, "{name}");
         }
     }
 }

@@ -4,255 +4,21 @@
 //! the project or only to an example) from structured facts first: dependencies, compose
 //! services, Kubernetes workloads, Helm values, Terraform resources, framework configuration;
 //! then from content-scan signals that name a construct (an SDK being initialised, a top-level
-//! section of a Collector configuration). What runs "in the stack" is shared with the business
-//! checks through [`in_stack`]. SLO checks live in `slo.rs`; this family does not judge targets.
+//! section of a Collector configuration). What runs "in the stack" is read through
+//! `support::in_stack`, as every family does. SLO checks live in `slo.rs`; this family does not
+//! judge targets.
 
-use super::list;
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::files::Location;
-use crate::facts::k8s::K8sObject;
 use crate::facts::manifests::{Dependency, Ecosystem};
 use crate::facts::scan::Hit;
 use crate::facts::yaml::Node;
 use crate::model::{Evidence, Finding, clip};
-
-/// Something found in support of a check: what it is and where.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Seen {
-    pub what: String,
-    pub path: String,
-    pub line: Option<u32>,
-    pub location: Location,
-}
-
-impl Seen {
-    pub fn new(what: impl Into<String>, path: &str, line: Option<u32>, location: Location) -> Self {
-        Seen { what: what.into(), path: path.to_string(), line, location }
-    }
-
-    pub fn hit(what: impl Into<String>, h: &Hit) -> Self {
-        Seen::new(what, &h.path, Some(h.line), h.location)
-    }
-
-    pub fn dep(what: impl Into<String>, d: &Dependency) -> Self {
-        Seen::new(what, &d.manifest, d.line, Location::Project)
-    }
-
-    /// The project's own (not an example, fixture or vendored copy).
-    pub fn own(&self) -> bool {
-        matches!(self.location, Location::Project | Location::Test)
-    }
-
-    pub fn place(&self) -> String {
-        match self.line {
-            Some(l) => format!("`{}:{l}`", self.path),
-            None => format!("`{}`", self.path),
-        }
-    }
-
-    pub fn evidence(&self) -> Evidence {
-        Evidence::file(self.path.clone(), self.line)
-    }
-}
-
-/// "x (`a.yml:3`), y (`b.yml`) and 2 more".
-pub(crate) fn describe(seen: &[&Seen]) -> String {
-    let mut items: Vec<String> = Vec::new();
-    for s in seen {
-        let item = format!("{} ({})", s.what, s.place());
-        if !items.contains(&item) {
-            items.push(item);
-        }
-    }
-    let more = items.len().saturating_sub(3);
-    items.truncate(3);
-    if more > 0 {
-        items.push(format!("{more} more"));
-    }
-    list(&items)
-}
-
-pub(crate) fn cite(seen: &[&Seen]) -> Vec<Evidence> {
-    let mut out: Vec<Evidence> = Vec::new();
-    for s in seen {
-        let e = s.evidence();
-        if !out.contains(&e) {
-            out.push(e);
-        }
-        if out.len() == 5 {
-            break;
-        }
-    }
-    out
-}
-
-/// Splits into the project's own items and the rest (examples, fixtures).
-pub(crate) fn own_and_other(seen: &[Seen]) -> (Vec<&Seen>, Vec<&Seen>) {
-    seen.iter().partition(|s| s.own())
-}
-
-/// The finding for evidence that only appears in examples or fixtures.
-pub(crate) fn examples_only(others: &[&Seen], what: &str) -> Finding {
-    Finding::partial(0.2, format!("{what} appears only in examples or fixtures: {}", describe(others)))
-        .with(cite(others))
-}
-
-/// `unknown` instead of `fail` when a file of this kind could not be parsed.
-pub(crate) fn fail_unless_broken(repo: &RepoFacts, broken: impl Fn(&str) -> bool, message: &str) -> Finding {
-    if let Some(p) = repo.problems_in(broken).next() {
-        return Finding::unknown(format!("`{}` could not be read, so this cannot be judged: {}", p.path, p.message))
-            .with_one(Evidence::file(p.path.clone(), p.line));
-    }
-    Finding::fail(message)
-}
-
-pub(crate) fn is_tf(path: &str) -> bool {
-    path.ends_with(".tf")
-}
-
-/// Whether an image reference or chart name names one of these products: a segment of its
-/// path (tag and digest removed) is the product or contains it between dashes
-/// (`grafana/loki:3`, `otel/opentelemetry-collector-contrib`, `kube-prometheus-stack`).
-pub(crate) fn names_product(reference: &str, products: &[&'static str]) -> Option<&'static str> {
-    let r = reference.split('@').next().unwrap_or(reference).trim().to_ascii_lowercase();
-    let path = r.rsplit_once(':').filter(|(_, tag)| !tag.contains('/')).map(|(p, _)| p).unwrap_or(&r);
-    path.split('/').find_map(|seg| {
-        products.iter().copied().find(|p| {
-            seg == *p
-                || seg.starts_with(&format!("{p}-"))
-                || seg.ends_with(&format!("-{p}"))
-                || seg.contains(&format!("-{p}-"))
-        })
-    })
-}
-
-/// The pod spec of a workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, Rollout).
-pub(crate) fn pod_spec(o: &K8sObject) -> Option<&Node> {
-    let spec = o.doc.get("spec")?;
-    match o.kind.as_str() {
-        "Pod" => Some(spec),
-        "CronJob" => spec.at("jobTemplate.spec.template.spec"),
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "Rollout" => spec.at("template.spec"),
-        _ => None,
-    }
-}
-
-fn walk<'a>(node: &'a Node, depth: usize, f: &mut dyn FnMut(&str, &'a Node)) {
-    if depth > 8 {
-        return;
-    }
-    for e in node.entries() {
-        f(&e.key, &e.value);
-        walk(&e.value, depth + 1, f);
-    }
-    for item in node.items() {
-        walk(item, depth + 1, f);
-    }
-}
-
-/// Where one of these products runs beside the project: compose services (by image, or by
-/// service name when the image is built or given as a variable), Kubernetes containers, Argo CD
-/// and Flux chart references, Helm charts and their values (`image.repository`, enabled
-/// sub-charts).
-pub(crate) fn in_stack(repo: &RepoFacts, products: &[&'static str]) -> Vec<Seen> {
-    let mut out = Vec::new();
-    for s in &repo.compose.services {
-        let by = match s.image.as_deref() {
-            Some(img) if !img.trim_start().starts_with("${") => names_product(img, products),
-            _ => names_product(&s.name, products),
-        };
-        if let Some(p) = by {
-            out.push(Seen::new(format!("{p} (compose service `{}`)", s.name), &s.path, Some(s.line), s.location));
-        }
-    }
-    for o in &repo.k8s.objects {
-        let name = o.name.as_deref().unwrap_or("unnamed");
-        if let Some(spec) = pod_spec(o) {
-            for c in spec.key("containers").items().iter().chain(spec.key("initContainers").items()) {
-                if let Some(p) = c.key("image").as_str().and_then(|i| names_product(i, products)) {
-                    out.push(Seen::new(
-                        format!("{p} ({} `{name}`)", o.kind),
-                        &o.path,
-                        Some(c.line.max(o.line)),
-                        o.location,
-                    ));
-                }
-            }
-        }
-        let charts = [o.doc.at("spec.source.chart"), o.doc.at("spec.chart.spec.chart"), o.doc.at("spec.chart")];
-        let mut sources: Vec<&Node> = charts.into_iter().flatten().collect();
-        sources.extend(o.doc.at("spec.sources").map(|s| s.items()).unwrap_or_default().iter().map(|s| s.key("chart")));
-        for c in sources {
-            if let Some(p) = c.as_str().and_then(|c| names_product(c, products)) {
-                out.push(Seen::new(format!("{p} (chart of {} `{name}`)", o.kind), &o.path, Some(o.line), o.location));
-            }
-        }
-    }
-    for chart in &repo.k8s.charts {
-        let values_path =
-            if chart.dir.is_empty() { "values.yaml".to_string() } else { format!("{}/values.yaml", chart.dir) };
-        let chart_yaml =
-            if chart.dir.is_empty() { "Chart.yaml".to_string() } else { format!("{}/Chart.yaml", chart.dir) };
-        if let Some(p) = chart.name.as_deref().and_then(|n| names_product(n, products)) {
-            out.push(Seen::new(format!("{p} (Helm chart)"), &chart_yaml, None, chart.location));
-        }
-        let Some(values) = &chart.values else { continue };
-        for e in values.entries() {
-            if let Some(p) = names_product(&e.key, products).filter(|_| e.value.key("enabled").as_bool() == Some(true))
-            {
-                out.push(Seen::new(
-                    format!("{p} (enabled in Helm values)"),
-                    &values_path,
-                    Some(e.line),
-                    chart.location,
-                ));
-            }
-        }
-        walk(values, 0, &mut |key, node| {
-            if !matches!(key, "image" | "repository") {
-                return;
-            }
-            if let Some(p) = node.as_str().and_then(|i| names_product(i, products)) {
-                out.push(Seen::new(
-                    format!("{p} (image in Helm values)"),
-                    &values_path,
-                    Some(node.line),
-                    chart.location,
-                ));
-            }
-        });
-    }
-    out
-}
-
-/// Grafana dashboards: JSON models (`schemaVersion` and `panels` in one file), GrafanaDashboard
-/// objects and ConfigMaps labelled for the dashboard sidecar.
-pub(crate) fn dashboards(repo: &RepoFacts) -> Vec<Seen> {
-    let panels: Vec<&Hit> = repo.scan.hits("grafana.dashboard_panels").collect();
-    let mut out: Vec<Seen> = repo
-        .scan
-        .hits("grafana.dashboard_schema")
-        .filter(|h| panels.iter().any(|p| p.path == h.path))
-        .map(|h| Seen::new("Grafana dashboard", &h.path, None, h.location))
-        .collect();
-    out.dedup();
-    for o in &repo.k8s.objects {
-        let labelled = o.kind == "ConfigMap"
-            && o.doc
-                .at("metadata.labels")
-                .is_some_and(|l| l.entries().iter().any(|e| e.key.contains("grafana_dashboard")));
-        if o.kind == "GrafanaDashboard" || labelled {
-            out.push(Seen::new(
-                format!("Grafana dashboard ({} `{}`)", o.kind, o.name.as_deref().unwrap_or("unnamed")),
-                &o.path,
-                Some(o.line),
-                o.location,
-            ));
-        }
-    }
-    out
-}
+use crate::repo::support::{
+    Seen, cite, dashboards, describe, examples_only, in_stack, is_tf, own_and_other, own_or_examples, signal_seen,
+    unknown_or_fail, values_path, walk,
+};
 
 // ---------------------------------------------------------------------------------------------
 // 3.1 distributed tracing
@@ -429,12 +195,13 @@ fn collector_configs(repo: &RepoFacts) -> Vec<Seen> {
     }
     for chart in &repo.k8s.charts {
         let Some(values) = &chart.values else { continue };
-        let path = if chart.dir.is_empty() { "values.yaml".to_string() } else { format!("{}/values.yaml", chart.dir) };
+        let path = values_path(chart);
         let mut found = None;
-        walk(values, 0, &mut |_, node| {
+        walk(values, &mut |_, _, node| {
             if found.is_none() && is_collector_config(node) {
                 found = Some(node.line);
             }
+            true
         });
         if let Some(line) = found {
             out.push(Seen::new("Collector configuration in Helm values", &path, Some(line), chart.location));
@@ -501,9 +268,10 @@ impl Check for TraceBackend {
         if !other.is_empty() {
             return examples_only(&other, "a tracing backend");
         }
-        fail_unless_broken(
+        unknown_or_fail(
             repo,
             is_tf,
+            "traces are collected by a tracing backend",
             "no tracing backend found (looked for OpenTelemetry Collector configurations, Jaeger, Tempo, Zipkin or a Collector in compose, Kubernetes and Helm, OTEL_EXPORTER_OTLP_* endpoints, Spring tracing endpoints and AWS X-Ray)",
         )
     }
@@ -743,9 +511,10 @@ impl Check for LogShipping {
         if !other.is_empty() {
             return examples_only(&other, "log shipping");
         }
-        fail_unless_broken(
+        unknown_or_fail(
             repo,
             is_tf,
+            "logs are shipped to a central store",
             "no log shipping found (looked for Fluentd, Fluent Bit, Vector, Logstash, Promtail, Alloy and Filebeat configurations or services, Loki, Elasticsearch or OpenSearch in compose, Kubernetes and Helm, and CloudWatch log groups or the awslogs driver in Terraform)",
         )
     }
@@ -1015,11 +784,83 @@ impl Check for AlertingConfigured {
         if !other_rules.is_empty() {
             return examples_only(&other_rules, "alerting");
         }
-        fail_unless_broken(
+        unknown_or_fail(
             repo,
             is_tf,
+            "alerts are defined and routed",
             "no alerting found (looked for Prometheus and Grafana alert rules, PrometheusRule objects, Alertmanager receivers, Grafana contact points, CloudWatch alarms and other Terraform alert policies)",
         )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3.1 trace correlation, 3.3 business metrics
+
+pub struct TraceLogCorrelation;
+
+impl Check for TraceLogCorrelation {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.obs.trace_log_correlation",
+            title: "Log records carry the trace and span ids",
+            source: Source::Repository,
+            applies: Applies::Service,
+            rationale: "Trace correlation is what turns a slow trace into the log lines that explain it: with the trace id in every record, one search goes from a span to its logs and back.",
+            remediation: "Send logs through an OpenTelemetry log bridge (OTLP log exporter, `LoggingInstrumentor`, `@opentelemetry/instrumentation-pino`, the otelslog or logback appender), or add the current trace and span ids in a logging processor (a Monolog processor, a structlog processor, `%X{trace_id}` in a logback pattern).",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        let seen = signal_seen(repo, &["obs.trace_log_correlation"]);
+        if let Some(f) = own_or_examples(&seen, "log records carry trace ids") {
+            return f;
+        }
+        let tracing = repo.scan.any_project_hit(&["otel.sdk_init", "otel.auto"]);
+        match tracing {
+            Some(h) => Finding::fail(format!(
+                "traces are recorded (`{}`), but no log record carries the trace id (looked for OpenTelemetry log bridges and OTLP log exporters, logging processors and patterns adding `trace_id`)",
+                h.path
+            )),
+            None => Finding::fail(
+                "no log record carries a trace id (looked for OpenTelemetry log bridges and OTLP log exporters, Monolog and structlog processors, logback and Spring Boot patterns with `trace_id`, Datadog log injection)",
+            ),
+        }
+    }
+}
+
+pub struct BusinessMetrics;
+
+impl Check for BusinessMetrics {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.obs.business_metrics",
+            title: "Business metrics are recorded next to infrastructure metrics",
+            source: Source::Repository,
+            applies: Applies::Service,
+            rationale: "Request rates and CPU say the system is up; orders, sign-ups and payments say it is doing its job. Recorded beside the infrastructure metrics, they show a business impact in the same dashboards and alerts.",
+            remediation: "Count business events where they happen (a counter of orders placed, payments failed, sign-ups completed, with the OpenTelemetry meter, a Prometheus client or Micrometer) and chart them beside the service's technical metrics.",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        let mut seen = signal_seen(repo, &["metrics.business_code"]);
+        for h in repo.scan.hits("dash.business_metric").filter(|h| h.location != Location::Vendored) {
+            seen.push(Seen::hit(format!("a dashboard query `{}`", clip(&h.text, 70)), h));
+        }
+        if let Some(f) = own_or_examples(&seen, "business metrics are recorded") {
+            return f;
+        }
+        match repo.scan.any_project_hit(&["metrics.client", "metrics.otel"]) {
+            Some(h) => Finding::fail(format!(
+                "the application records metrics (`{}`), but none is named after a business event or quantity (orders, sign-ups, payments, revenue...)",
+                h.path
+            )),
+            None => Finding::fail(
+                "no business metric is recorded (looked for counters, gauges and histograms named after orders, sign-ups, payments, revenue and the like, in code and in dashboard queries)",
+            ),
+        }
     }
 }
 
@@ -1027,6 +868,7 @@ impl Check for AlertingConfigured {
 mod tests {
     use super::*;
     use crate::model::Status;
+    use crate::repo::support::products::names_product;
     use crate::repo::testing::{Row, expect};
 
     /// Marks the in-memory repository as a service.
@@ -1383,6 +1225,71 @@ mod tests {
                     vec![LIBRARY, ("monitoring/rules.yml", RULES)],
                     Status::Partial,
                 ),
+            ],
+        );
+    }
+
+    #[test]
+    fn trace_log_correlation() {
+        table(
+            &TraceLogCorrelation,
+            vec![
+                (
+                    "log bridge",
+                    vec![("app/telemetry.py", "LoggingInstrumentor().instrument(set_logging_format=True)\n")],
+                    Status::Pass,
+                ),
+                (
+                    "monolog processor",
+                    vec![("src/Log/Trace.php", "$record->extra['trace_id'] = $spanContext->getTraceId();\n")],
+                    Status::Pass,
+                ),
+                (
+                    "only in an example",
+                    vec![("examples/app/telemetry.py", "LoggingInstrumentor().instrument()\n")],
+                    Status::Partial,
+                ),
+                ("commented out", vec![("app/telemetry.py", "# LoggingInstrumentor().instrument()\n")], Status::Fail),
+                (
+                    "tracing without correlation",
+                    vec![("app/tracing.go", "tp := sdktrace.NewTracerProvider(\n")],
+                    Status::Fail,
+                ),
+                ("nothing", vec![], Status::Fail),
+            ],
+        );
+    }
+
+    #[test]
+    fn business_metrics() {
+        table(
+            &BusinessMetrics,
+            vec![
+                (
+                    "order counter",
+                    vec![("shop/metrics.py", "ORDERS = Counter('shop_orders_total', 'Orders placed')\n")],
+                    Status::Pass,
+                ),
+                (
+                    "dashboard over orders",
+                    vec![(
+                        "grafana/shop.json",
+                        "{\n  \"panels\": [\n    {\"targets\": [{\"expr\": \"sum(rate(orders_total[5m]))\"}]}\n  ]\n}\n",
+                    )],
+                    Status::Pass,
+                ),
+                (
+                    "fixture only",
+                    vec![("tests/fixtures/metrics.py", "ORDERS = Counter('orders_total', 'x')\n")],
+                    Status::Partial,
+                ),
+                (
+                    "technical metrics only",
+                    vec![("app/metrics.py", "REQUESTS = Counter('http_requests_total', 'Requests')\n")],
+                    Status::Fail,
+                ),
+                ("vendored", vec![("vendor/acme/metrics.py", "ORDERS = Counter('orders_total', 'x')\n")], Status::Fail),
+                ("nothing", vec![], Status::Fail),
             ],
         );
     }

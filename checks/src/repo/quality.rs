@@ -3,134 +3,47 @@
 //!
 //! A tool counts fully when CI runs it and half when it is only configured (a configuration
 //! file, a dev dependency, a build plugin): configuration nobody runs does not guard anything.
-//! What CI steps run is matched against a small local catalog of analyser and mutation-tool
-//! command shapes (`vendor/bin/phpstan analyse`, `cargo clippy`, `infection`), over the step's
-//! commands and the scripts they call; comment lines are already gone. These checks apply to
+//! What CI steps run is classified by the tool catalog (`repo/tools.rs`, categories
+//! `StaticAnalysis` and `MutationTesting`), over the step's commands and the scripts they call. These checks apply to
 //! libraries too: a library's own CI and tests are its practice.
 
-use super::obs::{Seen, cite, describe, own_and_other};
-use super::tools::Category;
-use super::{hits, is_ci_path};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
-use crate::facts::ci::{Job, Pipeline, Step};
+use crate::facts::ci::Job;
 use crate::facts::files::Location;
 use crate::facts::manifests::{Dependency, Ecosystem};
-use crate::model::{Evidence, Finding, clip};
-use regex::RegexSet;
-use std::sync::LazyLock;
+use crate::model::{Finding, clip};
+use crate::repo::support::{
+    Seen, cite, describe, examples_only, hits, is_ci_path, is_manifest, own_and_other, unknown_or_fail, unreadable,
+};
+use crate::repo::tools::Category;
 
-/// A tool recognised in CI step texts.
-struct CiTool {
-    name: &'static str,
-    pattern: &'static str,
-}
-
-const fn t(name: &'static str, pattern: &'static str) -> CiTool {
-    CiTool { name, pattern }
-}
-
-static ANALYSERS: &[CiTool] = &[
-    t("PHPStan", r"(^|[\s/])phpstan(\.phar)?(\s|$)|php-actions/phpstan"),
-    t("Psalm", r"(^|[\s/])psalm(\.phar)?(\s|$)|psalm/psalm-github-actions"),
-    t("clippy", r"\bcargo\s+(\+\S+\s+)?clippy\b|clippy-check|actions-rs/clippy|giraffate/clippy-action"),
-    t("ESLint", r"(^|[\s/])eslint(\s|$)|\bnext\s+lint\b|\bng\s+lint\b"),
-    t("TypeScript type check", r"(^|[\s/])(tsc|vue-tsc)(\s|$)"),
-    t("mypy", r"(^|[\s/])mypy(\s|$)|-m\s+mypy\b"),
-    t("Ruff", r"(^|[\s/])ruff\s+(check|\.)|astral-sh/ruff-action|chartboost/ruff-action"),
-    t("Pylint", r"(^|[\s/])pylint\s"),
-    t("Flake8", r"(^|[\s/])flake8(\s|$)"),
-    t("Pyright", r"(^|[\s/])(pyright|basedpyright)(\s|$)|jakebailey/pyright-action"),
-    t("golangci-lint", r"golangci-lint\s+run|golangci/golangci-lint-action"),
-    t("staticcheck", r"(^|[\s/])staticcheck(\s|$)|dominikh/staticcheck-action"),
-    t("go vet", r"\bgo\s+vet\b"),
-    t(
-        "SpotBugs/PMD/Checkstyle",
-        r"spotbugs:check|pmd:check|checkstyle:check|\bspotbugsMain\b|\bpmdMain\b|\bcheckstyleMain\b",
-    ),
-    t("Qodana", r"JetBrains/qodana-action|\bqodana\s+scan\b"),
-    // run only what the pre-commit configuration or the tox/nox environment declares
-    t("pre-commit", r"\bpre-commit\s+run\b|pre-commit/action"),
-    t(
-        "tox/nox lint environment",
-        r"\b(tox|nox)\s+(run\s+)?(-e|-s|--session)\s+\S*(typing|types|typecheck|mypy|lint|pyright|flake8|ruff|static)",
-    ),
-];
-
-static MUTATION: &[CiTool] = &[
-    t("Infection", r"(^|[\s/])(infection|roave-infection-static-analysis-plugin)(\.phar)?(\s|$)"),
-    t("cargo-mutants", r"\bcargo\s+mutants\b|cargo-mutants"),
-    t("Stryker", r"\bstryker\s+run\b|\bnpx\s+stryker\b|dotnet[- ]stryker|stryker-mutator/"),
-    t("mutmut", r"\bmutmut\s+run\b"),
-    t("Cosmic Ray", r"\bcosmic-ray\s+(exec|init|baseline)\b"),
-    t("PIT", r"pitest|org\.pitest"),
-    t("go-mutesting / Gremlins", r"go-mutesting|\bgremlins\s+unleash\b"),
-];
-
-fn compile(tools: &[CiTool]) -> RegexSet {
-    RegexSet::new(tools.iter().map(|t| t.pattern.replace(r"\b", r"(?-u:\b)"))).expect("quality patterns compile")
-}
-
-static ANALYSER_SET: LazyLock<RegexSet> = LazyLock::new(|| compile(ANALYSERS));
-static MUTATION_SET: LazyLock<RegexSet> = LazyLock::new(|| compile(MUTATION));
-
-/// A CI step running a catalogued tool.
-struct Run<'a> {
+/// A tool the pipeline runs, once per job: the tool's name and where.
+struct Run {
     tool: &'static str,
-    pipeline: &'a Pipeline,
-    job: &'a Job,
-    step: &'a Step,
-    line: String,
+    seen: Seen,
 }
 
-impl Run<'_> {
-    fn seen(&self) -> Seen {
-        Seen::new(
-            format!(
-                "{} in job `{}` of `{}` (`{}`)",
-                self.tool,
-                self.job.label(),
-                self.pipeline.path,
-                clip(self.line.trim(), 60)
-            ),
-            &self.step.path,
-            Some(self.step.line),
-            Location::Project,
-        )
-    }
-}
-
-/// The commands of a shell line, without those that only print (`echo phpstan`).
-fn commands(line: &str) -> impl Iterator<Item = &str> {
-    line.split(['&', '|', ';']).map(str::trim).filter(|c| {
-        let first = c.split_whitespace().next().unwrap_or("");
-        !c.is_empty() && !matches!(first, "echo" | "printf" | "cat" | "#")
-    })
-}
-
-/// Every automatic CI step whose commands (or the scripts they call) run a tool of the catalog.
-fn ci_runs<'a>(repo: &'a RepoFacts, tools: &'static [CiTool], set: &RegexSet) -> Vec<Run<'a>> {
-    let mut out = Vec::new();
-    for pipeline in &repo.ci.pipelines {
-        for job in pipeline.jobs.iter().filter(|j| !j.manual) {
-            for step in &job.steps {
-                let mut found: Vec<usize> = out
-                    .iter()
-                    .filter(|r: &&Run| std::ptr::eq(r.job, job))
-                    .filter_map(|r| tools.iter().position(|t| t.name == r.tool))
-                    .collect();
-                for text in step.texts() {
-                    for line in text.lines().flat_map(commands) {
-                        for i in set.matches(line).iter() {
-                            if !found.contains(&i) {
-                                found.push(i);
-                                out.push(Run { tool: tools[i].name, pipeline, job, step, line: line.to_string() });
-                            }
-                        }
-                    }
-                }
-            }
+/// The tools of a category that automatic CI jobs run (in their commands or the scripts those
+/// call), as the tool catalog classifies them; each tool once per job.
+fn ci_runs(repo: &RepoFacts, category: Category) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
+    let mut per_job: Vec<(*const Job, &'static str)> = Vec::new();
+    for h in hits(repo, category).iter().filter(|h| !h.job.manual) {
+        let key = (h.job as *const Job, h.tool.name);
+        if per_job.contains(&key) {
+            continue;
         }
+        per_job.push(key);
+        out.push(Run {
+            tool: h.tool.name,
+            seen: Seen::new(
+                format!("{} (`{}`)", h.describe(), clip(h.command.trim(), 60)),
+                &h.step.path,
+                Some(h.step.line),
+                Location::Project,
+            ),
+        });
     }
     out
 }
@@ -147,23 +60,6 @@ fn file_seen(repo: &RepoFacts, names: &[(&str, &str)]) -> Vec<Seen> {
                 .map(|(_, tool)| Seen::new(format!("{tool} configuration"), &e.path, None, e.location))
         })
         .collect()
-}
-
-fn is_manifest(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    matches!(
-        name,
-        "composer.json"
-            | "package.json"
-            | "Cargo.toml"
-            | "pyproject.toml"
-            | "go.mod"
-            | "pom.xml"
-            | "Pipfile"
-            | "setup.cfg"
-    ) || name.ends_with(".gradle")
-        || name.ends_with(".gradle.kts")
-        || name.starts_with("requirements") && name.ends_with(".txt")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,7 +151,7 @@ impl Check for StaticAnalysis {
             .project_hits("quality.precommit_analyser")
             .map(|h| Seen::hit(format!("pre-commit hook `{}`", h.text.trim_start_matches("- id:").trim()), h))
             .collect();
-        let runs: Vec<Run> = ci_runs(repo, ANALYSERS, &ANALYSER_SET)
+        let runs: Vec<Run> = ci_runs(repo, Category::StaticAnalysis)
             .into_iter()
             .filter(|r| r.tool != "pre-commit" || !precommit.is_empty())
             .collect();
@@ -286,7 +182,7 @@ impl Check for StaticAnalysis {
                 }
             }
         }
-        let mut in_ci: Vec<Seen> = runs.iter().map(Run::seen).collect();
+        let mut in_ci: Vec<Seen> = runs.iter().map(|r| r.seen.clone()).collect();
         for h in hits(repo, Category::CodeScan).iter().filter(|h| h.tool.name == "SonarQube" && !h.job.manual) {
             in_ci.push(Seen::new(h.describe(), &h.step.path, Some(h.step.line), Location::Project));
         }
@@ -320,12 +216,9 @@ impl Check for StaticAnalysis {
         }
         let cfg: Vec<&Seen> = configured.iter().collect();
         if !cfg.is_empty() {
-            if let Some(p) = repo.problems_in(is_ci_path).next() {
-                return Finding::unknown(format!(
-                    "static analysis is configured ({}) but the CI configuration could not be read: {p}",
-                    describe(&cfg)
-                ))
-                .with_one(Evidence::file(p.path.clone(), p.line));
+            let question = format!("CI runs the static analysis that is configured ({})", describe(&cfg));
+            if let Some(unknown) = unreadable(repo, is_ci_path, &question) {
+                return unknown;
             }
             return Finding::partial(
                 0.4,
@@ -333,9 +226,10 @@ impl Check for StaticAnalysis {
             )
             .with(cite(&cfg));
         }
-        super::obs::fail_unless_broken(
+        unknown_or_fail(
             repo,
             |p| is_ci_path(p) || is_manifest(p),
+            "static analysis runs in CI",
             "no static analyser is configured or run in CI (looked for PHPStan, Psalm, clippy, ESLint, TypeScript strict mode, mypy, Ruff, Pylint, Flake8, Pyright, golangci-lint, staticcheck, go vet, SpotBugs, PMD, Checkstyle, Error Prone and SonarQube)",
         )
     }
@@ -391,7 +285,7 @@ impl Check for MutationTesting {
 
     fn evaluate(&self, cx: &Context) -> Finding {
         let repo = cx.repo;
-        let in_ci: Vec<Seen> = ci_runs(repo, MUTATION, &MUTATION_SET).iter().map(Run::seen).collect();
+        let in_ci: Vec<Seen> = ci_runs(repo, Category::MutationTesting).into_iter().map(|r| r.seen).collect();
         if !in_ci.is_empty() {
             let all: Vec<&Seen> = in_ci.iter().collect();
             return Finding::pass(format!("CI runs mutation testing: {}", describe(&all))).with(cite(&all));
@@ -413,9 +307,10 @@ impl Check for MutationTesting {
             )
             .with(cite(&cfg));
         }
-        super::obs::fail_unless_broken(
+        unknown_or_fail(
             repo,
             |p| is_ci_path(p) || is_manifest(p),
+            "mutation testing is set up",
             "no mutation testing found (looked for Infection, cargo-mutants, Stryker, mutmut, Cosmic Ray, PIT and go-mutesting in CI, configuration files and dependencies)",
         )
     }
@@ -504,11 +399,12 @@ impl Check for PropertyBasedTesting {
             .with(cite(&d));
         }
         if !other.is_empty() {
-            return super::obs::examples_only(&other, "property-based testing");
+            return examples_only(&other, "property-based testing");
         }
-        super::obs::fail_unless_broken(
+        unknown_or_fail(
             repo,
             is_manifest,
+            "property-based tests exist",
             "no property-based tests found (looked for proptest, quickcheck, Hypothesis, fast-check, jqwik, junit-quickcheck, Eris, rapid, gopter and testing/quick; fuzz targets are not property tests)",
         )
     }

@@ -1,11 +1,16 @@
-//! What CI steps do: a catalog of tools recognised in step references and commands.
+//! What CI steps do: the one catalog of tools recognised in step references and commands.
 //!
 //! Each entry names a tool, what kind of work it does, and one pattern matched against a step's
-//! action/orb/task reference, its inputs, its shell commands and the scripts those commands call.
-//! All patterns are compiled into one `RegexSet`, so a step is classified in a single pass.
-//! Patterns anchor on command shapes (`trivy image`, `cargo audit`, `helm upgrade`) rather than
-//! bare words, so that `echo "trivy"` or a tool mentioned in a comment does not count: comment
-//! lines are removed from scripts before they get here.
+//! action/orb/task reference, its inputs, its shell commands and the scripts those commands call
+//! (and, for scheduled jobs in Kubernetes, a container's command). All patterns are compiled into
+//! one `RegexSet`, so a command is classified in a single pass. Patterns anchor on command shapes
+//! (`trivy image`, `cargo audit`, `helm upgrade`) rather than bare words.
+//!
+//! One rule decides what counts as running a tool: a shell line is split into its commands (at
+//! `&&`, `||`, `;` and `|`), and a command that only prints (`echo`, `printf`, `cat`) runs
+//! nothing, whatever tool it names: `echo "run phpstan next"` is not static analysis. Comment
+//! lines are removed from scripts before they get here. No check matches CI commands with
+//! patterns of its own; each asks for the hits of a category (`support::ci::hits`).
 
 use crate::facts::ci::Step;
 use regex::RegexSet;
@@ -25,6 +30,20 @@ pub enum Category {
     Dast,
     Deploy,
     Publish,
+    /// Static analysers and linters (PHPStan, clippy, ESLint, mypy...).
+    StaticAnalysis,
+    MutationTesting,
+    /// Load generators run against a deployment (k6, Locust, Gatling...).
+    LoadTest,
+    /// Cloud cost estimates of infrastructure changes (Infracost).
+    CostEstimate,
+    /// Dumps or physical backups of a database.
+    DatabaseBackup,
+    /// Restores of a database backup (a restore drill).
+    DatabaseRestore,
+    /// Commands that start or inspect a deployed component and read what it did
+    /// (`kubectl logs`, `docker run`, `docker compose up`).
+    ComponentRun,
 }
 
 impl Category {
@@ -41,6 +60,13 @@ impl Category {
             Category::Dast => "dynamic application security testing",
             Category::Deploy => "deployment",
             Category::Publish => "release publishing",
+            Category::StaticAnalysis => "static analysis",
+            Category::MutationTesting => "mutation testing",
+            Category::LoadTest => "load testing",
+            Category::CostEstimate => "cost estimation",
+            Category::DatabaseBackup => "database backup",
+            Category::DatabaseRestore => "database restore",
+            Category::ComponentRun => "running a deployed component",
         }
     }
 
@@ -245,23 +271,97 @@ pub static TOOLS: &[Tool] = &[
         Publish,
         r"\bgh\s+release\s+create\b|softprops/action-gh-release|\bgoreleaser\b|\bsemantic-release\b|changesets/action|release-please",
     ),
+    // static analysis
+    t("PHPStan", StaticAnalysis, r"(^|[\s/])phpstan(\.phar)?(\s|$)|php-actions/phpstan"),
+    t("Psalm", StaticAnalysis, r"(^|[\s/])psalm(\.phar)?(\s|$)|psalm/psalm-github-actions"),
+    t(
+        "clippy",
+        StaticAnalysis,
+        r"\bcargo\s+(\+\S+\s+)?clippy\b|clippy-check|actions-rs/clippy|giraffate/clippy-action",
+    ),
+    t("ESLint", StaticAnalysis, r"(^|[\s/])eslint(\s|$)|\bnext\s+lint\b|\bng\s+lint\b"),
+    t("TypeScript type check", StaticAnalysis, r"(^|[\s/])(tsc|vue-tsc)(\s|$)"),
+    t("mypy", StaticAnalysis, r"(^|[\s/])mypy(\s|$)|-m\s+mypy\b"),
+    t("Ruff", StaticAnalysis, r"(^|[\s/])ruff\s+(check|\.)|astral-sh/ruff-action|chartboost/ruff-action"),
+    t("Pylint", StaticAnalysis, r"(^|[\s/])pylint\s"),
+    t("Flake8", StaticAnalysis, r"(^|[\s/])flake8(\s|$)"),
+    t("Pyright", StaticAnalysis, r"(^|[\s/])(pyright|basedpyright)(\s|$)|jakebailey/pyright-action"),
+    t("golangci-lint", StaticAnalysis, r"golangci-lint\s+run|golangci/golangci-lint-action"),
+    t("staticcheck", StaticAnalysis, r"(^|[\s/])staticcheck(\s|$)|dominikh/staticcheck-action"),
+    t("go vet", StaticAnalysis, r"\bgo\s+vet\b"),
+    t(
+        "SpotBugs/PMD/Checkstyle",
+        StaticAnalysis,
+        r"spotbugs:check|pmd:check|checkstyle:check|\bspotbugsMain\b|\bpmdMain\b|\bcheckstyleMain\b",
+    ),
+    t("Qodana", StaticAnalysis, r"JetBrains/qodana-action|\bqodana\s+scan\b"),
+    // runs only what the pre-commit configuration declares: the check reads that configuration
+    t("pre-commit", StaticAnalysis, r"\bpre-commit\s+run\b|pre-commit/action"),
+    t(
+        "tox/nox lint environment",
+        StaticAnalysis,
+        r"\b(tox|nox)\s+(run\s+)?(-e|-s|--session)\s+\S*(typing|types|typecheck|mypy|lint|pyright|flake8|ruff|static)",
+    ),
+    // mutation testing
+    t("Infection", MutationTesting, r"(^|[\s/])(infection|roave-infection-static-analysis-plugin)(\.phar)?(\s|$)"),
+    t("cargo-mutants", MutationTesting, r"\bcargo\s+mutants\b|cargo-mutants"),
+    t("Stryker", MutationTesting, r"\bstryker\s+run\b|\bnpx\s+stryker\b|dotnet[- ]stryker|stryker-mutator/"),
+    t("mutmut", MutationTesting, r"\bmutmut\s+run\b"),
+    t("Cosmic Ray", MutationTesting, r"\bcosmic-ray\s+(exec|init|baseline)\b"),
+    t("PIT", MutationTesting, r"pitest|org\.pitest"),
+    t("go-mutesting / Gremlins", MutationTesting, r"go-mutesting|\bgremlins\s+unleash\b"),
+    // load testing
+    t("k6", LoadTest, r"grafana/(run-)?k6-action|grafana/setup-k6-action|\bk6\s+(run|cloud)\b|grafana/k6\b"),
+    t("Artillery", LoadTest, r"\bartillery\s+(run|quick)\b"),
+    t("Locust", LoadTest, r"\blocust\b.*(--headless|-f\s|--host)"),
+    t("Gatling", LoadTest, r"\bgatling(:test|Run|:execute)|\bgatling\.sh\b"),
+    t("JMeter", LoadTest, r"\bjmeter\b.*\s-n\b"),
+    t("Vegeta", LoadTest, r"\bvegeta\s+attack\b"),
+    // cost estimation
+    t("Infracost", CostEstimate, r"\binfracost\s+(breakdown|diff|comment|upload)\b|infracost/actions"),
+    // database backups and restores
+    t(
+        "database dump",
+        DatabaseBackup,
+        r"\b(mysqldump|mariadb-dump|pg_dump|pg_dumpall|pg_basebackup|mongodump|xtrabackup|mariabackup|wal-g|pgbackrest|litestream)\b",
+    ),
+    t(
+        "database restore",
+        DatabaseRestore,
+        r"\bpg_restore\b|\bmongorestore\b|\bmariadb-restore\b|\bvelero\s+restore\s+create\b|\bpgbackrest\s+(\S+\s+)*restore\b|\bwal-g\s+backup-fetch\b|\blitestream\s+restore\b|\baws\s+rds\s+restore-db-(instance|cluster)-|\bgcloud\s+sql\s+backups\s+restore\b|\bmysql\s+(\S+\s+)*<\s*\S+\.sql(\.gz)?\b",
+    ),
+    // running and inspecting a deployed component
+    t(
+        "component run",
+        ComponentRun,
+        r"\bkubectl\s+(logs|wait|run|exec)\b|\bdocker\s+(run|logs)\b|\bcompose\s+(run|up|logs)\b",
+    ),
 ];
 
 static SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new(TOOLS.iter().map(|t| t.pattern.replace(r"\b", r"(?-u:\b)"))).expect("tool patterns compile")
 });
 
+/// The commands of a shell line that run something: the line split at `&&`, `||`, `;` and `|`,
+/// without the commands that only print (`echo phpstan`, `printf`, `cat notes.txt`).
+pub fn commands(line: &str) -> impl Iterator<Item = &str> {
+    line.split(['&', '|', ';']).map(str::trim).filter(|c| {
+        let first = c.split_whitespace().next().unwrap_or("");
+        !c.is_empty() && !matches!(first, "echo" | "printf" | "cat" | "#") && !first.starts_with('#')
+    })
+}
+
 /// The tools a step uses (in its own text or the scripts it calls), each once.
 pub fn classify(step: &Step) -> Vec<&'static Tool> {
     classify_texts(step.texts())
 }
 
-/// The tools named by some texts, each once, in catalog order.
+/// The tools named by the commands of some texts, each once, in catalog order.
 pub fn classify_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<&'static Tool> {
     let mut found: Vec<usize> = Vec::new();
     for text in texts {
-        for line in text.lines() {
-            for i in SET.matches(line).iter() {
+        for command in text.lines().flat_map(commands) {
+            for i in SET.matches(command).iter() {
                 if !found.contains(&i) {
                     found.push(i);
                 }
@@ -270,6 +370,23 @@ pub fn classify_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<&'sta
     }
     found.sort_unstable();
     found.into_iter().map(|i| &TOOLS[i]).collect()
+}
+
+/// The tools of one category that the commands of some texts run, each once, with the first
+/// command that runs it.
+pub fn commands_of<'a>(texts: impl IntoIterator<Item = &'a str>, category: Category) -> Vec<(&'static Tool, String)> {
+    let mut out: Vec<(&'static Tool, String)> = Vec::new();
+    for text in texts {
+        for command in text.lines().flat_map(commands) {
+            for i in SET.matches(command).iter() {
+                let tool = &TOOLS[i];
+                if tool.category == category && !out.iter().any(|(t, _)| t.name == tool.name) {
+                    out.push((tool, command.to_string()));
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -320,9 +437,34 @@ mod tests {
             (None, Some("cargo publish"), vec!["Package publish"]),
             (None, Some("make run-telemetry-tests"), vec!["make test"]),
             (None, Some("vendor/bin/dep deploy production"), vec!["PHP Deployer"]),
+            (None, Some("vendor/bin/phpstan analyse --no-progress"), vec!["PHPStan"]),
+            (None, Some("cd api && cargo clippy --all-targets -- -D warnings"), vec!["clippy"]),
+            (None, Some("vendor/bin/infection --min-msi=80"), vec!["Infection"]),
+            (Some("grafana/run-k6-action@v1"), None, vec!["k6"]),
+            (None, Some("locust -f locustfile.py --headless -u 100"), vec!["Locust"]),
+            (None, Some("infracost breakdown --path infra"), vec!["Infracost"]),
+            (None, Some("pg_dump $DATABASE_URL | gzip > /backup/db.gz"), vec!["database dump"]),
+            (None, Some("gunzip -c db.sql.gz | pg_restore -d shop"), vec!["database restore"]),
+            (None, Some("kubectl logs -l app=loadgenerator | grep Aggregated"), vec!["component run"]),
+            (None, Some("echo starting; uvx zizmor --format sarif ."), vec!["zizmor"]),
         ] {
             assert_eq!(names(uses, run), want, "{uses:?} {run:?}");
         }
+    }
+
+    #[test]
+    fn one_rule_for_printing_commands() {
+        for (line, want) in [
+            ("echo hi && vendor/bin/phpunit", vec!["vendor/bin/phpunit"]),
+            ("echo phpunit", vec![]),
+            ("cat <<EOF | kubectl apply -f -", vec!["kubectl apply -f -"]),
+            ("make test; printf done", vec!["make test"]),
+        ] {
+            assert_eq!(commands(line).collect::<Vec<_>>(), want, "{line}");
+        }
+        let hits = commands_of(["echo running infection", "vendor/bin/infection --threads=4"], MutationTesting);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].1, "vendor/bin/infection --threads=4");
     }
 
     #[test]
@@ -341,6 +483,11 @@ mod tests {
             "docker build -t x .",
             "make build-test-image",
             "echo zizmor is great",
+            "echo phpstan is great > notes.txt && cat notes.txt",
+            "echo \"vendor/bin/phpunit\" >> Makefile",
+            "printf 'cargo test\\n' | tee run.sh",
+            "cat k6/script.js",
+            "echo pg_dump is scheduled elsewhere",
         ] {
             assert_eq!(names(None, Some(run)), Vec::<&str>::new(), "{run}");
         }

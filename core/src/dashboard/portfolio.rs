@@ -22,6 +22,8 @@ pub struct PortfolioRow {
     pub commit: Option<String>,
     pub score: f64,
     pub score_text: String,
+    /// `good`, `fair` or `poor`: the score's band, as the readout colours it.
+    pub score_band: &'static str,
     pub level: u32,
     pub level_name: String,
     pub phases: u32,
@@ -63,6 +65,7 @@ pub fn portfolio(store: &Store) -> Result<Vec<PortfolioRow>, StoreError> {
                 commit: s.latest.commit.as_deref().map(|c| crate::text::prefix(c, 10).to_string()),
                 score: s.latest.score,
                 score_text: view::score(Some(s.latest.score)),
+                score_band: crate::scoring::band(s.latest.score),
                 level: s.latest.level,
                 level_name: o.level_name.clone(),
                 phases: o.phases,

@@ -67,13 +67,7 @@ pub fn area_bars(areas: &[AreaResult]) -> String {
 }
 
 fn tone(score: f64) -> &'static str {
-    if score >= 80.0 {
-        "good"
-    } else if score >= 40.0 {
-        "fair"
-    } else {
-        "poor"
-    }
+    crate::scoring::band(score)
 }
 
 /// The phases over the plan's weeks, each bar filled by its completion, with today's week.

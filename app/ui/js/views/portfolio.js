@@ -39,7 +39,7 @@ function row(r, ctx) {
     "tr",
     { class: "clickable", dataset: { identity: r.identity, run: String(r.latest_run) }, onclick: () => ctx.go(`#/repo/${r.latest_run}`) },
     h("td", {}, h("div", { class: "name" }, r.name), h("div", { class: "ident" }, r.identity)),
-    h("td", { class: "num score" }, r.score_text, scoreBar(r.score)),
+    h("td", { class: "num score" }, r.score_text, scoreBar(r.score, r.score_band)),
     h("td", { class: "level" }, `Level ${r.level}`, h("div", { class: "ident" }, r.level_name)),
     h("td", { class: "num" }, r.coverage_text),
     h("td", {}, badge(r.pace), h("div", { class: "ident" }, r.phase_text)),

@@ -188,7 +188,7 @@ impl Check for CloudfrontHttpsOnlyViewers {
                     .iter()
                     .map(|p| if *p == "default" { "the default behaviour".into() } else { format!("`{p}`") })
                     .collect();
-                format!("allows plain HTTP on {}", crate::repo::list(&paths))
+                format!("allows plain HTTP on {}", crate::repo::support::list(&paths))
             };
             lines.push(format!("`{}` ({name}) {detail}", d.res.name));
             evidence.push(cloud("cloudfront", &d.res, &ops::CLOUDFRONT_LIST_DISTRIBUTIONS, detail));

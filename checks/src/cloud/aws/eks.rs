@@ -226,7 +226,7 @@ impl Check for ManagedNodeGroups {
             good += 1;
             let groups: Vec<String> =
                 active.iter().map(|n| format!("`{}` ({}–{} nodes)", n.res.name, n.min, n.max)).collect();
-            lines.push(format!("`{}` runs {}", c.res.name, crate::repo::list(&groups)));
+            lines.push(format!("`{}` runs {}", c.res.name, crate::repo::support::list(&groups)));
             evidence.extend(active.iter().take(3).map(|n| {
                 cloud(
                     "eks",

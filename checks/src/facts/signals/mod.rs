@@ -11,6 +11,7 @@ mod app;
 mod base;
 mod infra;
 mod ops;
+mod practice;
 
 use std::sync::LazyLock;
 
@@ -83,5 +84,12 @@ pub(crate) const fn s(
 }
 
 /// Every signal, in a fixed order.
-pub static SIGNALS: LazyLock<Vec<&'static Signal>> =
-    LazyLock::new(|| base::SIGNALS.iter().chain(infra::SIGNALS).chain(app::SIGNALS).chain(ops::SIGNALS).collect());
+pub static SIGNALS: LazyLock<Vec<&'static Signal>> = LazyLock::new(|| {
+    base::SIGNALS
+        .iter()
+        .chain(infra::SIGNALS)
+        .chain(app::SIGNALS)
+        .chain(ops::SIGNALS)
+        .chain(practice::SIGNALS)
+        .collect()
+});

@@ -10,7 +10,7 @@ use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::files::Location;
 use crate::facts::manifests::Ecosystem;
 use crate::model::{Evidence, Finding};
-use crate::repo::list;
+use crate::repo::support::{list, unreadable_symfony};
 
 fn hit_evidence(h: &crate::facts::scan::Hit) -> Evidence {
     Evidence::file_snippet(h.path.clone(), h.line, h.text.clone())
@@ -268,11 +268,10 @@ impl Check for ApiRateLimited {
             )
             .with_one(Evidence::file(d.manifest.clone(), d.line));
         }
-        if let Some(p) = super::unreadable_symfony_config(repo, &["rate_limiter", "framework", "security"]) {
-            return Finding::unknown(format!(
-                "`{p}` is not valid YAML, so the rate limiters it may declare are unknown"
-            ))
-            .with_one(Evidence::file(p, None));
+        if let Some(unknown) =
+            unreadable_symfony(repo, &["rate_limiter", "framework", "security"], "the API is rate limited")
+        {
+            return unknown;
         }
         Finding::fail(
             "no rate limiting found (looked for Symfony framework.rate_limiter, express-rate-limit, @nestjs/throttler, DRF throttles, Bucket4j, Resilience4j, tower-governor, nginx limit_req, Traefik and ingress rate limits, API Gateway throttling and WAF rate rules)",

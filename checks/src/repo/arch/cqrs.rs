@@ -1,5 +1,5 @@
-//! CQRS and event sourcing (roadmap item 2.2): separate paths for commands and queries, and an
-//! event store or read models built from events.
+//! CQRS and event sourcing (roadmap item 2.2): separate paths for commands and queries, an event
+//! store, and read models: judged apart, since the seed asks for both.
 //!
 //! Symfony Messenger buses are read from framework configuration; handlers, buses and event
 //! stores from the content scan (class names, attributes, imports). A library or framework that
@@ -10,7 +10,7 @@ use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::files::Location;
 use crate::facts::manifests::Ecosystem;
 use crate::model::{Evidence, Finding};
-use crate::repo::list;
+use crate::repo::support::{list, unreadable_symfony};
 
 use super::{dirs, is_source};
 
@@ -101,11 +101,10 @@ impl Check for CommandQuerySeparation {
             )
             .with_one(hit_evidence(h));
         }
-        if let Some(p) = super::unreadable_symfony_config(repo, &["messenger", "framework"]) {
-            return Finding::unknown(format!(
-                "`{p}` is not valid YAML, so the message buses it may declare are unknown"
-            ))
-            .with_one(Evidence::file(p, None));
+        if let Some(unknown) =
+            unreadable_symfony(repo, &["messenger", "framework"], "message buses separate commands and queries")
+        {
+            return unknown;
         }
         Finding::fail(
             "no command or query handlers found (looked for Messenger command/query buses, *CommandHandler and *QueryHandler classes, Axon, MediatR and NestJS CQRS handlers)",
@@ -147,17 +146,17 @@ fn is_read_model_dir(segment: &str) -> bool {
     )
 }
 
-pub struct EventStoreOrReadModels;
+pub struct EventStore;
 
-impl Check for EventStoreOrReadModels {
+impl Check for EventStore {
     fn meta(&self) -> &'static Meta {
         &Meta {
-            id: "repo.arch.event_store_or_read_models",
-            title: "Events are stored or projected into read models",
+            id: "repo.arch.event_store",
+            title: "Domain events are kept in an event store",
             source: Source::Repository,
             applies: Applies::Always,
-            rationale: "An event store keeps every state change as a fact that can be replayed and audited, and read models projected from events let queries be shaped for the screens that need them instead of for the write model.",
-            remediation: "Record domain events in an event store (EventSauce, Prooph, Ecotone, Axon, EventStoreDB, Marten) or, as a first step, project them into dedicated read models (`ReadModel/`, `Projection/`) that queries read from.",
+            rationale: "An event store keeps every state change as a fact that can be replayed and audited: the preparation for event sourcing the seed asks for.",
+            remediation: "Record domain events in an event store (EventSauce, Prooph, Ecotone, Axon, EventStoreDB, Marten) through its repository, so aggregates can be rebuilt from their events.",
         }
     }
 
@@ -165,31 +164,14 @@ impl Check for EventStoreOrReadModels {
         let repo = cx.repo;
         let store = repo.scan.project_hits("es.store_code").next();
         let dep = EVENT_STORES.iter().find_map(|(eco, name)| repo.manifests.has(*eco, name));
-        let projection = repo.scan.project_hits("es.projection").next();
-        let read_dir = repo
-            .files
-            .entries()
-            .iter()
-            .filter(|e| e.location == Location::Project && is_source(e))
-            .find(|e| dirs(&e.path).iter().any(|s| is_read_model_dir(s)));
-        let mut found: Vec<(String, Evidence)> = Vec::new();
         if let Some(h) = store {
-            found.push((format!("an event store is used in `{}`", h.path), hit_evidence(h)));
-        }
-        if let (Some(d), Some(_)) = (dep, store) {
-            found.push((
-                format!("`{}` is declared in `{}`", d.name, d.manifest),
-                Evidence::file(d.manifest.clone(), d.line),
-            ));
-        }
-        if let Some(h) = projection {
-            found.push((format!("a projection builds a read model in `{}`", h.path), hit_evidence(h)));
-        } else if let Some(e) = read_dir {
-            found.push((format!("read models live in `{}`", e.dir()), Evidence::file(e.path.clone(), None)));
-        }
-        if !found.is_empty() {
-            let names: Vec<String> = found.iter().map(|(n, _)| n.clone()).collect();
-            return Finding::pass(list(&names)).with(found.into_iter().map(|(_, e)| e));
+            let mut evidence = vec![hit_evidence(h)];
+            let mut message = format!("an event store is used in `{}`", h.path);
+            if let Some(d) = dep {
+                message.push_str(&format!(" (`{}` is declared in `{}`)", d.name, d.manifest));
+                evidence.push(Evidence::file(d.manifest.clone(), d.line));
+            }
+            return Finding::pass(message).with(evidence);
         }
         if let Some(d) = dep {
             return Finding::partial(
@@ -201,12 +183,55 @@ impl Check for EventStoreOrReadModels {
         if let Some(h) = repo.scan.project_hits("ddd.domain_event").next() {
             return Finding::partial(
                 0.3,
-                format!("domain events exist (`{}`) but are neither stored nor projected into read models", h.path),
+                format!("domain events exist (`{}`) but are not kept in an event store", h.path),
             )
             .with_one(hit_evidence(h));
         }
         Finding::fail(
-            "no event store or read models found (looked for EventSauce, Prooph, Broadway, Ecotone, Axon, EventStoreDB and Marten, projections, and ReadModel/ or Projection/ folders)",
+            "no event store found (looked for EventSauce, Prooph, Broadway, Ecotone, Axon, EventStoreDB and Marten, and event-store interfaces in code)",
+        )
+    }
+}
+
+pub struct ReadModels;
+
+impl Check for ReadModels {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.arch.read_models",
+            title: "Queries read from read models separate from the write model",
+            source: Source::Repository,
+            applies: Applies::Always,
+            rationale: "Read models projected from events or commands let queries be shaped for the screens that need them instead of for the write model: the read side of CQRS.",
+            remediation: "Project state changes into dedicated read models (`ReadModel/`, `Projection/`, projectors) that the query handlers read from.",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        if let Some(h) = repo.scan.project_hits("es.projection").next() {
+            return Finding::pass(format!("a projection builds a read model in `{}`", h.path))
+                .with_one(hit_evidence(h));
+        }
+        let read_dir = repo
+            .files
+            .entries()
+            .iter()
+            .filter(|e| e.location == Location::Project && is_source(e))
+            .find(|e| dirs(&e.path).iter().any(|s| is_read_model_dir(s)));
+        if let Some(e) = read_dir {
+            return Finding::pass(format!("read models live in `{}`", e.dir()))
+                .with_one(Evidence::file(e.path.clone(), None));
+        }
+        if let Some(h) = repo.scan.project_hits("ddd.domain_event").next() {
+            return Finding::partial(
+                0.3,
+                format!("domain events exist (`{}`) but are not projected into read models", h.path),
+            )
+            .with_one(hit_evidence(h));
+        }
+        Finding::fail(
+            "no read model found (looked for projections and projectors, and ReadModel/ or Projection/ folders)",
         )
     }
 }
@@ -287,7 +312,7 @@ mod tests {
     }
 
     #[test]
-    fn event_store_or_read_models() {
+    fn event_store() {
         for (name, files, want) in [
             (
                 "eventsauce",
@@ -297,7 +322,11 @@ mod tests {
                 ],
                 Status::Pass,
             ),
-            ("read model folder", vec![APP, ("src/Catalog/ReadModel/ProductView.php", "<?php")], Status::Pass),
+            (
+                "a read model is not an event store",
+                vec![APP, ("src/Catalog/ReadModel/ProductView.php", "<?php")],
+                Status::Fail,
+            ),
             (
                 "declared only",
                 vec![("composer.json", r#"{"type": "project", "require": {"broadway/broadway": "^2"}}"#)],
@@ -328,7 +357,29 @@ mod tests {
             ),
             ("nothing", vec![APP], Status::Fail),
         ] {
-            let f = run(&EventStoreOrReadModels, &files);
+            let f = run(&EventStore, &files);
+            assert_eq!(f.status, want, "{name}: {}", f.message);
+        }
+    }
+
+    #[test]
+    fn read_models() {
+        for (name, files, want) in [
+            ("read model folder", vec![APP, ("src/Catalog/ReadModel/ProductView.php", "<?php")], Status::Pass),
+            (
+                "an event store is not a read model",
+                vec![APP, ("src/EventStoreInterface.php", "<?php interface EventStoreInterface {}")],
+                Status::Fail,
+            ),
+            (
+                "domain events only",
+                vec![APP, ("src/Domain/OrderPlaced.php", "<?php\nfinal class OrderPlaced implements DomainEvent {}")],
+                Status::Partial,
+            ),
+            ("read model in tests", vec![APP, ("tests/Fixtures/ReadModel/View.php", "<?php")], Status::Fail),
+            ("nothing", vec![APP], Status::Fail),
+        ] {
+            let f = run(&ReadModels, &files);
             assert_eq!(f.status, want, "{name}: {}", f.message);
         }
     }

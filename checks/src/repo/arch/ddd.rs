@@ -13,6 +13,7 @@ use crate::facts::RepoFacts;
 use crate::facts::files::Location;
 use crate::facts::manifests::Ecosystem;
 use crate::model::{Evidence, Finding};
+use crate::repo::support::list;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -222,7 +223,7 @@ impl Check for BoundedContexts {
             return Finding::pass(format!(
                 "{} bounded contexts have a domain layer beside other layers: {}",
                 l.contexts.len(),
-                super::super::list(&described)
+                list(&described)
             ))
             .with(evidence);
         }
@@ -349,7 +350,7 @@ impl Check for DomainModelBuildingBlocks {
                 "the domain layer ({domain_files} source files) shows no aggregates, value objects, domain events, domain services or repository interfaces"
             )),
             1 => Finding::partial(0.4, format!("the domain layer has {} only", names[0])).with(evidence),
-            _ => Finding::pass(format!("the domain layer has {}", super::super::list(&names))).with(evidence),
+            _ => Finding::pass(format!("the domain layer has {}", list(&names))).with(evidence),
         }
     }
 }
@@ -425,7 +426,7 @@ impl Check for LayerRulesEnforced {
         }
         if !rules.is_empty() {
             let names: Vec<String> = rules.iter().map(|(n, _)| n.clone()).collect();
-            return Finding::pass(format!("layer rules are declared in {}", super::super::list(&names)))
+            return Finding::pass(format!("layer rules are declared in {}", list(&names)))
                 .with(rules.into_iter().map(|(_, e)| e));
         }
         let mut declared: Vec<(String, Evidence)> = RULE_DEPS
@@ -451,7 +452,7 @@ impl Check for LayerRulesEnforced {
             let names: Vec<String> = declared.iter().map(|(n, _)| n.clone()).collect();
             return Finding::partial(
                 0.4,
-                format!("{} declared but no rules or architecture tests found", super::super::list(&names)),
+                format!("{} declared but no rules or architecture tests found", list(&names)),
             )
             .with(declared.into_iter().map(|(_, e)| e));
         }
@@ -477,7 +478,7 @@ fn layered_workspace(repo: &RepoFacts) -> Option<(String, Evidence)> {
         return None;
     }
     let names: Vec<String> = layers.values().map(|p| format!("`{p}`")).collect();
-    Some((super::super::list(&names), Evidence::file(layers[&Layer::Domain].to_string(), None)))
+    Some((list(&names), Evidence::file(layers[&Layer::Domain].to_string(), None)))
 }
 
 #[cfg(test)]

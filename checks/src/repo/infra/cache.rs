@@ -7,17 +7,22 @@
 //! `spring.session` and `spring.cache`) before content-scan signals. Adapters that are commented
 //! out in a configuration file are not configuration.
 
-use super::{
-    Candidate, best_finding, compose_running, container_command, containers, k8s_running, obj_evidence, obj_label,
-    service_evidence, subcharts, tf_evidence, tf_label, tf_modules, tf_num, tf_resources, tf_text, tf_unknown,
-};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::appconfig::Found;
+use crate::facts::files::Location;
 use crate::facts::manifests::Ecosystem;
+use crate::facts::scan::Hit;
 use crate::facts::terraform::TfBlock;
 use crate::facts::yaml::Node;
-use crate::model::{Evidence, Finding};
+use crate::model::{Evidence, Finding, clip};
+use crate::repo::support::{
+    Candidate, best_finding, compose_running, container_command, containers, hit_evidence, k8s_running, obj_evidence,
+    obj_label, service_evidence, signal_hits, subcharts, tf_condition, tf_evidence, tf_label, tf_modules, tf_num,
+    tf_resources, tf_text, tf_unknown,
+};
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Self-run cache servers, recognised by image or sub-chart.
 const SERVERS: &[&str] = &["redis", "valkey", "keydb", "memcached", "dragonfly", "dragonflydb"];
@@ -71,7 +76,7 @@ fn tf_cache(b: &TfBlock) -> Candidate {
             }
         }
     };
-    (score, format!("{label}, {why}{}", super::tf_condition(b)), tf_evidence(b))
+    (score, format!("{label}, {why}{}", tf_condition(b)), tf_evidence(b))
 }
 
 fn persists(command: &str) -> bool {
@@ -406,11 +411,157 @@ impl Check for QueryResultsCached {
     }
 }
 
+fn http_cache(repo: &RepoFacts) -> Option<(String, Evidence)> {
+    if let Some((_, message, ev)) = super::edge::cdn(repo).into_iter().next() {
+        return Some((message, ev));
+    }
+    if let Some(e) = repo.files.entries().iter().find(|e| e.location.is_project() && e.name().ends_with(".vcl")) {
+        return Some((format!("`{}` configures Varnish", e.path), Evidence::file(e.path.clone(), None)));
+    }
+    if let Some(s) = compose_running(repo, &["varnish", "souin"]).first() {
+        return Some((
+            format!("the compose service `{}` runs an HTTP cache", s.name),
+            Evidence::file(s.path.clone(), Some(s.line)),
+        ));
+    }
+    if let Some(f) = repo.config.symfony("api_platform.http_cache").into_iter().next() {
+        return Some((
+            format!("`{}` configures API Platform's HTTP cache", f.path),
+            Evidence::file(f.path.to_string(), Some(f.line)),
+        ));
+    }
+    let h = signal_hits(repo, &["cache.http"], &[Location::Project]).into_iter().next()?;
+    Some((format!("`{}` makes responses cacheable (`{}`)", h.path, clip(&h.text, 80)), hit_evidence(h)))
+}
+
+/// An application-level cache: cache abstraction in code, pools, Doctrine caches.
+fn app_cache(repo: &RepoFacts) -> Option<(String, Evidence)> {
+    for path in [
+        "framework.cache.pools",
+        "framework.cache.app",
+        "doctrine.orm.result_cache_driver",
+        "doctrine.orm.second_level_cache",
+    ] {
+        if let Some(f) = repo.config.symfony(path).into_iter().find(|f| !f.node.is_null()) {
+            return Some((
+                format!("`{}` configures `{path}`", f.path),
+                Evidence::file(f.path.to_string(), Some(f.line)),
+            ));
+        }
+    }
+    if let Some(f) = repo.config.spring("spring.cache").into_iter().next() {
+        return Some((
+            format!("`{}` configures Spring's cache", f.path),
+            Evidence::file(f.path.to_string(), Some(f.line)),
+        ));
+    }
+    let h = signal_hits(repo, &["cache.app", "cache.shared_backend"], &[Location::Project]).into_iter().next()?;
+    Some((format!("`{}` caches application data (`{}`)", h.path, clip(&h.text, 80)), hit_evidence(h)))
+}
+
+pub struct MultiLevelCaching;
+
+impl Check for MultiLevelCaching {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.cache.multi_level",
+            title: "Caching happens at the application and HTTP levels",
+            source: Source::Repository,
+            applies: Applies::Service,
+            rationale: "An application cache saves recomputing data; an HTTP cache (CDN, reverse proxy, Cache-Control) saves the request reaching the application at all. Each covers what the other cannot.",
+            remediation: "Cache expensive data in the application (Symfony cache pools, Spring `@Cacheable`, Django's cache framework) and make responses cacheable at the HTTP level (Cache-Control headers with a CDN or Varnish, API Platform `http_cache`).",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        match (app_cache(repo), http_cache(repo)) {
+            (Some((a, ae)), Some((h, he))) => Finding::pass(format!("{a}, and {h}")).with([ae, he]),
+            (Some((a, ae)), None) => Finding::partial(
+                0.5,
+                format!("{a}, but nothing caches at the HTTP level (no Cache-Control, reverse proxy cache or CDN)"),
+            )
+            .with_one(ae),
+            (None, Some((h, he))) => {
+                Finding::partial(0.5, format!("{h}, but the application caches no data itself")).with_one(he)
+            }
+            (None, None) => Finding::fail(
+                "no cache was found at either level (looked for cache pools, `@Cacheable`, Django and Rails caches, Cache-Control headers, Varnish, nginx proxy_cache and CDNs)",
+            ),
+        }
+    }
+}
+
+/// Tag-based invalidation: purging by tag instead of key by key.
+static TAGS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"invalidateTags\(|TagAwareCacheInterface|->tag\(|\bxkey\b|Surrogate-Key|surrogate_key").unwrap()
+});
+
+pub struct WarmingAndInvalidation;
+
+impl Check for WarmingAndInvalidation {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.cache.warming_and_invalidation",
+            title: "Caches are warmed up and invalidated deliberately",
+            source: Source::Repository,
+            applies: Applies::Service,
+            rationale: "A cold cache after a deploy sends every request to the database at once, and a cache without explicit invalidation serves stale data until entries expire.",
+            remediation: "Warm caches on deploy (Symfony `CacheWarmerInterface`, `cache:pool:warm`, a warm-up job) and invalidate explicitly when data changes, preferably by tags (`invalidateTags()`, Varnish xkey, Surrogate-Key purges, `@CacheEvict`).",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        let warm = signal_hits(repo, &["cache.warmup"], &[Location::Project]).into_iter().next();
+        let invalidation = signal_hits(repo, &["cache.invalidation"], &[Location::Project]);
+        let tagged = invalidation.iter().find(|h| TAGS.is_match(&h.text));
+        let api_tags = repo
+            .config
+            .symfony("api_platform.http_cache.invalidation")
+            .into_iter()
+            .find(|f| f.node.key("enabled").as_bool() != Some(false) && !f.node.is_null());
+        let describe = |h: &Hit| format!("`{}` (`{}`)", h.path, clip(&h.text, 80));
+        if let Some(h) = tagged {
+            return Finding::pass(format!("cache entries are invalidated by tag in {}", describe(h)))
+                .with(std::iter::once(hit_evidence(h)).chain(warm.map(hit_evidence)));
+        }
+        if let Some(f) = api_tags {
+            return Finding::pass(format!("`{}` enables API Platform's cache-tag invalidation", f.path))
+                .with_one(Evidence::file(f.path.to_string(), Some(f.line)));
+        }
+        match (warm, invalidation.first()) {
+            (Some(w), Some(i)) => {
+                Finding::pass(format!("caches are warmed up in {} and invalidated in {}", describe(w), describe(i)))
+                    .with([hit_evidence(w), hit_evidence(i)])
+            }
+            (Some(w), None) => Finding::partial(
+                0.5,
+                format!("caches are warmed up in {}, but nothing invalidates entries when data changes", describe(w)),
+            )
+            .with_one(hit_evidence(w)),
+            (None, Some(i)) => Finding::partial(
+                0.5,
+                format!(
+                    "cache entries are invalidated in {}, but caches are not warmed up after a deploy",
+                    describe(i)
+                ),
+            )
+            .with_one(hit_evidence(i)),
+            (None, None) => Finding::fail(
+                "caches are neither warmed up nor invalidated explicitly (looked for cache warmers, `cache:pool:warm`, tag invalidation, `@CacheEvict`, cache deletes and HTTP purges)",
+            ),
+        }
+    }
+}
+
+/// Autoscaling declared in Terraform: (score, message, evidence).
+
 #[cfg(test)]
 mod tests {
-    use super::super::testing::run;
     use super::*;
     use crate::model::Status;
+    use crate::repo::testing::run;
 
     #[test]
     fn cache_server() {
@@ -602,6 +753,71 @@ mod tests {
             ("nothing", vec![], Status::Fail),
         ] {
             let f = run(&QueryResultsCached, &files);
+            assert_eq!(f.status, want, "{name}: {}", f.message);
+        }
+    }
+
+    #[test]
+    fn multi_level() {
+        for (name, files, want) in [
+            (
+                "pools and http cache",
+                vec![
+                    (
+                        "config/packages/cache.yaml",
+                        "framework:\n    cache:\n        pools:\n            app.products: ~\n",
+                    ),
+                    ("src/Controller/Home.php", "<?php\n$response->setSharedMaxAge(3600);\n"),
+                ],
+                Status::Pass,
+            ),
+            (
+                "cacheable only",
+                vec![("src/main/java/app/Repo.java", "@Cacheable(\"vets\")\nList<Vet> all();\n")],
+                Status::Partial,
+            ),
+            ("varnish only", vec![("docker/varnish/default.vcl", "vcl 4.1;\n")], Status::Partial),
+            (
+                "commented",
+                vec![("config/packages/cache.yaml", "framework:\n    cache:\n        #app: cache.adapter.redis\n")],
+                Status::Fail,
+            ),
+            ("nothing", vec![], Status::Fail),
+        ] {
+            let f = run(&MultiLevelCaching, &files);
+            assert_eq!(f.status, want, "{name}: {}", f.message);
+        }
+    }
+
+    #[test]
+    fn warming() {
+        for (name, files, want) in [
+            (
+                "tags",
+                vec![("src/Service/Catalog.php", "<?php\n$this->cache->invalidateTags(['products']);\n")],
+                Status::Pass,
+            ),
+            (
+                "both",
+                vec![
+                    ("src/Cache/Warmer.php", "<?php\nclass Warmer implements CacheWarmerInterface {}\n"),
+                    ("src/Service/Catalog.php", "<?php\n$pool->delete('x');\ncache.delete('products')\n"),
+                ],
+                Status::Pass,
+            ),
+            (
+                "evict only",
+                vec![("src/main/java/app/Svc.java", "@CacheEvict(\"vets\")\nvoid save();\n")],
+                Status::Partial,
+            ),
+            (
+                "commented",
+                vec![("src/Service/Catalog.php", "<?php\n// $this->cache->invalidateTags(['products']);\n")],
+                Status::Fail,
+            ),
+            ("nothing", vec![], Status::Fail),
+        ] {
+            let f = run(&WarmingAndInvalidation, &files);
             assert_eq!(f.status, want, "{name}: {}", f.message);
         }
     }

@@ -6,19 +6,19 @@
 //! compose, then application configuration (Doctrine replicas, Spring Hikari, Django routers).
 //! A database server that only runs in compose is a development setup, not an architecture.
 
-use super::{
-    chart_label, compose_running, container_command, containers, k8s_running, obj_evidence, obj_label,
-    service_evidence, subcharts, tf_any_key, tf_evidence, tf_label, tf_modules, tf_num, tf_resources, tf_text,
-    tf_unknown,
-};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
+use crate::facts::files::Location;
 use crate::facts::k8s::K8sObject;
 use crate::facts::manifests::Ecosystem;
 use crate::facts::terraform::TfBlock;
-use crate::model::{Evidence, Finding};
-use regex::Regex;
-use std::sync::LazyLock;
+use crate::model::{Evidence, Finding, clip};
+use crate::repo::support::{
+    chart_label, compose_running, container_command, containers, first_evidence, hit_evidence, hits, k8s_running,
+    obj_evidence, obj_label, own_or_examples, place, service_evidence, signal_hits, signal_seen, subcharts, tf_any_key,
+    tf_condition, tf_evidence, tf_label, tf_modules, tf_num, tf_resources, tf_text, tf_unknown, values_evidence,
+};
+use crate::repo::tools::{self, Category};
 
 /// Managed relational databases.
 pub(crate) const MANAGED: &[&str] = &[
@@ -97,7 +97,7 @@ fn db_label(b: &TfBlock) -> String {
         (None, true) => out.push_str(" (highly available)"),
         (None, false) => {}
     }
-    out.push_str(&super::tf_condition(b));
+    out.push_str(&tf_condition(b));
     out
 }
 
@@ -187,7 +187,7 @@ fn replicated_subchart(repo: &RepoFacts) -> Option<(String, Evidence)> {
                     sc.key,
                     chart_label(sc.chart)
                 ),
-                super::values_evidence(sc.chart, arch.line),
+                values_evidence(sc.chart, arch.line),
             )
         })
     })
@@ -324,10 +324,6 @@ impl Check for ReadReplicas {
     }
 }
 
-static DUMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(mysqldump|mariadb-dump|pg_dump|pg_dumpall|pg_basebackup|mongodump|xtrabackup|mariabackup|wal-g|pgbackrest|litestream)\b").unwrap()
-});
-
 /// How a Terraform database keeps automated backups: (score, description).
 fn retention(b: &TfBlock) -> (f64, String) {
     let name = b.label();
@@ -411,7 +407,10 @@ impl Check for BackupsAutomated {
         let cron = repo.k8s.objects.iter().filter(|o| o.location.is_project() && o.kind == "CronJob").find_map(|o| {
             containers(o).iter().find_map(|c| {
                 let cmd = container_command(c);
-                DUMP.find(&cmd).map(|m| (o, m.as_str().to_string()))
+                tools::commands_of([cmd.as_str()], Category::DatabaseBackup)
+                    .into_iter()
+                    .next()
+                    .map(|(_, command)| (o, clip(&command, 60)))
             })
         });
         if let Some((o, tool)) = cron {
@@ -423,14 +422,13 @@ impl Check for BackupsAutomated {
         {
             return Finding::pass(format!("{} with `backup.enabled: true`", sc.label())).with_one(sc.evidence());
         }
-        for p in repo.ci.pipelines.iter().filter(|p| p.scheduled) {
-            for step in p.jobs.iter().flat_map(|j| &j.steps) {
-                let texts = step.run.iter().chain(step.expanded.iter().map(|e| &e.text));
-                if let Some(m) = texts.filter_map(|t| DUMP.find(t)).next() {
-                    return Finding::pass(format!("the scheduled pipeline `{}` runs `{}`", p.path, m.as_str()))
-                        .with_one(Evidence::file(step.path.clone(), Some(step.line)));
-                }
-            }
+        if let Some(h) = hits(repo, Category::DatabaseBackup).iter().find(|h| h.pipeline.scheduled) {
+            return Finding::pass(format!(
+                "the scheduled pipeline `{}` runs `{}`",
+                h.pipeline.path,
+                clip(&h.command, 60)
+            ))
+            .with_one(Evidence::file(h.step.path.clone(), Some(h.step.line)));
         }
         if let Some(s) =
             compose_running(repo, &["backup", "db-backup", "postgres-backup-local", "mysql-backup"]).first()
@@ -519,8 +517,10 @@ impl Check for ConnectionPooling {
                 .with_one(Evidence::file(path, Some(line)));
         }
         // a CI job that installs a pooler sets up its tests, not the service's database
-        if let Some(h) =
-            repo.scan.project_hits("db.pooling").find(|h| !h.path.ends_with(".md") && !crate::repo::is_ci_path(&h.path))
+        if let Some(h) = repo
+            .scan
+            .project_hits("db.pooling")
+            .find(|h| !h.path.ends_with(".md") && !crate::repo::support::is_ci_path(&h.path))
         {
             return Finding::pass(format!("`{}` configures a connection pool (`{}`)", h.path, h.text))
                 .with_one(Evidence::file_snippet(h.path.clone(), h.line, h.text.clone()));
@@ -544,11 +544,267 @@ impl Check for ConnectionPooling {
     }
 }
 
+/// Database dependencies: ORMs, drivers and migration tools, by ecosystem.
+fn database_dependency(repo: &RepoFacts) -> Option<String> {
+    let names: &[(Ecosystem, &[&str])] = &[
+        (
+            Ecosystem::Composer,
+            &[
+                "doctrine/orm",
+                "doctrine/dbal",
+                "doctrine/doctrine-bundle",
+                "illuminate/database",
+                "laravel/framework",
+                "propel/propel",
+            ],
+        ),
+        (
+            Ecosystem::Npm,
+            &[
+                "pg",
+                "mysql",
+                "mysql2",
+                "sqlite3",
+                "better-sqlite3",
+                "mongoose",
+                "mongodb",
+                "typeorm",
+                "prisma",
+                "@prisma/client",
+                "sequelize",
+                "knex",
+                "drizzle-orm",
+                "@mikro-orm/core",
+            ],
+        ),
+        (
+            Ecosystem::Pypi,
+            &[
+                "django",
+                "sqlalchemy",
+                "flask-sqlalchemy",
+                "psycopg2",
+                "psycopg2-binary",
+                "psycopg",
+                "pymysql",
+                "mysqlclient",
+                "asyncpg",
+                "peewee",
+                "tortoise-orm",
+                "pymongo",
+                "alembic",
+                "sqlmodel",
+            ],
+        ),
+        (
+            Ecosystem::Cargo,
+            &["sqlx", "diesel", "sea-orm", "rusqlite", "tokio-postgres", "postgres", "mysql", "mysql_async", "mongodb"],
+        ),
+        (
+            Ecosystem::Go,
+            &[
+                "gorm.io/gorm",
+                "github.com/jackc/pgx/v5",
+                "github.com/jackc/pgx/v4",
+                "github.com/lib/pq",
+                "github.com/go-sql-driver/mysql",
+                "entgo.io/ent",
+                "github.com/jmoiron/sqlx",
+                "go.mongodb.org/mongo-driver",
+                "cloud.google.com/go/spanner",
+            ],
+        ),
+    ];
+    for (eco, list) in names {
+        if let Some(d) = list.iter().find_map(|n| repo.manifests.has(*eco, n)) {
+            return Some(format!("`{}` (`{}`)", d.name, d.manifest));
+        }
+    }
+    let java = [
+        "spring-boot-starter-data-jpa",
+        "spring-boot-starter-jdbc",
+        "hibernate-core",
+        "mysql-connector",
+        "postgresql",
+        "flyway-core",
+        "liquibase-core",
+        "spring-boot-starter-data-mongodb",
+    ];
+    [Ecosystem::Maven, Ecosystem::Gradle].into_iter().find_map(|eco| {
+        repo.manifests
+            .find(eco, |n| java.iter().any(|j| n.rsplit(':').next().is_some_and(|a| a.starts_with(j))))
+            .next()
+            .map(|d| format!("`{}` (`{}`)", d.name, d.manifest))
+    })
+}
+
+/// Whether the project uses a database at all, and the first sign of it.
+fn database_use(repo: &RepoFacts) -> Option<String> {
+    if let Some(d) = database_dependency(repo) {
+        return Some(d);
+    }
+    let (tf, _) = tf_resources(repo, MANAGED);
+    if let Some(b) = tf.first() {
+        return Some(format!("`{}`", b.label()));
+    }
+    if let Some(s) = compose_running(repo, SERVERS).first() {
+        return Some(format!("the compose service `{}`", s.name));
+    }
+    if let Some((o, _)) = k8s_running(repo, SERVERS).into_iter().find(|(o, _)| o.location.is_project()) {
+        return Some(obj_label(o));
+    }
+    if let Some(f) = repo.config.symfony("doctrine.dbal").first() {
+        return Some(format!("Doctrine DBAL in `{}`", f.path));
+    }
+    if let Some(f) = repo.config.spring("spring.datasource").first() {
+        return Some(format!("a Spring datasource in `{}`", f.path));
+    }
+    None
+}
+
+pub struct IndexesDeclared;
+
+impl Check for IndexesDeclared {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.db.indexes_declared",
+            title: "Database indexes are declared with the schema",
+            source: Source::Repository,
+            applies: Applies::Service,
+            rationale: "Queries that filter or join on unindexed columns scan whole tables and slow down as data grows; indexes declared in mappings or migrations are reviewed and deployed with the schema.",
+            remediation: "Declare indexes for the columns queries filter, join and sort on, in the ORM mapping (`#[ORM\\Index]`, `@Index`, `models.Index`, `add_index`) or a migration (`CREATE INDEX`), and check slow queries with EXPLAIN.",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        let ids = ["db.index", "db.index_sql", "db.index_more", "db.index_rails"];
+        let own = signal_hits(repo, &ids, &[Location::Project]);
+        if let Some(h) = own.first() {
+            let mut files: Vec<&str> = own.iter().map(|h| h.path.as_str()).collect();
+            files.sort_unstable();
+            files.dedup();
+            return Finding::pass(format!(
+                "indexes are declared in {} file(s), such as `{}` (`{}`)",
+                files.len(),
+                h.path,
+                clip(&h.text, 80)
+            ))
+            .with(first_evidence(own.iter().map(|h| hit_evidence(h)), 3));
+        }
+        let unique = signal_hits(repo, &["db.unique_constraint"], &[Location::Project]);
+        if let Some(h) = unique.first() {
+            return Finding::fail(format!(
+                "only unique constraints are declared (such as `{}` in `{}`): they keep the data consistent, but no index is declared for the queries (looked for ORM index mappings, `CREATE INDEX`, inline SQL indexes and migration index calls)",
+                clip(&h.text, 80),
+                h.path
+            ))
+            .with(first_evidence(unique.iter().map(|h| hit_evidence(h)), 3));
+        }
+        let Some(uses) = database_use(repo) else {
+            return Finding::not_assessed(
+                "the project uses no database (no ORM or driver dependency, database service or datasource configuration)",
+            );
+        };
+        let others = signal_hits(repo, &ids, &[Location::Test, Location::Example]);
+        if let Some(h) = others.first() {
+            return Finding::partial(
+                0.3,
+                format!(
+                    "the project uses a database ({uses}) but indexes are declared only in {} code (`{}`)",
+                    place(h.location),
+                    h.path
+                ),
+            )
+            .with_one(hit_evidence(h));
+        }
+        Finding::fail(format!(
+            "the project uses a database ({uses}) but declares no index (looked for ORM index mappings, `CREATE INDEX` and inline indexes in SQL, migration index calls and Liquibase changesets)"
+        ))
+    }
+}
+
+pub struct QueryMonitoring;
+
+impl Check for QueryMonitoring {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.db.query_monitoring",
+            title: "Slow and expensive queries are recorded",
+            source: Source::Repository,
+            applies: Applies::Service,
+            rationale: "Query optimisation starts from evidence: pg_stat_statements, MySQL's performance schema or a slow query log show which queries cost the most, so indexes and rewrites go where they matter.",
+            remediation: "Enable query statistics on the database (`shared_preload_libraries = 'pg_stat_statements'`, `performance_schema = ON`, `slow_query_log` with `long_query_time`, or `log_min_duration_statement`), and scrape them with a database exporter or an APM such as pganalyze or Performance Insights (`performance_insights_enabled = true` on RDS).",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        let (insights, _) = tf_resources(repo, &["aws_db_instance", "aws_rds_cluster", "aws_rds_cluster_instance"]);
+        if let Some(b) = insights.iter().find(|b| tf_text(b, "performance_insights_enabled").as_deref() == Some("true"))
+        {
+            return Finding::pass(format!("{} enables Performance Insights", tf_label(b))).with_one(tf_evidence(b));
+        }
+        let own = signal_hits(repo, &["db.query_monitoring"], &[Location::Project]);
+        if let Some(h) = own.first() {
+            return Finding::pass(format!("`{}` records query statistics (`{}`)", h.path, clip(&h.text, 80)))
+                .with(first_evidence(own.iter().map(|h| hit_evidence(h)), 3));
+        }
+        let Some(uses) = database_use(repo) else {
+            return Finding::not_assessed(
+                "the project uses no database (no ORM or driver dependency, database service or datasource configuration)",
+            );
+        };
+        Finding::fail(format!(
+            "the project uses a database ({uses}) but nothing records slow or expensive queries (looked for pg_stat_statements, auto_explain, `log_min_duration_statement`, the MySQL performance schema and slow query log, Postgres and MySQL exporters, pganalyze and RDS Performance Insights)"
+        ))
+    }
+}
+
+pub struct QueryOptimization;
+
+impl Check for QueryOptimization {
+    fn meta(&self) -> &'static Meta {
+        &Meta {
+            id: "repo.db.query_optimization",
+            title: "Queries are optimised: N+1 queries are caught and query plans checked",
+            source: Source::Repository,
+            applies: Applies::Service,
+            rationale: "Indexes and query statistics do not stop an ORM from issuing one query per row. Tests that fail on N+1 queries or on a query count, and plans read with EXPLAIN, keep query optimisation from regressing with every change.",
+            remediation: "Detect N+1 queries in development and tests (nplusone, Bullet or Prosopite, `Model::preventLazyLoading()`, `assertNumQueries`, Hibernate statistics with a statement-count assertion) and check the plans of the critical queries with `EXPLAIN` in tests or CI.",
+        }
+    }
+
+    fn evaluate(&self, cx: &Context) -> Finding {
+        let repo = cx.repo;
+        let mut seen = signal_seen(repo, &["db.n_plus_one"]);
+        // a plan read in a test or a CI job is a check; one in application code is a diagnostic
+        seen.extend(
+            signal_seen(repo, &["db.explain"])
+                .into_iter()
+                .filter(|s| s.location == Location::Test || crate::repo::support::is_ci_path(&s.path)),
+        );
+        if let Some(f) = own_or_examples(&seen, "queries are checked for N+1 patterns or their plans") {
+            return f;
+        }
+        let Some(uses) = database_use(repo) else {
+            return Finding::not_assessed(
+                "the project uses no database (no ORM or driver dependency, database service or datasource configuration)",
+            );
+        };
+        Finding::fail(format!(
+            "the project uses a database ({uses}) but nothing catches N+1 queries or checks query plans (looked for nplusone, Bullet, Prosopite, Laravel's `preventLazyLoading`, query-count assertions such as `assertNumQueries`, Hibernate statistics, and `EXPLAIN` in tests or CI)"
+        ))
+    }
+}
+
+/// An HTTP-level cache: response caching in code or configuration, Varnish, a CDN, a proxy cache.
+
 #[cfg(test)]
 mod tests {
-    use super::super::testing::run;
     use super::*;
     use crate::model::Status;
+    use crate::repo::testing::run;
 
     const RDS: &str = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n  multi_az = true\n  backup_retention_period = 14\n}\n";
 
@@ -772,6 +1028,140 @@ mod tests {
         ] {
             let f = run(&ConnectionPooling, &files);
             assert_eq!(f.status, want, "{name}: {}", f.message);
+        }
+    }
+
+    #[test]
+    fn indexes() {
+        let entity = "<?php\n#[ORM\\Entity]\n#[ORM\\Index(columns: ['slug'])]\nclass Post {}\n";
+        for (name, files, want) in [
+            (
+                "doctrine",
+                vec![("composer.json", r#"{"require":{"doctrine/orm":"^3"}}"#), ("src/Entity/Post.php", entity)],
+                Status::Pass,
+            ),
+            (
+                "sql inline",
+                vec![(
+                    "src/main/resources/db/mysql/schema.sql",
+                    "CREATE TABLE vets (\n  id INT,\n  INDEX(last_name)\n);\n",
+                )],
+                Status::Pass,
+            ),
+            (
+                "db without index",
+                vec![
+                    ("composer.json", r#"{"require":{"doctrine/orm":"^3"}}"#),
+                    ("src/Entity/Post.php", "<?php\n#[ORM\\Entity]\nclass Post {}\n"),
+                ],
+                Status::Fail,
+            ),
+            (
+                "only in tests",
+                vec![("composer.json", r#"{"require":{"doctrine/orm":"^3"}}"#), ("tests/Entity/Post.php", entity)],
+                Status::Partial,
+            ),
+            (
+                "unique constraints are not an indexing strategy",
+                vec![
+                    ("composer.json", r#"{"require":{"doctrine/orm":"^3"}}"#),
+                    ("src/Entity/Tag.php", "<?php\n#[ORM\\Column(type: Types::STRING, unique: true)]\n"),
+                ],
+                Status::Fail,
+            ),
+            (
+                "a unique index in a migration is still an index",
+                vec![("migrations/V1.php", "$this->addSql('CREATE UNIQUE INDEX UNIQ_1 ON book (isbn)');\n")],
+                Status::Pass,
+            ),
+            (
+                "commented",
+                vec![
+                    ("composer.json", r#"{"require":{"doctrine/orm":"^3"}}"#),
+                    ("migrations/1.sql", "-- CREATE INDEX idx ON t (a);\n"),
+                ],
+                Status::Fail,
+            ),
+            (
+                "no database",
+                vec![("package.json", r#"{"private":true,"dependencies":{"express":"4"}}"#)],
+                Status::NotAssessed,
+            ),
+            (
+                "lockfile mention only",
+                vec![
+                    ("composer.json", r#"{"type":"project","require":{"symfony/framework-bundle":"^7"}}"#),
+                    ("composer.lock", r#"{"packages":[{"name":"doctrine/orm"}]}"#),
+                ],
+                Status::NotAssessed,
+            ),
+        ] {
+            let f = run(&IndexesDeclared, &files);
+            assert_eq!(f.status, want, "{name}: {}", f.message);
+        }
+    }
+
+    #[test]
+    fn query_monitoring() {
+        let orm = ("composer.json", r#"{"require":{"doctrine/orm":"^3"}}"#);
+        for (name, files, want) in [
+            (
+                "pg_stat_statements",
+                vec![orm, ("docker/postgres/init.sql", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements;\n")],
+                Status::Pass,
+            ),
+            ("mysql slow log", vec![orm, ("docker/mysql/my.cnf", "[mysqld]\nslow_query_log = 1\n")], Status::Pass),
+            (
+                "performance insights",
+                vec![(
+                    "infra/rds.tf",
+                    "resource \"aws_db_instance\" \"db\" {\n  performance_insights_enabled = true\n}\n",
+                )],
+                Status::Pass,
+            ),
+            (
+                "insights off",
+                vec![(
+                    "infra/rds.tf",
+                    "resource \"aws_db_instance\" \"db\" {\n  performance_insights_enabled = false\n}\n",
+                )],
+                Status::Fail,
+            ),
+            ("a database, no monitoring", vec![orm], Status::Fail),
+            ("mentioned in docs only", vec![orm, ("docs/db.md", "enable pg_stat_statements\n")], Status::Fail),
+            ("no database", vec![("README.md", "hello\n")], Status::NotAssessed),
+        ] {
+            let f = run(&QueryMonitoring, &files);
+            assert_eq!(f.status, want, "{name}: {}", f.message);
+        }
+    }
+
+    #[test]
+    fn query_optimization() {
+        let orm = ("compose.yaml", "services:\n  db:\n    image: postgres:16\n");
+        for (name, files, want) in [
+            ("nplusone", vec![orm, ("shop/settings.py", "INSTALLED_APPS += ['nplusone.ext.django']\n")], Status::Pass),
+            (
+                "query count test",
+                vec![orm, ("tests/test_views.py", "        with self.assertNumQueries(3):\n")],
+                Status::Pass,
+            ),
+            (
+                "explain in a test",
+                vec![orm, ("tests/test_plans.py", "plan = cur.execute('EXPLAIN ANALYZE SELECT * FROM orders')\n")],
+                Status::Pass,
+            ),
+            (
+                "explain in application code",
+                vec![orm, ("shop/debug.py", "plan = cur.execute('EXPLAIN ANALYZE SELECT * FROM orders')\n")],
+                Status::Fail,
+            ),
+            ("example only", vec![orm, ("examples/settings.py", "NPLUSONE_RAISE = True\n")], Status::Partial),
+            ("lockfile mention", vec![orm, ("Gemfile.lock", "    bullet (7.0.1)\n")], Status::Fail),
+            ("commented", vec![orm, ("shop/settings.py", "# NPLUSONE_RAISE = True\n")], Status::Fail),
+            ("no database", vec![], Status::NotAssessed),
+        ] {
+            assert_eq!(run(&QueryOptimization, &files).status, want, "{name}");
         }
     }
 }

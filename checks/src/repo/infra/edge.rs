@@ -6,16 +6,16 @@
 //! Helm chart values. A web server or proxy that terminates TLS (nginx, Caddy, Traefik
 //! configuration) is a load balancer only in part: it is one process, not a managed endpoint.
 
-use super::{
-    Candidate, best_finding, chart_label, charts_declaring, k8s_running, obj_evidence, obj_label, subcharts,
-    tf_any_key, tf_evidence, tf_label, tf_modules, tf_num, tf_resources, tf_text, tf_unknown, values_evidence,
-};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::k8s::K8sObject;
 use crate::facts::terraform::TfBlock;
 use crate::facts::yaml::Node;
 use crate::model::{Evidence, Finding};
+use crate::repo::support::{
+    Candidate, best_finding, chart_label, charts_declaring, k8s_running, obj_evidence, obj_label, place, subcharts,
+    tf_any_key, tf_evidence, tf_label, tf_modules, tf_num, tf_resources, tf_text, tf_unknown, values_evidence,
+};
 
 fn is_tls_listener(b: &TfBlock) -> bool {
     let protocol = tf_text(b, "protocol").unwrap_or_default().to_ascii_uppercase();
@@ -382,7 +382,7 @@ impl Check for DnsManagedAsCode {
         if let Some(b) = examples.first() {
             return Finding::partial(
                 0.2,
-                format!("DNS is managed as code only in {} code ({})", super::place(b.location), tf_label(b)),
+                format!("DNS is managed as code only in {} code ({})", place(b.location), tf_label(b)),
             )
             .with_one(tf_evidence(b));
         }
@@ -397,9 +397,9 @@ impl Check for DnsManagedAsCode {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::run;
     use super::*;
     use crate::model::Status;
+    use crate::repo::testing::run;
 
     const ALB: &str = "resource \"aws_lb\" \"web\" {\n  load_balancer_type = \"application\"\n}\n";
     const HTTPS_LISTENER: &str = "resource \"aws_lb_listener\" \"https\" {\n  load_balancer_arn = aws_lb.web.arn\n  port = 443\n  protocol = \"HTTPS\"\n  certificate_arn = aws_acm_certificate.c.arn\n}\n";

@@ -1,5 +1,5 @@
-//! Documentation checks (roadmap item 6.3) beyond decision records: a deployment guide,
-//! runbooks, a description of the architecture and an API reference.
+//! Documentation checks (roadmap item 6.3): a deployment guide, runbooks, a description of the
+//! architecture and an API reference; decision records are in `adr.rs`.
 //!
 //! Documents are classified by the docs collector (by path and by CommonMark headings, so a
 //! heading inside a code block does not count). Documents in examples or fixtures are not the
@@ -7,12 +7,18 @@
 //! other questions apply to every project (a library's users need its API reference and
 //! architecture notes just as much).
 
-use super::obs::{Seen, cite, describe, own_and_other};
+mod adr;
+mod dr;
+
+pub use adr::DecisionsRecorded;
+pub use dr::DisasterRecoveryProcedure;
+
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::docs::{Doc, DocKind};
 use crate::facts::files::Location;
 use crate::model::Finding;
+use crate::repo::support::{Seen, cite, describe, examples_only, own_and_other};
 
 fn docs_of(repo: &RepoFacts, kinds: &[DocKind]) -> Vec<Seen> {
     repo.docs
@@ -29,7 +35,7 @@ fn verdict(seen: &[Seen], found: &str, what: &str, looked_for: &str) -> Finding 
         return Finding::pass(format!("{found}: {}", describe(&own))).with(cite(&own));
     }
     if !other.is_empty() {
-        return super::obs::examples_only(&other, what);
+        return examples_only(&other, what);
     }
     Finding::fail(format!("no {what} found (looked for {looked_for})"))
 }
@@ -198,7 +204,7 @@ impl Check for ApiReference {
             .with(cite(&sites));
         }
         if !other.is_empty() {
-            return super::obs::examples_only(&other, "API documentation");
+            return examples_only(&other, "API documentation");
         }
         Finding::fail(
             "no API reference found (looked for OpenAPI documents, API reference pages, OpenAPI generated from code, docs.rs metadata, Sphinx autodoc, mkdocstrings, TypeDoc, phpDocumentor, Doxygen and Javadoc)",

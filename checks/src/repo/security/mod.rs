@@ -1,14 +1,19 @@
 //! Security-scanning checks (roadmap item 4.2 and the zero-critical-vulnerabilities metric):
 //! which kinds of scanning are set up, whether dependency updates are automated, and what the
-//! scan reports say.
+//! scan reports say. Security headers and dynamic testing, the hardening of the running
+//! application, are in `hardening.rs`.
 
-use super::tools::Category;
-use super::{Hit, automatic, hits, list};
+mod hardening;
+
+pub use hardening::{DynamicTesting, HeadersConfigured};
+
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::manifests::Ecosystem;
 use crate::facts::reports::ScanReport;
 use crate::facts::{EvidenceKind, RepoFacts};
 use crate::model::{Evidence, Finding};
+use crate::repo::support::{Hit, automatic, hits, list, unreadable};
+use crate::repo::tools::Category;
 
 /// Scanner configuration files and what kind of scanning each stands for.
 const CONFIG_CATEGORIES: &[(&str, Category)] = &[
@@ -157,9 +162,8 @@ impl Check for DependencyUpdatesAutomated {
             )
             .with(evidence);
         }
-        if let Some(p) = repo.problems_in(|p| p.contains("dependabot")).next() {
-            return Finding::unknown(format!("the Dependabot configuration could not be read: {p}"))
-                .with_one(Evidence::file(p.path.clone(), p.line));
+        if let Some(unknown) = unreadable(repo, |p| p.contains("dependabot"), "dependency updates are automated") {
+            return unknown;
         }
         Finding::fail(
             "no Dependabot or Renovate configuration found (looked for .github/dependabot.yml, renovate.json, .renovaterc and package.json `renovate`)",

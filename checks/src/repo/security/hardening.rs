@@ -7,13 +7,13 @@
 //! Markdown or code that reads them do not count. Both questions are about a served application:
 //! a library sets no headers of its own and has nothing to attack, so they do not apply to it.
 
-use super::tools::Category;
-use super::{automatic, hits, list};
 use crate::check::{Applies, Check, Context, Meta, Source};
 use crate::facts::RepoFacts;
 use crate::facts::files::Location;
 use crate::facts::manifests::Ecosystem;
 use crate::model::{Evidence, Finding};
+use crate::repo::support::{automatic, hits, list, unreadable_symfony};
+use crate::repo::tools::Category;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -141,9 +141,8 @@ impl Check for HeadersConfigured {
         let repo = cx.repo;
         let found = headers(repo);
         if found.is_empty() {
-            if let Some(p) = super::arch::unreadable_symfony_config(repo, &["nelmio_security"]) {
-                return Finding::unknown(format!("`{p}` is not valid YAML, so the headers it may set are unknown"))
-                    .with_one(Evidence::file(p, None));
+            if let Some(unknown) = unreadable_symfony(repo, &["nelmio_security"], "security headers are set") {
+                return unknown;
             }
             return Finding::fail(
                 "no security headers are set (looked for NelmioSecurityBundle, helmet, Talisman, Spring Security, Django SECURE_* and CSP settings, nginx/Caddy/Apache/Traefik header directives, CloudFront response headers policies and headers set in code)",
