@@ -9,7 +9,8 @@ use crate::config::{RepoConfig, Waiver};
 use crate::roadmap::Roadmap;
 use crate::scorecard::{
     AdrInfo, DeliverableInfo, DeliverySummary, DocumentInfo, FactsSummary, Inventory, MustPass, PackInfo, PartInfo,
-    PipelineInfo, ProjectInfo, RepositoryInfo, RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo, WaiverState,
+    PipelineInfo, ProjectInfo, RepositoryInfo, RoadmapInfo, SCHEMA, ScanInfo, Scorecard, SloInfo, ToolInfo,
+    WaiverState,
 };
 use crate::scoring;
 use maturity_checks::facts::git::{GitState, canonical_remote};
@@ -351,6 +352,7 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
         problems: repo.problems.clone(),
         notes,
         run_id: None,
+        reused_from_run: None,
         schedule,
         waivers,
         must_pass,
