@@ -33,6 +33,13 @@ pub enum Source {
 }
 
 impl Source {
+    /// A short name for a progress line: the folder's or the URL's last segment.
+    pub fn short(&self) -> String {
+        let shown = self.shown();
+        let trimmed = shown.trim_end_matches('/');
+        trimmed.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(trimmed).to_string()
+    }
+
     /// How the source is shown: the path as given, the URL without credentials.
     pub fn shown(&self) -> String {
         match self {
@@ -99,7 +106,7 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
     });
     let overall = multi.add(ProgressBar::new(sources.len() as u64));
     overall.set_style(
-        ProgressStyle::with_template("{spinner} {pos}/{len} repositories {wide_bar} {elapsed}")
+        ProgressStyle::with_template("{spinner} {pos}/{len} repositories {bar:40} {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     overall.enable_steady_tick(std::time::Duration::from_millis(100));
@@ -113,7 +120,7 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(source) = sources.get(i) else { break };
                     let shown = source.shown();
-                    let bar = Bar::in_multi(&multi, &overall, &shown);
+                    let bar = Bar::in_multi(&multi, &overall, &source.short());
                     let context = Context {
                         settings: &settings,
                         store: store.as_ref(),

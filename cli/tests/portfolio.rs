@@ -209,14 +209,32 @@ fn a_list_file_with_comments_and_a_clone_url() {
 fn a_re_audit_of_an_unchanged_repository_is_at_most_a_tenth_of_cold() {
     // a repository large enough that the audit's own work dominates process start-up
     let mut files: Vec<(String, String)> = WELL_RUN.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
-    for i in 0..3_000 {
+    // content to scan, as real source files have: the cold audit reads it, the re-audit does not
+    let body: String = (0..40)
+        .map(|m| {
+            format!("    public function handle{m}(array $in): array {{ return array_map('strtolower', $in); }}\n")
+        })
+        .collect();
+    for i in 0..4_000 {
         files.push((
             format!("src/Context{}/Domain/Entity{i}.php", i % 40),
-            format!("<?php\nnamespace App\\Context{};\n\nfinal class Entity{i}\n{{\n    public function handle(array $in): array {{ return array_map('strtolower', $in); }}\n}}\n", i % 40),
+            format!("<?php\nnamespace App\\Context{};\n\nfinal class Entity{i}\n{{\n{body}}}\n", i % 40),
         ));
     }
     let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
     let repo = Fixture::repo(&[&borrowed]);
+    // and a history to read: commits on the same tree, as cheap to make as to store
+    {
+        let git = git2::Repository::open(repo.path()).unwrap();
+        let mut parent = git.head().unwrap().peel_to_commit().unwrap();
+        let tree = parent.tree().unwrap();
+        for n in 0..3_000 {
+            let sig =
+                git2::Signature::new("Dev", "dev@example.com", &git2::Time::new(1_700_100_000 + n * 3_600, 0)).unwrap();
+            let id = git.commit(Some("HEAD"), &sig, &sig, &format!("Change {n} (#{n})"), &tree, &[&parent]).unwrap();
+            parent = git.find_commit(id).unwrap();
+        }
+    }
     let store = tempfile::tempdir().unwrap();
     let db = store.path().join("h.db");
     let time = |fresh: bool| {

@@ -462,14 +462,27 @@ impl Store {
     /// Records a finished audit as every shell does: notes what changed since the previous run
     /// of the same repository and roadmap, then saves it and sets its run id.
     pub fn record(&mut self, card: &mut Scorecard) -> Result<i64, StoreError> {
-        self.record_with(card, None)
+        self.record_with(card, None, None)
     }
 
     /// [`Store::record`] with the fingerprint of what the audit depended on.
-    pub fn record_with(&mut self, card: &mut Scorecard, fingerprint: Option<&Fingerprint>) -> Result<i64, StoreError> {
+    /// `known` is a stored run already in memory (the one a reused audit copies): when it is the
+    /// previous run, it is not read again.
+    pub fn record_with(
+        &mut self,
+        card: &mut Scorecard,
+        fingerprint: Option<&Fingerprint>,
+        known: Option<(i64, &Scorecard)>,
+    ) -> Result<i64, StoreError> {
         let previous = self.latest(&card.repository.identity, &card.roadmap.id, None).ok().flatten();
-        if let Some(prev) = previous.and_then(|id| self.scorecard(id).ok().flatten()) {
-            card.change = Some(crate::diff::diff(&prev, card));
+        match (previous, known) {
+            (Some(p), Some((k, prev))) if p == k => card.change = Some(crate::diff::diff(prev, card)),
+            (Some(p), _) => {
+                if let Some(prev) = self.scorecard(p).ok().flatten() {
+                    card.change = Some(crate::diff::diff(&prev, card));
+                }
+            }
+            (None, _) => {}
         }
         let id = self.save_with(card, fingerprint)?;
         card.run_id = Some(id);
@@ -659,7 +672,7 @@ mod tests {
         assert_eq!(store.scorecard(1).unwrap().unwrap().score, 10.0, "the old run is still there");
         assert_eq!(store.run_with_fingerprint("abc").unwrap(), None, "old runs have no fingerprint");
         let fp = Fingerprint { digest: "abc".into(), parts: vec![("tree", "t".into())] };
-        let id = store.record_with(&mut card("github.com/acme/a", 20.0), Some(&fp)).unwrap();
+        let id = store.record_with(&mut card("github.com/acme/a", 20.0), Some(&fp), None).unwrap();
         assert_eq!(store.run_with_fingerprint("abc").unwrap(), Some(id));
     }
 

@@ -70,23 +70,29 @@ pub fn audit_one(
     if let (Some(store), Some(fp), false) = (store, &fingerprint, settings.fresh) {
         let found = {
             let s = store.lock().unwrap_or_else(|p| p.into_inner());
-            reuse::lookup(&s, fp, path).ok().flatten()
+            reuse::lookup(&s, fp).ok().flatten()
         };
-        if let Some(mut card) = found {
+        if let Some((id, stored)) = found {
+            let mut card = reuse::reused(id, &stored, path);
             let reused_from = card.reused_from_run;
-            let store_error = record(store, &mut card, Some(fp));
+            let store_error = record(store, &mut card, Some(fp), Some((id, &stored)));
             return Ok(Audited { card, reused_from, store_error });
         }
     }
     let mut card = crate::audit_with(path, &prepared.roadmap, &prepared.options, &settings.live, progress)
         .map_err(|e| AuditFailure(e.to_string()))?;
-    let store_error = store.and_then(|s| record(s, &mut card, fingerprint.as_ref()));
+    let store_error = store.and_then(|s| record(s, &mut card, fingerprint.as_ref(), None));
     Ok(Audited { card, reused_from: None, store_error })
 }
 
-fn record(store: &Mutex<Store>, card: &mut Scorecard, fp: Option<&reuse::Fingerprint>) -> Option<String> {
+fn record(
+    store: &Mutex<Store>,
+    card: &mut Scorecard,
+    fp: Option<&reuse::Fingerprint>,
+    known: Option<(i64, &Scorecard)>,
+) -> Option<String> {
     let mut s = store.lock().unwrap_or_else(|p| p.into_inner());
-    s.record_with(card, fp).err().map(|e| e.to_string())
+    s.record_with(card, fp, known).err().map(|e| e.to_string())
 }
 
 /// The portfolio document: every repository asked for, in the order given.

@@ -91,19 +91,24 @@ pub fn fingerprint_with(root: &Path, prepared: &Prepared, tool_version: &str) ->
     Fingerprint { digest: hex(&h.finalize()), parts }
 }
 
-/// The stored scorecard to reuse for `fp`, if a run with that fingerprint exists and can be
-/// read: a copy marked `reused_from_run` (the run that was actually audited), with the path as
-/// given this time, and no run id yet (recording it gives one).
-pub fn lookup(store: &Store, fp: &Fingerprint, path_given: &Path) -> Result<Option<Scorecard>, StoreError> {
+/// The newest stored run with this fingerprint and its scorecard, as stored; `None` when there
+/// is none, or when it holds a scorecard this version cannot read (the audit then runs again).
+pub fn lookup(store: &Store, fp: &Fingerprint) -> Result<Option<(i64, Scorecard)>, StoreError> {
     let Some(id) = store.run_with_fingerprint(&fp.digest)? else { return Ok(None) };
-    // a stored scorecard this version cannot read is not reused: the audit runs again
-    let Ok(Some(mut card)) = store.scorecard(id) else { return Ok(None) };
-    card.reused_from_run = Some(card.reused_from_run.unwrap_or(id));
+    Ok(store.scorecard(id).ok().flatten().map(|card| (id, card)))
+}
+
+/// The scorecard of a new run that reuses stored run `id`: a copy marked `reused_from_run` (the
+/// run that was actually audited), with the path as given this time, the time of now, and no
+/// run id or change yet (recording it gives them).
+pub fn reused(id: i64, stored: &Scorecard, path_given: &Path) -> Scorecard {
+    let mut card = stored.clone();
+    card.reused_from_run = Some(stored.reused_from_run.unwrap_or(id));
     card.run_id = None;
     card.change = None;
     card.repository.path = path_given.display().to_string();
     card.generated_at = jiff::Timestamp::now().to_string();
-    Ok(Some(card))
+    card
 }
 
 fn roadmap_part(prepared: &Prepared) -> String {
