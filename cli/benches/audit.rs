@@ -4,15 +4,23 @@
 //! `apt-get install ripgrep time`). It generates, once, a repository of 50,000 files and 20,000
 //! commits (a multi-stack monorepo: PHP bounded contexts, TypeScript, Go services, Kubernetes
 //! manifests, CI workflows, ADRs, translations with non-ASCII text, and an ignored `vendor/`),
-//! then times five runs of each command and reports the medians, their ratio and peak memory.
-//! `MATURITY_BENCH_REPOS=/path/a:/path/b` adds real repositories to the comparison. For each
-//! repository it also times a cold audit against a re-audit of the unchanged repository, which
-//! reuses the stored run.
+//! then times five interleaved runs of each command and reports medians, ratios and peak memory.
 //!
-//! ripgrep gets the audit's content-scan patterns (`maturity checks patterns`) and the same file
-//! rules: hidden files searched, `.gitignore` honoured, `.git`, vendored code, lockfiles and files
-//! over 1 MiB skipped. The audit does more than the search: it also parses configuration, reads
-//! the whole git history and scores; the ratio says what that costs.
+//! - `MATURITY_BENCH_REPOS=/path/a:/path/b` adds real repositories to the comparison.
+//! - `MATURITY_BENCH_SCALE=1` also generates 25k files/50k commits, 50k/100k and 100k/200k and
+//!   audits each, to show how time and memory grow.
+//!
+//! The floor is the least work an audit could do: ripgrep with the audit's content-scan patterns
+//! (`maturity checks patterns`) and the same file rules (hidden files searched, `.gitignore`
+//! honoured, `.git`, vendored code, lockfiles and files over 1 MiB skipped), plus
+//! `git log --format='%H %ct %s'` of the whole history. It is measured both ways: the two run at
+//! the same time (as the audit walks the tree while it reads history) and one after the other. The
+//! audit does more than that floor: it parses configuration, derives delivery figures and scores.
+//!
+//! Each repository is audited cold (`MATURITY_MEMO=off`: nothing remembered) and again with the
+//! facts remembered by a previous audit of the same commit (a re-audit: history and unchanged
+//! files come from the memo), and the re-audit after one file changed. Last, a cold audit into a
+//! store against the re-audit of the unchanged repository, which reuses the stored run.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -22,7 +30,7 @@ use std::process::{Command, Stdio};
 const FILES: usize = 50_000;
 const COMMITS: usize = 20_000;
 const RUNS: usize = 5;
-const GENERATOR_VERSION: u32 = 1;
+const GENERATOR_VERSION: u32 = 2;
 
 /// A small deterministic generator (the repository must be the same on every machine).
 struct Rng(u64);
@@ -129,7 +137,7 @@ fn translation(rng: &mut Rng) -> String {
 }
 
 /// Every file of the generated tree, as (path, content), deterministic.
-fn tree() -> Vec<(String, String)> {
+fn tree(count: usize) -> Vec<(String, String)> {
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let mut files: Vec<(String, String)> = vec![
         (".gitignore".into(), "/vendor/\n/var/\n*.log\n".into()),
@@ -151,7 +159,7 @@ fn tree() -> Vec<(String, String)> {
         files.push((format!("k8s/service-{i}/hpa.yaml"), format!("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: service-{i}\nspec:\n  minReplicas: 2\n  maxReplicas: 10\n")));
     }
     let mut n = 0usize;
-    while files.len() < FILES {
+    while files.len() < count {
         let kind = rng.below(100);
         let (path, content) = if kind < 55 {
             let ctx = CONTEXTS[rng.below(CONTEXTS.len() as u64) as usize];
@@ -184,21 +192,22 @@ fn run(cmd: &mut Command) {
 
 /// Builds the repository with `git fast-import` (one commit with every file, then one small
 /// change per commit), unless a previous run left it in place.
-fn generate(dir: &Path) {
+fn generate(dir: &Path, file_count: usize, commit_count: usize) {
     let marker = dir.join(".bench-generated");
-    if std::fs::read_to_string(&marker).ok().as_deref() == Some(&GENERATOR_VERSION.to_string()) {
+    let version = format!("{GENERATOR_VERSION} {file_count} {commit_count}");
+    if std::fs::read_to_string(&marker).ok().as_deref() == Some(&version) {
         return;
     }
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).unwrap();
-    eprintln!("generating {FILES} files and {COMMITS} commits in {} (once)…", dir.display());
+    eprintln!("generating {file_count} files and {commit_count} commits in {} (once)…", dir.display());
     run(Command::new("git").args(["init", "-q", "-b", "main"]).current_dir(dir));
     let mut child =
         Command::new("git").args(["fast-import", "--quiet"]).current_dir(dir).stdin(Stdio::piped()).spawn().unwrap();
     {
         let mut w = std::io::BufWriter::new(child.stdin.take().unwrap());
         let mut time = 1_600_000_000u64;
-        let files = tree();
+        let files = tree(file_count);
         let _ = write!(
             w,
             "commit refs/heads/main\ncommitter Bench <bench@example.com> {time} +0000\ndata 14\ninitial import\n"
@@ -207,7 +216,7 @@ fn generate(dir: &Path) {
             let _ = write!(w, "M 100644 inline {path}\ndata {}\n{content}\n", content.len());
         }
         let mut rng = Rng(42);
-        for c in 1..COMMITS {
+        for c in 1..commit_count {
             time += 1_800;
             let (path, _) = &files[rng.below(files.len() as u64) as usize];
             let content = format!("// change {c}\n{}\n", words(&mut rng, 12));
@@ -228,7 +237,7 @@ fn generate(dir: &Path) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, "<?php // vendored\n").unwrap();
     }
-    std::fs::write(marker, GENERATOR_VERSION.to_string()).unwrap();
+    std::fs::write(marker, version).unwrap();
 }
 
 struct Sample {
@@ -240,10 +249,16 @@ struct Sample {
 
 /// Runs a command under GNU time, discarding its output.
 fn measure(program: &str, args: &[&str]) -> Sample {
+    measure_env(program, args, &[])
+}
+
+/// Runs a command under GNU time with extra environment variables, discarding its output.
+fn measure_env(program: &str, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Sample {
     let out = Command::new("/usr/bin/time")
         .args(["-f", "%e %M %U %S"])
         .arg(program)
         .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .output()
@@ -263,7 +278,36 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn compare(label: &str, repo: &Path, maturity: &str, patterns: &Path) {
+/// Medians of wall and CPU seconds and the largest peak memory of some samples.
+#[derive(Default)]
+struct Runs {
+    wall: Vec<f64>,
+    cpu: Vec<f64>,
+    rss_kb: u64,
+}
+
+impl Runs {
+    fn add(&mut self, s: Sample) {
+        self.wall.push(s.seconds);
+        self.cpu.push(s.cpu);
+        self.rss_kb = self.rss_kb.max(s.max_rss_kb);
+    }
+    fn wall(&self) -> f64 {
+        median(self.wall.clone())
+    }
+    fn cpu(&self) -> f64 {
+        median(self.cpu.clone())
+    }
+    fn line(&self) -> String {
+        format!("{:.2} s wall, {:.2} s CPU, peak {} MiB", self.wall(), self.cpu(), self.rss_kb / 1024)
+    }
+}
+
+fn ratio(x: f64, y: f64) -> f64 {
+    if y > 0.0 { x / y } else { f64::NAN }
+}
+
+fn compare(label: &str, repo: &Path, maturity: &str, patterns: &Path, memo: &Path) {
     let repo_s = repo.to_str().unwrap();
     let audit_args = ["audit", repo_s, "--format", "json", "--no-progress", "--no-store"];
     let rg_args = [
@@ -290,30 +334,93 @@ fn compare(label: &str, repo: &Path, maturity: &str, patterns: &Path) {
         patterns.to_str().unwrap(),
         repo_s,
     ];
-    // warm the page cache once for both
-    measure(maturity, &audit_args);
+    let log_args = ["-C", repo_s, "log", "--format=%H %ct %s"];
+    // both halves of the floor at once, as the audit does them
+    let rg_line = std::iter::once("rg")
+        .chain(rg_args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let both = format!("{rg_line} >/dev/null & git -C '{repo_s}' log '--format=%H %ct %s' >/dev/null; wait");
+    let both_args = ["-c", both.as_str()];
+    let off = std::ffi::OsStr::new("off");
+    let memo_env = [("MATURITY_MEMO", memo.as_os_str())];
+    let _ = std::fs::remove_dir_all(memo);
+    // warm the page cache once for each, and fill the memo
+    measure_env(maturity, &audit_args, &[("MATURITY_MEMO", off)]);
+    measure_env(maturity, &audit_args, &memo_env);
     measure("rg", &rg_args);
-    let (mut a, mut r, mut a_cpu, mut r_cpu) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut a_mem, mut r_mem) = (0, 0);
+    measure("git", &log_args);
+    let (mut cold, mut warm, mut rg, mut log, mut floor) =
+        (Runs::default(), Runs::default(), Runs::default(), Runs::default(), Runs::default());
     for _ in 0..RUNS {
-        let s = measure(maturity, &audit_args);
-        a.push(s.seconds);
-        a_cpu.push(s.cpu);
-        a_mem = a_mem.max(s.max_rss_kb);
-        let s = measure("rg", &rg_args);
-        r.push(s.seconds);
-        r_cpu.push(s.cpu);
-        r_mem = r_mem.max(s.max_rss_kb);
+        cold.add(measure_env(maturity, &audit_args, &[("MATURITY_MEMO", off)]));
+        warm.add(measure_env(maturity, &audit_args, &memo_env));
+        rg.add(measure("rg", &rg_args));
+        log.add(measure("git", &log_args));
+        floor.add(measure("sh", &both_args));
     }
-    let (am, rm, ac, rc) = (median(a), median(r), median(a_cpu), median(r_cpu));
-    let ratio = |x: f64, y: f64| if y > 0.0 { x / y } else { f64::NAN };
+    // one file changed since the remembered audit: that file is scanned again
+    let mut changed = Runs::default();
+    if let Some(file) = first_source_file(repo) {
+        let original = std::fs::read(&file).unwrap_or_default();
+        for n in 0..RUNS {
+            let mut edited = original.clone();
+            edited.extend_from_slice(format!("\n// bench edit {n}\n").as_bytes());
+            let _ = std::fs::write(&file, &edited);
+            changed.add(measure_env(maturity, &audit_args, &memo_env));
+        }
+        let _ = std::fs::write(&file, &original);
+    }
+    let sequential = rg.wall() + log.wall();
+    println!("{label}:");
+    println!("  audit, cold:               {}", cold.line());
+    println!("  ripgrep, the patterns:     {}", rg.line());
+    println!("  git log, the history:      {}", log.line());
+    println!("  floor, both at once:       {}", floor.line());
     println!(
-        "{label}: maturity audit {am:.2} s wall, {ac:.2} s CPU (peak {} MiB) · ripgrep {rm:.2} s wall, {rc:.2} s CPU (peak {} MiB) · ratio {:.1}× wall, {:.1}× CPU (median of {RUNS} runs)",
-        a_mem / 1024,
-        r_mem / 1024,
-        ratio(am, rm),
-        ratio(ac, rc)
+        "  cold audit / floor:        {:.2}× (both at once), {:.2}× (one after the other: {sequential:.2} s)",
+        ratio(cold.wall(), floor.wall()),
+        ratio(cold.wall(), sequential)
     );
+    println!("  re-audit, same commit:     {} = {:.0} % of cold", warm.line(), 100.0 * ratio(warm.wall(), cold.wall()));
+    if !changed.wall.is_empty() {
+        println!(
+            "  re-audit, one file edited: {} = {:.0} % of cold",
+            changed.line(),
+            100.0 * ratio(changed.wall(), cold.wall())
+        );
+    }
+    println!("  (medians of {RUNS} interleaved runs)");
+}
+
+/// A tracked source file to edit for the one-file-changed re-audit.
+fn first_source_file(repo: &Path) -> Option<PathBuf> {
+    let out = Command::new("git")
+        .args(["ls-files", "*.php", "*.ts", "*.go", "*.rs", "*.py"])
+        .current_dir(repo)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines().next().map(|l| repo.join(l))
+}
+
+fn counts(dir: &Path) -> (usize, String) {
+    let files = Command::new("git")
+        .args(["ls-files"])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .stdout
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count();
+    let commits = String::from_utf8_lossy(
+        &Command::new("git").args(["rev-list", "--count", "HEAD"]).current_dir(dir).output().unwrap().stdout,
+    )
+    .trim()
+    .to_string();
+    (files, commits)
 }
 
 /// The first level of incremental audits: a cold audit into a fresh store, then re-audits of
@@ -332,7 +439,8 @@ fn reuse(label: &str, repo: &Path, maturity: &str, target: &Path) {
     };
     let (mut cold, mut warm) = (Vec::new(), Vec::new());
     for _ in 0..RUNS {
-        cold.push(measure(maturity, &args(true)).seconds);
+        // cold: nothing remembered, neither a stored run nor the facts memo
+        cold.push(measure_env(maturity, &args(true), &[("MATURITY_MEMO", std::ffi::OsStr::new("off"))]).seconds);
         warm.push(measure(maturity, &args(false)).seconds);
     }
     let (c, w) = (median(cold), median(warm));
@@ -357,34 +465,32 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let dir = target.join("bench-repo");
-    generate(&dir);
+    generate(&dir, FILES, COMMITS);
     let patterns = target.join("bench-patterns.txt");
+    let memo = target.join("bench-memo");
     let out = Command::new(maturity).args(["checks", "patterns"]).output().unwrap();
     std::fs::write(&patterns, &out.stdout).unwrap();
-    let files = Command::new("git")
-        .args(["ls-files"])
-        .current_dir(&dir)
-        .output()
-        .unwrap()
-        .stdout
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count();
-    let commits = String::from_utf8_lossy(
-        &Command::new("git").args(["rev-list", "--count", "HEAD"]).current_dir(&dir).output().unwrap().stdout,
-    )
-    .trim()
-    .to_string();
+    let (files, commits) = counts(&dir);
     println!(
         "generated repository: {files} tracked files, {commits} commits, {} patterns",
         String::from_utf8_lossy(&out.stdout).lines().count()
     );
-    compare("generated", &dir, maturity, &patterns);
+    compare("generated", &dir, maturity, &patterns, &memo);
     reuse("generated", &dir, maturity, &target);
+    if std::env::var_os("MATURITY_BENCH_SCALE").is_some() {
+        for (f, c) in [(25_000, 50_000), (50_000, 100_000), (100_000, 200_000)] {
+            let dir = target.join(format!("bench-repo-{f}-{c}"));
+            generate(&dir, f, c);
+            let (files, commits) = counts(&dir);
+            compare(&format!("generated, {files} files and {commits} commits"), &dir, maturity, &patterns, &memo);
+        }
+    }
     if let Some(extra) = std::env::var_os("MATURITY_BENCH_REPOS") {
         for repo in std::env::split_paths(&extra) {
-            compare(&repo.display().to_string(), &repo, maturity, &patterns);
-            reuse(&repo.display().to_string(), &repo, maturity, &target);
+            let (files, commits) = counts(&repo);
+            let label = format!("{} ({files} files, {commits} commits)", repo.display());
+            compare(&label, &repo, maturity, &patterns, &memo);
+            reuse(&label, &repo, maturity, &target);
         }
     }
 }

@@ -145,6 +145,7 @@ pub fn request(args: &AuditArgs) -> Result<prepare::Request<'_>, Failure> {
         today,
         checks: args.packs.checks.clone(),
         providers: args.packs.providers()?,
+        memo: maturity_core::audit::default_memo_dir(),
     })
 }
 

@@ -32,6 +32,19 @@ pub struct AuditOptions {
     pub policy: Policy,
     /// External fact providers to run after collection (`--fact-provider`).
     pub providers: Vec<maturity_checks::facts::provider::ProviderSpec>,
+    /// Where the history and the content scan are remembered between audits, so a re-audit
+    /// redoes only what changed; `None` computes everything.
+    pub memo: Option<std::path::PathBuf>,
+}
+
+/// The folder facts are remembered in: `MATURITY_MEMO` (`off` for none), else `facts` in the
+/// user's cache directory (`~/.cache/maturity/facts` on Linux).
+pub fn default_memo_dir() -> Option<std::path::PathBuf> {
+    match std::env::var_os("MATURITY_MEMO") {
+        Some(v) if v == "off" => None,
+        Some(v) if !v.is_empty() => Some(v.into()),
+        _ => directories::ProjectDirs::from("", "", "maturity").map(|d| d.cache_dir().join("facts")),
+    }
 }
 
 /// What the repository's configuration asks of the verdicts: waivers and must-pass items, and
@@ -102,6 +115,7 @@ pub fn collect(
         max_file_size: opts.max_file_size.unwrap_or(facts::files::DEFAULT_MAX_FILE_SIZE),
         evidence: opts.evidence.clone(),
         patterns: roadmap.packs.patterns(),
+        memo: opts.memo.clone(),
         ..CollectOptions::default()
     };
     let mut repo = facts::collect(root, &collect, progress)?;

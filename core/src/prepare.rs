@@ -38,6 +38,8 @@ pub struct Request<'a> {
     pub checks: Vec<PathBuf>,
     /// External fact providers given by the user (`--fact-provider`).
     pub providers: Vec<ProviderSpec>,
+    /// Where facts are remembered between audits ([`crate::audit::default_memo_dir`]).
+    pub memo: Option<PathBuf>,
 }
 
 /// A roadmap ready to audit against, with the options the repository's configuration asks for.
@@ -147,7 +149,13 @@ pub fn prepare(root: &Path, request: Request, warn: &mut dyn FnMut(&str)) -> Res
     policy.today = request.today;
     Ok(Prepared {
         roadmap,
-        options: AuditOptions { evidence, max_file_size: request.max_file_size, policy, providers: request.providers },
+        options: AuditOptions {
+            evidence,
+            max_file_size: request.max_file_size,
+            policy,
+            providers: request.providers,
+            memo: request.memo,
+        },
     })
 }
 

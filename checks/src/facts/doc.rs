@@ -87,7 +87,7 @@ pub struct Repository {
     /// The main remote without credentials (`github.com/owner/name`).
     pub remote: Option<String>,
     pub shallow: bool,
-    /// `application` or `library`, and what decided it.
+    /// `service` or `library`, and what decided it.
     pub kind: String,
     pub kind_reason: String,
 }

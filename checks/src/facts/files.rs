@@ -91,6 +91,9 @@ pub struct FileEntry {
     pub path: String,
     pub size: u64,
     pub location: Location,
+    /// Modification and status-change times in nanoseconds (0 when unknown): with the size,
+    /// what says a file changed since a remembered scan.
+    pub stamp: [i64; 2],
 }
 
 impl FileEntry {
@@ -151,6 +154,25 @@ pub struct FileIndex {
     walk: WalkStats,
 }
 
+/// A file's modification and status-change times, in nanoseconds since the epoch.
+fn stamp(m: &fs::Metadata) -> [i64; 2] {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+        [ns(m.mtime(), m.mtime_nsec()), ns(m.ctime(), m.ctime_nsec())]
+    }
+    #[cfg(not(unix))]
+    {
+        let ns = |t: std::io::Result<std::time::SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos().min(i64::MAX as u128) as i64)
+        };
+        [ns(m.modified()), 0]
+    }
+}
+
 /// Fatal walk problems (the root itself is unusable).
 #[derive(Debug, thiserror::Error)]
 pub enum WalkError {
@@ -171,6 +193,7 @@ impl FileIndex {
             rel: String,
             abs: PathBuf,
             size: u64,
+            stamp: [i64; 2],
             lossy: bool,
         }
         let found: Mutex<Vec<Raw>> = Mutex::new(Vec::new());
@@ -234,8 +257,8 @@ impl FileIndex {
                         return WalkState::Continue;
                     };
                     let (rel, lossy) = rel_string(rel);
-                    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                    flush.1.push(Raw { rel, abs, size, lossy });
+                    let (size, stamp) = entry.metadata().map(|m| (m.len(), stamp(&m))).unwrap_or((0, [0, 0]));
+                    flush.1.push(Raw { rel, abs, size, stamp, lossy });
                     WalkState::Continue
                 })
             });
@@ -261,7 +284,7 @@ impl FileIndex {
             if r.lossy {
                 walk.non_utf8_paths += 1;
             }
-            entries.push(FileEntry { location: Location::of(&r.rel), path: r.rel, size: r.size });
+            entries.push(FileEntry { location: Location::of(&r.rel), path: r.rel, size: r.size, stamp: r.stamp });
             abs.push(r.abs);
         }
         Ok(Self::from_parts(root.to_path_buf(), entries, abs, max_size, walk))
@@ -468,7 +491,12 @@ impl FileIndex {
         sorted.sort();
         let entries: Vec<FileEntry> = sorted
             .iter()
-            .map(|(p, c)| FileEntry { path: p.to_string(), size: c.len() as u64, location: Location::of(p) })
+            .map(|(p, c)| FileEntry {
+                path: p.to_string(),
+                size: c.len() as u64,
+                location: Location::of(p),
+                stamp: [0, 0],
+            })
             .collect();
         let abs = sorted.iter().map(|(p, _)| PathBuf::from(p)).collect();
         let walk = WalkStats { files: entries.len(), ..WalkStats::default() };

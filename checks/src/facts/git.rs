@@ -5,15 +5,19 @@
 //! clone (history cut at the graft) and a partial clone with missing objects all produce facts plus
 //! a note, never an error. Nothing is executed: libgit2 runs no hooks, filters or helpers when only
 //! reading. Credentials embedded in remote URLs are stripped before they can reach a report.
+//!
+//! The history walk is the costly part and depends only on HEAD and the shallow boundary: with a
+//! [`Memo`], it is remembered under that key and redone only when history changed.
 
-use serde::Serialize;
+use super::memo::Memo;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Once;
 
 /// History beyond this many commits is not read (the note says so).
 pub const MAX_COMMITS: usize = 500_000;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Commit {
     pub sha: String,
     /// Author time, seconds since the Unix epoch.
@@ -77,7 +81,7 @@ pub const CHANGE_WINDOW_DAYS: i64 = 90;
 
 /// A change that reached the main line: a merge commit (its branch's commits) or a squashed
 /// pull request (`Subject (#123)`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub sha: String,
     pub subject: String,
@@ -126,6 +130,11 @@ const MAX_TEXT_CHARS: usize = 200;
 /// alternates) is not followed, so no other repository's remotes, authors or subjects can reach a
 /// report. Each of these cases says so in a note.
 pub fn collect(root: &Path) -> GitFacts {
+    collect_with(root, None)
+}
+
+/// [`collect`], reusing the history remembered in `memo` when HEAD has not moved.
+pub fn collect_with(root: &Path, memo: Option<&Memo>) -> GitFacts {
     static SETUP: Once = Once::new();
     SETUP.call_once(|| {
         // Reading a repository owned by another user is safe for us: we never run its hooks or
@@ -166,7 +175,7 @@ pub fn collect(root: &Path) -> GitFacts {
     };
     let includes = config_includes(&git_dir);
     crate::facts::guard(|| {
-        let mut facts = read(&repo, !includes);
+        let mut facts = read(&repo, !includes, memo.map(|m| (m, &git_dir)));
         if includes {
             facts
                 .notes
@@ -250,7 +259,7 @@ fn config_includes(git_dir: &Path) -> bool {
     }
 }
 
-fn read(repo: &git2::Repository, remotes: bool) -> GitFacts {
+fn read(repo: &git2::Repository, remotes: bool, memo: Option<(&Memo, &std::path::PathBuf)>) -> GitFacts {
     let mut facts = GitFacts::none("");
     facts.notes.clear();
     facts.state = GitState::Repository;
@@ -283,10 +292,55 @@ fn read(repo: &git2::Repository, remotes: bool) -> GitFacts {
         return facts;
     };
     facts.head = Some(head_oid.to_string());
-    read_history(repo, head_oid, &mut facts);
-    facts.changes = read_changes(repo, &facts.commits);
+    let key = memo.map(|(_, git_dir)| history_key(head_oid, git_dir));
+    let remembered = memo.zip(key.as_deref()).and_then(|((m, _), k)| m.load::<History>(HISTORY_MEMO, k));
+    if let Some(h) = remembered {
+        facts.commit_count = h.commits.len();
+        (facts.commits, facts.changes, facts.truncated) = (h.commits, h.changes, facts.truncated || h.truncated);
+        facts.notes.extend(h.notes);
+    } else {
+        let before = facts.notes.len();
+        let mut walked = GitFacts::none("");
+        walked.notes.clear();
+        read_history(repo, head_oid, &mut walked);
+        walked.changes = read_changes(repo, &walked.commits);
+        if let Some(((m, _), k)) = memo.zip(key.as_deref()) {
+            let h = History {
+                commits: std::mem::take(&mut walked.commits),
+                changes: std::mem::take(&mut walked.changes),
+                truncated: walked.truncated,
+                notes: walked.notes.clone(),
+            };
+            m.store(HISTORY_MEMO, k, &h);
+            (walked.commits, walked.changes) = (h.commits, h.changes);
+        }
+        facts.commit_count = walked.commit_count;
+        facts.truncated |= walked.truncated;
+        (facts.commits, facts.changes) = (walked.commits, walked.changes);
+        facts.notes.splice(before..before, walked.notes);
+    }
     facts.tags = read_tags(repo, &mut facts.notes);
     facts
+}
+
+/// The memo file of the history.
+const HISTORY_MEMO: &str = "history.json";
+
+/// What the history walk found, as remembered between audits.
+#[derive(Serialize, Deserialize)]
+struct History {
+    commits: Vec<Commit>,
+    changes: Vec<Change>,
+    truncated: bool,
+    notes: Vec<String>,
+}
+
+/// What the history walk depends on: HEAD, the shallow boundary and the walk's limits.
+fn history_key(head: git2::Oid, git_dir: &Path) -> String {
+    let shallow =
+        crate::facts::read::read_regular(&git_dir.join("shallow"), 64 * 1024 * 1024, true).unwrap_or_default();
+    let limits = format!("{MAX_COMMITS} {MAX_COMMIT_BYTES} {MAX_TEXT_CHARS} {CHANGE_WINDOW_DAYS}");
+    format!("{head} {}", super::memo::digest([shallow.as_slice(), limits.as_bytes()]))
 }
 
 /// A commit waiting in the walk's queue, ordered by committer time (newest first).
@@ -537,6 +591,37 @@ mod tests {
         let parents: Vec<git2::Commit> = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
         let parents: Vec<&git2::Commit> = parents.iter().collect();
         repo.commit(Some("HEAD"), &sig, &sig, msg, &tree, &parents).unwrap()
+    }
+
+    #[test]
+    fn history_is_remembered_until_head_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        commit(&repo, "a.txt", "Первый коммит 漢字 🦀", 1_700_000_000);
+        commit(&repo, "a.txt", "Merge pull request (#12)", 1_700_000_100);
+        let memo = Memo::for_repository(base.path(), dir.path()).unwrap();
+        let plain = collect(dir.path());
+        let cold = collect_with(dir.path(), Some(&memo));
+        assert_eq!(cold, plain, "the memo changes nothing");
+        assert_eq!((cold.commits.len(), cold.changes.len()), (2, 1));
+
+        // the memo is what a warm collection reads: a doctored memo under the same key shows
+        let head = git2::Oid::from_str(cold.head.as_deref().unwrap()).unwrap();
+        let key = history_key(head, &dir.path().join(".git"));
+        let mut doctored: History = memo.load(HISTORY_MEMO, &key).expect("stored after the walk");
+        doctored.commits[0].subject = "remembered".into();
+        memo.store(HISTORY_MEMO, &key, &doctored);
+        let warm = collect_with(dir.path(), Some(&memo));
+        assert_eq!(warm.commits[0].subject, "remembered");
+        assert_eq!((warm.commit_count, &warm.changes, &warm.tags), (2, &cold.changes, &cold.tags));
+
+        // a new commit moves HEAD: history is walked again
+        commit(&repo, "a.txt", "third", 1_700_000_200);
+        let moved = collect_with(dir.path(), Some(&memo));
+        assert_eq!(moved, collect(dir.path()));
+        assert_eq!(moved.commit_count, 3);
+        assert_eq!(moved.commits[1].subject, "Merge pull request (#12)");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod files;
 pub mod git;
 pub mod k8s;
 pub mod manifests;
+pub mod memo;
 pub mod packs;
 pub mod perf;
 pub mod probe;
@@ -130,6 +131,8 @@ pub struct CollectOptions {
     pub patterns: Vec<scan::ContentPattern>,
     /// How a Rust workspace at the root is read (see [`cargo`]).
     pub cargo: cargo::CargoOptions,
+    /// Where facts are remembered between audits (see [`memo`]); `None` computes everything.
+    pub memo: Option<PathBuf>,
 }
 
 impl Default for CollectOptions {
@@ -139,6 +142,7 @@ impl Default for CollectOptions {
             evidence: Vec::new(),
             patterns: Vec::new(),
             cargo: cargo::CargoOptions::default(),
+            memo: None,
         }
     }
 }
@@ -327,7 +331,9 @@ fn wanted(e: &files::FileEntry) -> bool {
 /// Collects the facts of the repository at `root`.
 pub fn collect(root: &Path, opts: &CollectOptions, progress: &dyn Progress) -> Result<RepoFacts, CollectError> {
     progress.stage("Walking the tree and reading git history", None);
-    let (files, git) = rayon::join(|| FileIndex::walk(root, opts.max_file_size), || git::collect(root));
+    let memo = opts.memo.as_deref().and_then(|base| memo::Memo::for_repository(base, root));
+    let (files, git) =
+        rayon::join(|| FileIndex::walk(root, opts.max_file_size), || git::collect_with(root, memo.as_ref()));
     let files = files?;
     if progress.cancelled() {
         return Err(CollectError::Cancelled);
@@ -355,7 +361,7 @@ pub fn collect(root: &Path, opts: &CollectOptions, progress: &dyn Progress) -> R
         return Err(CollectError::Cancelled);
     }
     progress.stage("Parsing pipelines, reports and records", None);
-    let facts = assemble(root.to_path_buf(), files, git, opts, cargo.as_ref(), progress);
+    let facts = assemble(root.to_path_buf(), files, git, opts, memo.as_ref(), cargo.as_ref(), progress);
     if progress.cancelled() {
         return Err(CollectError::Cancelled);
     }
@@ -368,6 +374,7 @@ fn assemble(
     files: FileIndex,
     git: git::GitFacts,
     opts: &CollectOptions,
+    memo: Option<&memo::Memo>,
     cargo: Option<&cargo::Outcome>,
     progress: &dyn Progress,
 ) -> RepoFacts {
@@ -389,7 +396,7 @@ fn assemble(
         project::detect(&files, &manifests.value, &compose.value, &k8s.value, &terraform.value)
     });
     // the scan reads what no collector read; it runs last so that nothing is read twice
-    let scan = g.run("content scan", &[], |p| scan::scan_with(&files, &opts.patterns, progress, p));
+    let scan = g.run("content scan", &[], |p| scan::scan_with(&files, &opts.patterns, memo, progress, p));
     let perf = g.run("performance", &[&scan], |p| perf::collect(&files, &scan.value, evidence, p));
     problems.extend(files.yaml_over_budget().map(|(path, err)| Problem::yaml(path, err)));
     problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
@@ -498,7 +505,7 @@ impl RepoFacts {
     /// Facts over in-memory files collected with `opts` (evidence paths are not read).
     pub fn from_memory_with(files: &[(&str, &str)], opts: &CollectOptions) -> RepoFacts {
         let git = git::GitFacts::none("in-memory test repository");
-        assemble(PathBuf::from("/nonexistent"), FileIndex::from_memory(files), git, opts, None, &NoProgress)
+        assemble(PathBuf::from("/nonexistent"), FileIndex::from_memory(files), git, opts, None, None, &NoProgress)
     }
 }
 

@@ -13,16 +13,21 @@
 //! The content rules of check packs ([`ContentPattern`]) join the same set for the audit that
 //! loads them, so a pack adds patterns to the one pass instead of a pass of its own; their hits
 //! are kept by pattern id in [`ScanFacts::pack_hits`].
+//!
+//! With a [`Memo`], each file's hits are remembered with its size and timestamps, and a file
+//! that has not changed since (under the same patterns) is not read again: a re-audit scans only
+//! the files that changed.
 
 use super::Progress;
 use super::files::{FileIndex, Location};
+use super::memo::Memo;
 use super::signals::{SIGNALS, Signal};
 use crate::text::LineIndex;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
-use serde::Serialize;
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 /// Source files larger than this are generated or minified: not scanned.
@@ -36,8 +41,9 @@ const DFA_CACHE: usize = 64 << 20;
 /// Hits kept per signal and file.
 const HITS_PER_FILE: usize = 5;
 
-/// One file's scan: files read, bytes read, hits by signal index, and the failure if it failed.
-type FileScan = (usize, u64, Vec<(usize, Hit)>, Option<String>);
+/// One file's scan: files read, bytes read, hits by signal index, the failure if it failed, and
+/// whether it came from the memo.
+type FileScan = (usize, u64, Vec<(usize, Hit)>, Option<String>, bool);
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
@@ -57,6 +63,8 @@ pub struct ScanFacts {
     hits: Vec<Vec<Hit>>,
     pub files_scanned: usize,
     pub bytes_scanned: u64,
+    /// Files whose hits came from the memo of an earlier audit (unchanged since).
+    pub files_remembered: usize,
     /// Hits of the check packs' content patterns, by pattern id, commented lines included.
     pub pack_hits: BTreeMap<String, Vec<Hit>>,
 }
@@ -223,16 +231,53 @@ fn is_comment(line: &str) -> bool {
 
 /// Scans every eligible file; call after the collectors so their cached reads are reused.
 pub fn scan(files: &FileIndex, progress: &dyn Progress, problems: &mut Vec<super::Problem>) -> ScanFacts {
-    scan_with(files, &[], progress, problems)
+    scan_with(files, &[], None, progress, problems)
 }
+
+/// The memo file of the scan.
+const SCAN_MEMO: &str = "scan.json";
+
+/// A file's scan as remembered: what it was (size, timestamps) and the hits it gave.
+#[derive(Debug, Serialize, Deserialize)]
+struct MemoFile {
+    path: String,
+    size: u64,
+    stamp: [i64; 2],
+    /// Bytes scanned (the text as read).
+    bytes: u64,
+    /// (pattern index, line, text, commented)
+    hits: Vec<(usize, u32, String, bool)>,
+}
+
+/// What the hits of a file depend on besides its bytes: every pattern with its globs, and the
+/// limits of a hit.
+fn memo_key(extra: &[ContentPattern]) -> String {
+    let mut parts: Vec<String> =
+        SIGNALS.iter().map(|s| format!("{}\0{}", compiled_pattern(s), s.files.join("\0"))).collect();
+    parts.extend(extra.iter().map(|p| format!("{}\0{}\0{}", p.id, p.compiled(), p.globs.join("\0"))));
+    parts.push(format!("{HITS_PER_FILE} {HIT_WINDOW} {MAX_SCAN_BYTES}"));
+    super::memo::digest(parts.iter().map(|p| p.as_bytes()))
+}
+
+/// Files modified this close to the scan are not remembered: a second write within the same
+/// timestamp tick would not change what the next audit sees.
+const RACY_NANOS: i64 = 2_000_000_000;
 
 /// Scans every eligible file for the signals and the packs' `extra` patterns together.
 pub fn scan_with(
     files: &FileIndex,
     extra: &[ContentPattern],
+    memo: Option<&Memo>,
     progress: &dyn Progress,
     problems: &mut Vec<super::Problem>,
 ) -> ScanFacts {
+    let key = memo.map(|_| memo_key(extra));
+    let remembered: Vec<MemoFile> =
+        memo.zip(key.as_deref()).and_then(|(m, k)| m.load(SCAN_MEMO, k)).unwrap_or_default();
+    let remembered: HashMap<&str, &MemoFile> = remembered.iter().map(|f| (f.path.as_str(), f)).collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos().min(i64::MAX as u128) as i64);
     let own;
     let c = if extra.is_empty() {
         &*COMPILED
@@ -262,8 +307,27 @@ pub fn scan_with(
             for g in c.pack_globs.matches(&e.path) {
                 applicable.push(c.pack_glob_patterns[g]);
             }
+            let unchanged = remembered.get(e.path.as_str()).filter(|m| m.size == e.size && m.stamp == e.stamp);
             let result = if applicable.is_empty() || progress.cancelled() {
-                (0, 0, Vec::new(), None)
+                (0, 0, Vec::new(), None, false)
+            } else if let Some(m) = unchanged {
+                let found = m
+                    .hits
+                    .iter()
+                    .filter(|(s, ..)| *s < c.regexes.len())
+                    .map(|(s, line, text, commented)| {
+                        let h = Hit {
+                            file: i,
+                            path: e.path.clone(),
+                            line: *line,
+                            text: text.clone(),
+                            commented: *commented,
+                            location: e.location,
+                        };
+                        (*s, h)
+                    })
+                    .collect();
+                (1, m.bytes, found, None, true)
             } else {
                 // one file's failure costs that file, not the scan
                 super::guard(|| {
@@ -278,18 +342,35 @@ pub fn scan_with(
                                 }
                             }
                         }
-                        (1, bytes.len() as u64, found, None)
+                        (1, bytes.len() as u64, found, None, false)
                     })
                 })
-                .unwrap_or_else(|panic| Some((0, 0, Vec::new(), Some(panic))))
-                .unwrap_or((0, 0, Vec::new(), None))
+                .unwrap_or_else(|panic| Some((0, 0, Vec::new(), Some(panic), false)))
+                .unwrap_or((0, 0, Vec::new(), None, false))
             };
             progress.advance(1);
             result
         })
         .collect();
+    if let Some((m, k)) = memo.zip(key.as_deref()) {
+        // only files read as text, without failure, and not modified just now
+        let keep = eligible.iter().zip(&per_file).filter_map(|(&i, (scanned, bytes, found, failure, _))| {
+            let e = files.entry(i);
+            // content changes move the modification time; the status-change time is only compared
+            let settled = e.stamp != [0, 0] && e.stamp[0] < now.saturating_sub(RACY_NANOS);
+            (*scanned == 1 && failure.is_none() && settled).then(|| MemoFile {
+                path: e.path.clone(),
+                size: e.size,
+                stamp: e.stamp,
+                bytes: *bytes,
+                hits: found.iter().map(|(s, h)| (*s, h.line, h.text.clone(), h.commented)).collect(),
+            })
+        });
+        m.store(SCAN_MEMO, k, &keep.collect::<Vec<_>>());
+    }
     let mut out = ScanFacts { hits: vec![Vec::new(); SIGNALS.len()], ..ScanFacts::default() };
-    for (&i, (scanned, bytes, found, failure)) in eligible.iter().zip(per_file) {
+    for (&i, (scanned, bytes, found, failure, remembered)) in eligible.iter().zip(per_file) {
+        out.files_remembered += usize::from(remembered);
         if let Some(panic) = failure {
             problems.push(super::Problem {
                 path: files.entry(i).path.clone(),
@@ -342,6 +423,69 @@ mod tests {
         let n = ids.len();
         ids.dedup();
         assert_eq!(n, ids.len(), "duplicate signal ids");
+    }
+
+    /// Writes `files` under `dir` with a modification time in the past (settled for the memo).
+    fn write_settled(dir: &std::path::Path, files: &[(&str, &str)]) {
+        for (path, text) in files {
+            let p = dir.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+            let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+            std::fs::File::options().write(true).open(&p).unwrap().set_modified(past).unwrap();
+        }
+    }
+
+    fn scan_dir(dir: &std::path::Path, extra: &[ContentPattern], memo: &Memo) -> ScanFacts {
+        let idx = FileIndex::walk(dir, 1 << 20).unwrap();
+        scan_with(&idx, extra, Some(memo), &NoProgress, &mut Vec::new())
+    }
+
+    #[test]
+    fn a_rescan_reads_only_the_files_that_changed() {
+        let tree = tempfile::tempdir().unwrap();
+        let base = tempfile::tempdir().unwrap();
+        let memo = Memo::for_repository(base.path(), tree.path()).unwrap();
+        // non-ASCII around the hits, so remembered texts cross character boundaries
+        write_settled(
+            tree.path(),
+            &[
+                ("src/a.ts", "// Привет 漢字 🦀\nimport { NodeSDK } from '@opentelemetry/sdk-node'; // 🦀🦀\n"),
+                ("src/b.ts", "export const b = 1;\n"),
+                ("src/c.ts", "// import { NodeSDK } from '@opentelemetry/sdk-node';\n"),
+            ],
+        );
+        let cold = scan_dir(tree.path(), &[], &memo);
+        assert_eq!((cold.files_scanned, cold.files_remembered), (3, 0));
+        let warm = scan_dir(tree.path(), &[], &memo);
+        assert_eq!((warm.files_scanned, warm.files_remembered), (3, 3));
+        assert_eq!(warm.all_hits("otel.sdk"), cold.all_hits("otel.sdk"));
+        assert_eq!((warm.bytes_scanned, warm.hits.len()), (cold.bytes_scanned, cold.hits.len()));
+
+        // one file changes: only it is read again, and its new hit is seen
+        write_settled(tree.path(), &[("src/b.ts", "import { NodeSDK } from '@opentelemetry/sdk-node';\n")]);
+        let changed = scan_dir(tree.path(), &[], &memo);
+        assert_eq!(changed.files_remembered, 2);
+        let paths: Vec<&str> = changed.hits("otel.sdk").map(|h| h.path.as_str()).collect();
+        assert_eq!(paths, vec!["src/a.ts", "src/b.ts"]);
+
+        // a file modified too recently to trust its timestamp is read, and not remembered
+        let c = tree.path().join("src/c.ts");
+        std::fs::write(&c, "export const c = 3;\n").unwrap();
+        let soon = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(&c).unwrap().set_modified(soon).unwrap();
+        assert_eq!(scan_dir(tree.path(), &[], &memo).files_remembered, 2);
+        assert_eq!(scan_dir(tree.path(), &[], &memo).files_remembered, 2);
+
+        // other patterns: nothing remembered applies
+        write_settled(tree.path(), &[("src/c.ts", "export const c = 3;\n")]);
+        let pattern =
+            ContentPattern { id: "acme.x#0".into(), regex: "(?-u)export".into(), globs: vec!["**/*.ts".into()] };
+        let packed = scan_dir(tree.path(), std::slice::from_ref(&pattern), &memo);
+        assert_eq!(packed.files_remembered, 0);
+        assert_eq!(packed.pack_hits.get("acme.x#0").map(Vec::len), Some(1));
+        let again = scan_dir(tree.path(), &[pattern], &memo);
+        assert_eq!((again.files_remembered, again.pack_hits.get("acme.x#0").map(Vec::len)), (3, Some(1)));
     }
 
     #[test]
