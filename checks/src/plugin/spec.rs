@@ -20,6 +20,9 @@
 //! policies that are not files of the pack folder or do not parse. Nothing here reads a file: the
 //! caller hands over the texts ([`crate::facts::packs`] reads the folder).
 
+
+/// Largest weight a pack's check may declare (the roadmap's own bound).
+pub const MAX_PACK_WEIGHT: f64 = 1000.0;
 use super::path::Path;
 use super::rule::{Compare, Files, NumOp, Query, Rule};
 use super::{Body, Diagnostic, Messages, Pack, PackCheck, PackError, rego};
@@ -312,8 +315,12 @@ fn check(
         }
     }
     let weight = match &c.weight {
-        Some(w) if !(w.get_ref().is_finite() && *w.get_ref() > 0.0) => {
-            d.error(w.span(), format!("`weight` must be a positive number, not {}", w.get_ref()));
+        // the bound a roadmap's weights have, so a pack cannot outweigh a whole roadmap
+        Some(w) if !(w.get_ref().is_finite() && *w.get_ref() > 0.0 && *w.get_ref() <= MAX_PACK_WEIGHT) => {
+            d.error(
+                w.span(),
+                format!("`weight` must be a number above 0 and at most {MAX_PACK_WEIGHT}, not {}", w.get_ref()),
+            );
             1.0
         }
         Some(w) => *w.get_ref(),

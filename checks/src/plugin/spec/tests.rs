@@ -86,7 +86,12 @@ fn problems_are_reported_at_their_position() {
         (
             "bad weight",
             with("weight = 2", "weight = -1"),
-            "checks.toml:5:10: error: `weight` must be a positive number",
+            "checks.toml:5:10: error: `weight` must be a number above 0 and at most 1000, not -1",
+        ),
+        (
+            "huge weight",
+            with("weight = 2", "weight = 1e308"),
+            "checks.toml:5:10: error: `weight` must be a number above 0 and at most 1000",
         ),
         ("bad source", with("weight = 2", "source = \"gcp\""), "`source` is `gcp`: expected repository, aws or url"),
         (
