@@ -20,7 +20,8 @@
 //!
 //! Each repository is audited cold (`MATURITY_MEMO=off`: nothing remembered) and again with the
 //! facts remembered by a previous audit of the same commit (a re-audit: history and unchanged
-//! files come from the memo), and the re-audit after one file changed.
+//! files come from the memo), and the re-audit after one file changed. Last, a cold audit into a
+//! store against the re-audit of the unchanged repository, which reuses the stored run.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -428,6 +429,35 @@ fn counts(dir: &Path) -> (usize, String) {
     (files, commits)
 }
 
+/// The first level of incremental audits: a cold audit into a fresh store, then re-audits of
+/// the unchanged repository, which reuse the stored run (issue 13: at most 10 % of cold).
+fn reuse(label: &str, repo: &Path, maturity: &str, target: &Path) {
+    let store = target.join("bench-reuse.db");
+    let _ = std::fs::remove_file(&store);
+    let store_s = store.to_str().unwrap();
+    let repo_s = repo.to_str().unwrap();
+    let args = |fresh: bool| {
+        let mut a = vec!["audit", repo_s, "--format", "json", "--no-progress", "--store", store_s];
+        if fresh {
+            a.push("--fresh");
+        }
+        a
+    };
+    let (mut cold, mut warm) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        // cold: nothing remembered, neither a stored run nor the facts memo
+        cold.push(measure_env(maturity, &args(true), &[("MATURITY_MEMO", std::ffi::OsStr::new("off"))]).seconds);
+        warm.push(measure(maturity, &args(false)).seconds);
+    }
+    let (c, w) = (median(cold), median(warm));
+    let share = if c > 0.0 { w / c * 100.0 } else { f64::NAN };
+    println!(
+        "{label}: re-audit of the unchanged repository {w:.3} s (reused) vs cold {c:.2} s: {share:.1} % of cold ({}; median of {RUNS} runs)",
+        if share <= 10.0 { "within the 10 % target" } else { "OVER the 10 % target" }
+    );
+    let _ = std::fs::remove_file(&store);
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list" || a == "--test") {
         return; // `cargo test --benches` and tooling probes
@@ -452,6 +482,7 @@ fn main() {
         String::from_utf8_lossy(&out.stdout).lines().count()
     );
     compare("generated", &dir, maturity, &patterns, &memo);
+    reuse("generated", &dir, maturity, &target);
     if std::env::var_os("MATURITY_BENCH_SCALE").is_some() {
         for (f, c) in [(25_000, 50_000), (50_000, 100_000), (100_000, 200_000)] {
             let dir = target.join(format!("bench-repo-{f}-{c}"));
@@ -465,6 +496,7 @@ fn main() {
             let (files, commits) = counts(&repo);
             let label = format!("{} ({files} files, {commits} commits)", repo.display());
             compare(&label, &repo, maturity, &patterns, &memo);
+            reuse(&label, &repo, maturity, &target);
         }
     }
 }

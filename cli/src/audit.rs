@@ -5,10 +5,12 @@ use crate::{Failure, progress};
 use clap::{Args, ValueEnum};
 use maturity_checks::facts::EvidenceInput;
 use maturity_core::history::Store;
+use maturity_core::portfolio::{self, Settings};
 use maturity_core::prepare;
 use maturity_core::report::{self, Format};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -22,46 +24,101 @@ pub enum OutputFormat {
 
 #[derive(Args)]
 pub struct AuditArgs {
-    /// The repository (or any directory) to audit.
-    #[arg(default_value = ".")]
-    path: PathBuf,
+    /// The repository (or any directory) to audit (default: the current directory). Several
+    /// paths audit them all and end with a portfolio.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Audit every repository listed in FILE too: one path (relative to FILE) or clone URL per
+    /// line, `#` starts a comment.
+    #[arg(long, value_name = "FILE")]
+    pub list: Option<PathBuf>,
+    /// Repositories audited at once in a portfolio (default: the number of cores, at most 8).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+    /// Audit again even when nothing changed since a stored run (commit, files, roadmap,
+    /// configuration and tool version), instead of reusing it.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Where clones of listed URLs are kept. Default: MATURITY_CLONE_CACHE, else the user's
+    /// cache directory.
+    #[arg(long, value_name = "DIR", env = "MATURITY_CLONE_CACHE", hide_env = true)]
+    pub clone_cache: Option<PathBuf>,
     /// Roadmap file to audit against (default: the built-in enterprise roadmap).
     #[arg(long, value_name = "FILE")]
-    roadmap: Option<PathBuf>,
+    pub roadmap: Option<PathBuf>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-    format: OutputFormat,
+    pub format: OutputFormat,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    pub output: Option<PathBuf>,
     /// An evidence file KIND=PATH (repeatable); KIND is coverage, sarif, trivy, k6, gatling, lighthouse or
     /// metrics (see the README).
     #[arg(short, long, value_name = "KIND=PATH")]
-    evidence: Vec<String>,
+    pub evidence: Vec<String>,
     /// Exit with status 1 when the overall score is below N (0–100).
     #[arg(long, value_name = "N")]
-    fail_under: Option<f64>,
+    pub fail_under: Option<f64>,
     /// Do not show a progress bar.
     #[arg(long)]
-    no_progress: bool,
+    pub no_progress: bool,
     /// Files larger than this many bytes are listed but not read.
     #[arg(long, value_name = "BYTES")]
-    max_file_size: Option<u64>,
+    pub max_file_size: Option<u64>,
     /// Do not record this audit in the history store.
     #[arg(long)]
-    no_store: bool,
+    pub no_store: bool,
     #[command(flatten)]
-    store: crate::store::StoreArgs,
+    pub store: crate::store::StoreArgs,
     #[command(flatten)]
-    live: crate::live::LiveArgs,
+    pub live: crate::live::LiveArgs,
     #[command(flatten)]
-    packs: crate::packs::PackArgs,
+    pub packs: crate::packs::PackArgs,
     /// Judge as of this day (YYYY-MM-DD): schedule and waiver expiry. Default: today.
     #[arg(long, value_name = "DATE", hide = true)]
-    today: Option<String>,
+    pub today: Option<String>,
 }
 
 pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
+    if args.paths.len() > 1 || args.list.is_some() {
+        return crate::portfolio::run(args, colors);
+    }
+    let path = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let request = request(&args)?;
+    if !path.is_dir() {
+        return Err(Failure::input(format!("{}: not a directory", path.display())));
+    }
+    let settings = Settings { request, live: args.live.options()?, fresh: args.fresh };
+    let store = if args.no_store { None } else { open_store(&args.store, colors)?.map(Mutex::new) };
+    let bar = progress::Bar::new(!args.no_progress && std::io::stderr().is_terminal());
+    let result = portfolio::audit_one(&path, &settings, store.as_ref(), &bar, &mut |w| term::warning(w, colors));
+    bar.finish();
+    let audited = result.map_err(|e| Failure::input(e.0))?;
+    if let Some(run) = audited.reused_from {
+        eprintln!("{}", reused_note(run));
+    }
+    if let Some(e) = &audited.store_error {
+        term::warning(&format!("{e}; this audit is not recorded"), colors);
+    }
+    let card = audited.card;
+    crate::live::warnings(&card, colors);
+    for n in card.notes.iter().filter(|n| n.starts_with("the fact provider")) {
+        term::warning(n, colors);
+    }
+    let store = store.map(|s| s.into_inner().unwrap_or_else(|p| p.into_inner()));
+    let text = render(&card, args.format, colors, store.as_ref())?;
+    finish(&args, &text, &card, colors)
+}
+
+/// What stderr says when a stored run is reused.
+pub fn reused_note(run: i64) -> String {
+    format!(
+        "Nothing changed since run {run} (commit, files, roadmap, configuration, tool version): its scorecard is reused. Pass --fresh to audit again."
+    )
+}
+
+/// The audit request every repository gets: the arguments checked, the evidence files parsed.
+pub fn request(args: &AuditArgs) -> Result<prepare::Request<'_>, Failure> {
     if let Some(n) = args.fail_under
         && !(0.0..=100.0).contains(&n)
     {
@@ -77,14 +134,11 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
             return Err(Failure::input(format!("--evidence {}: no such file {}", e.kind_name(), e.path.display())));
         }
     }
-    if !args.path.is_dir() {
-        return Err(Failure::input(format!("{}: not a directory", args.path.display())));
-    }
     let today = match &args.today {
         Some(d) => Some(d.parse::<jiff::civil::Date>().map_err(|e| Failure::input(format!("--today {d}: {e}")))?),
         None => None,
     };
-    let request = prepare::Request {
+    Ok(prepare::Request {
         roadmap: args.roadmap.as_deref(),
         evidence,
         max_file_size: args.max_file_size,
@@ -92,31 +146,12 @@ pub fn run(args: AuditArgs, colors: Colors) -> Result<u8, Failure> {
         checks: args.packs.checks.clone(),
         providers: args.packs.providers()?,
         memo: maturity_core::audit::default_memo_dir(),
-    };
-    let prepared =
-        prepare::prepare(&args.path, request, &mut |w| term::warning(w, colors)).map_err(|e| Failure::input(e.0))?;
-
-    let bar = progress::Bar::new(!args.no_progress && std::io::stderr().is_terminal());
-    let live = args.live.options()?;
-    let result = maturity_core::audit_with(&args.path, &prepared.roadmap, &prepared.options, &live, &bar);
-    bar.finish();
-    let mut card = result.map_err(|e| Failure::input(e.to_string()))?;
-    crate::live::warnings(&card, colors);
-    for n in card.notes.iter().filter(|n| n.starts_with("the fact provider")) {
-        term::warning(n, colors);
-    }
-
-    let mut store = if args.no_store { None } else { open_store(&args.store, colors)? };
-    if let Some(s) = store.as_mut() {
-        record(s, &mut card, colors);
-    }
-    let text = render(&card, args.format, colors, store.as_ref())?;
-    finish(&args, &text, &card, colors)
+    })
 }
 
 /// Opens the store: an explicit `--store` that fails is an error; the default store failing is a
 /// warning (the audit still runs, it is just not recorded).
-fn open_store(args: &crate::store::StoreArgs, colors: Colors) -> Result<Option<Store>, Failure> {
+pub fn open_store(args: &crate::store::StoreArgs, colors: Colors) -> Result<Option<Store>, Failure> {
     let path = match args.path() {
         Ok(p) => p,
         Err(f) => {
@@ -131,13 +166,6 @@ fn open_store(args: &crate::store::StoreArgs, colors: Colors) -> Result<Option<S
             term::warning(&format!("{e}; this audit is not recorded"), colors);
             Ok(None)
         }
-    }
-}
-
-/// Stores the run (with what changed since the previous one); a failure is a warning.
-fn record(store: &mut Store, card: &mut maturity_core::Scorecard, colors: Colors) {
-    if let Err(e) = store.record(card) {
-        term::warning(&format!("{e}; this audit is not recorded"), colors);
     }
 }
 
@@ -187,15 +215,7 @@ fn finish(args: &AuditArgs, text: &str, card: &maturity_core::Scorecard, colors:
 pub fn write_output(path: Option<&Path>, text: &str, card: &maturity_core::Scorecard) -> Result<u8, Failure> {
     match path {
         Some(path) => {
-            let fail = |e: std::io::Error| Failure::input(format!("cannot write {}: {e}", path.display()));
-            match std::fs::metadata(path) {
-                // a file (new or old) is replaced whole, so a reader never sees half a report
-                Err(_) => replace(path, text).map_err(fail)?,
-                Ok(m) if m.is_file() => replace(path, text).map_err(fail)?,
-                Ok(m) if m.is_dir() => return Err(Failure::input(format!("{} is a directory", path.display()))),
-                // a device, a pipe or a terminal (`/dev/stdout`, `/dev/null`) is written to, never replaced
-                Ok(_) => std::fs::write(path, text).map_err(fail)?,
-            }
+            replace_output(path, text)?;
             let run = card.run_id.map(|r| format!(", run {r}")).unwrap_or_default();
             eprintln!(
                 "Wrote {} (score {}/100, level {}{run}).",
@@ -207,6 +227,19 @@ pub fn write_output(path: Option<&Path>, text: &str, card: &maturity_core::Score
         None => print!("{text}"),
     }
     Ok(0)
+}
+
+/// Writes a report to a file: a file is replaced whole; a device, a pipe or a terminal
+/// (`/dev/stdout`, `/dev/null`) is written to.
+pub fn replace_output(path: &Path, text: &str) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| Failure::input(format!("cannot write {}: {e}", path.display()));
+    match std::fs::metadata(path) {
+        // a file (new or old) is replaced whole, so a reader never sees half a report
+        Err(_) => replace(path, text).map_err(fail),
+        Ok(m) if m.is_file() => replace(path, text).map_err(fail),
+        Ok(m) if m.is_dir() => Err(Failure::input(format!("{} is a directory", path.display()))),
+        Ok(_) => std::fs::write(path, text).map_err(fail),
+    }
 }
 
 /// Writes `text` beside `path` and renames it over `path`.

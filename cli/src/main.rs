@@ -1,6 +1,7 @@
 //! `maturity`: the command line. A thin shell: it parses arguments, calls `maturity-core` and
 //! prints. Exit codes: 0 success, 1 the score is below `--fail-under`, 2 usage or input error
-//! (bad arguments, unreadable path, invalid roadmap).
+//! (bad arguments, unreadable path, invalid roadmap). An audit of several repositories exits 2
+//! when any of them could not be audited, else 1 when any is below `--fail-under`.
 
 #![warn(clippy::string_slice)]
 
@@ -9,6 +10,7 @@ mod audit;
 mod catalog;
 mod live;
 mod packs;
+mod portfolio;
 mod progress;
 mod store;
 mod term;
@@ -24,7 +26,7 @@ static ALLOCATOR: maturity_checks::plugin::budget::Counting = maturity_checks::p
 
 /// Engineering-maturity scorecard: audit a repository against a roadmap.
 #[derive(Parser)]
-#[command(name = "maturity", version, about, long_about = None, after_help = "Exit codes: 0 success, 1 score below --fail-under, 2 usage or input error.")]
+#[command(name = "maturity", version, about, long_about = None, after_help = "Exit codes: 0 success, 1 score below --fail-under, 2 usage or input error (with several repositories: 2 if any could not be audited, else 1 if any is below --fail-under).")]
 struct Cli {
     /// When to use colours: auto honours NO_COLOR and non-terminal output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -62,8 +64,9 @@ enum Command {
     },
     /// Print the facts the checks judge, as check packs read them.
     Facts(packs::FactsArgs),
-    /// Print a JSON Schema: of `maturity audit --format json` (default), of the facts document,
-    /// or of a fact provider's output.
+    /// Print a JSON Schema: of `maturity audit --format json` (default), of the portfolio
+    /// (`maturity audit PATH PATH... --format json`), of the facts document, or of a fact
+    /// provider's output.
     Schema {
         #[arg(value_enum, default_value_t = SchemaKind::Scorecard)]
         which: SchemaKind,
@@ -86,6 +89,7 @@ enum Command {
 #[derive(Clone, Copy, ValueEnum)]
 enum SchemaKind {
     Scorecard,
+    Portfolio,
     Facts,
     Provider,
 }
@@ -185,6 +189,7 @@ fn main() -> ExitCode {
                 "{}",
                 match which {
                     SchemaKind::Scorecard => maturity_core::scorecard::JSON_SCHEMA,
+                    SchemaKind::Portfolio => maturity_core::portfolio::JSON_SCHEMA,
                     SchemaKind::Facts => maturity_core::scorecard::FACTS_SCHEMA,
                     SchemaKind::Provider => maturity_core::scorecard::PROVIDER_SCHEMA,
                 }

@@ -367,6 +367,7 @@ pub fn evaluate(repo: &RepoFacts, roadmap: &Roadmap, policy: &Policy, progress: 
         problems: repo.problems.clone(),
         notes,
         run_id: None,
+        reused_from_run: None,
         schedule,
         waivers,
         must_pass,

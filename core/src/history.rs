@@ -9,6 +9,7 @@
 //! store as it was; the schema is versioned with `PRAGMA user_version` and migrated forward in a
 //! transaction; a store written by a newer version is refused, never rewritten.
 
+use crate::reuse::Fingerprint;
 use crate::scorecard::{SCHEMA, Scorecard};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
@@ -16,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Migrations, in order; the store's `user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE repositories (
     id        INTEGER PRIMARY KEY,
     identity  TEXT NOT NULL UNIQUE,
@@ -62,7 +64,15 @@ CREATE TABLE metric_results (
     value  REAL,
     PRIMARY KEY (run_id, metric)
 );
-"#];
+"#,
+    r#"
+-- 2: what each run depended on (see reuse.rs): an unchanged fingerprint reuses the run
+ALTER TABLE runs ADD COLUMN fingerprint TEXT;
+ALTER TABLE runs ADD COLUMN fingerprint_parts TEXT;
+ALTER TABLE runs ADD COLUMN reused_from INTEGER;
+CREATE INDEX runs_by_fingerprint ON runs(fingerprint);
+"#,
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -230,6 +240,11 @@ impl Store {
 
     /// Stores a run; returns its id.
     pub fn save(&mut self, card: &Scorecard) -> Result<i64, StoreError> {
+        self.save_with(card, None)
+    }
+
+    /// Stores a run with the fingerprint of what it depended on; returns its id.
+    pub fn save_with(&mut self, card: &Scorecard, fingerprint: Option<&Fingerprint>) -> Result<i64, StoreError> {
         let json = serde_json::to_string(card).map_err(|e| StoreError::Unreadable(0, e.to_string()))?;
         let repo = &card.repository;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -258,6 +273,17 @@ impl Store {
             ],
         )?;
         let run_id = tx.last_insert_rowid();
+        if fingerprint.is_some() || card.reused_from_run.is_some() {
+            tx.execute(
+                "UPDATE runs SET fingerprint = ?2, fingerprint_parts = ?3, reused_from = ?4 WHERE id = ?1",
+                params![
+                    run_id,
+                    fingerprint.map(|f| f.digest.as_str()),
+                    fingerprint.map(Fingerprint::parts_json),
+                    card.reused_from_run
+                ],
+            )?;
+        }
         {
             let mut item =
                 tx.prepare("INSERT INTO item_results (run_id, item, status, score) VALUES (?1, ?2, ?3, ?4)")?;
@@ -329,6 +355,14 @@ impl Store {
             serde_json::from_value(value).map_err(|e| StoreError::Unreadable(run_id, e.to_string()))?;
         card.run_id = Some(run_id);
         Ok(Some(card))
+    }
+
+    /// The newest run recorded with this fingerprint digest.
+    pub fn run_with_fingerprint(&self, digest: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT id FROM runs WHERE fingerprint = ?1 ORDER BY id DESC LIMIT 1", [digest], |r| r.get(0))
+            .optional()?)
     }
 
     /// The newest run of a repository with this roadmap, before `before` (a run id) if given.
@@ -428,11 +462,29 @@ impl Store {
     /// Records a finished audit as every shell does: notes what changed since the previous run
     /// of the same repository and roadmap, then saves it and sets its run id.
     pub fn record(&mut self, card: &mut Scorecard) -> Result<i64, StoreError> {
+        self.record_with(card, None, None)
+    }
+
+    /// [`Store::record`] with the fingerprint of what the audit depended on.
+    /// `known` is a stored run already in memory (the one a reused audit copies): when it is the
+    /// previous run, it is not read again.
+    pub fn record_with(
+        &mut self,
+        card: &mut Scorecard,
+        fingerprint: Option<&Fingerprint>,
+        known: Option<(i64, &Scorecard)>,
+    ) -> Result<i64, StoreError> {
         let previous = self.latest(&card.repository.identity, &card.roadmap.id, None).ok().flatten();
-        if let Some(prev) = previous.and_then(|id| self.scorecard(id).ok().flatten()) {
-            card.change = Some(crate::diff::diff(&prev, card));
+        match (previous, known) {
+            (Some(p), Some((k, prev))) if p == k => card.change = Some(crate::diff::diff(prev, card)),
+            (Some(p), _) => {
+                if let Some(prev) = self.scorecard(p).ok().flatten() {
+                    card.change = Some(crate::diff::diff(&prev, card));
+                }
+            }
+            (None, _) => {}
         }
-        let id = self.save(card)?;
+        let id = self.save_with(card, fingerprint)?;
         card.run_id = Some(id);
         Ok(id)
     }
@@ -596,6 +648,32 @@ mod tests {
         assert_eq!((s.week, s.weeks, s.current_phase, s.expected_level), (7, 16, Some(2), 1));
         assert_eq!(s.pace, crate::schedule::Pace::Behind);
         assert_eq!(store.run_points(&second).len(), 2);
+    }
+
+    #[test]
+    fn a_first_version_store_is_migrated_and_keeps_its_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let first = card("github.com/acme/a", 10.0);
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            c.execute("INSERT INTO repositories (identity, name) VALUES ('github.com/acme/a', 'a')", []).unwrap();
+            c.execute(
+                "INSERT INTO runs (repository_id, finished_at, roadmap_id, roadmap_hash, score, level, coverage, tool_version, scorecard)
+                 VALUES (1, '2026-01-01T00:00:00Z', 'enterprise-maturity', 'h', 10, 0, 0.5, '0.1.0', ?1)",
+                [serde_json::to_string(&first).unwrap()],
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.version().unwrap(), MIGRATIONS.len() as i64);
+        assert_eq!(store.scorecard(1).unwrap().unwrap().score, 10.0, "the old run is still there");
+        assert_eq!(store.run_with_fingerprint("abc").unwrap(), None, "old runs have no fingerprint");
+        let fp = Fingerprint { digest: "abc".into(), parts: vec![("tree", "t".into())] };
+        let id = store.record_with(&mut card("github.com/acme/a", 20.0), Some(&fp), None).unwrap();
+        assert_eq!(store.run_with_fingerprint("abc").unwrap(), Some(id));
     }
 
     #[test]

@@ -11,14 +11,17 @@
 
 pub mod accuracy;
 pub mod audit;
+pub mod clone;
 pub mod config;
 pub mod dashboard;
 pub mod diff;
 pub mod history;
 pub mod live;
 pub mod packtest;
+pub mod portfolio;
 pub mod prepare;
 pub mod report;
+pub mod reuse;
 pub mod roadmap;
 pub mod schedule;
 pub mod scorecard;

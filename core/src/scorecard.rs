@@ -46,6 +46,10 @@ pub struct Scorecard {
     /// Id of the run in the history store, once stored.
     #[serde(default)]
     pub run_id: Option<i64>,
+    /// When nothing the audit depends on changed since a stored run, that run's scorecard is
+    /// reused rather than computed again: the id of the run that was audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reused_from_run: Option<i64>,
     /// Progress against the roadmap's weeks, when it has a start date.
     #[serde(default)]
     pub schedule: Option<crate::schedule::Schedule>,

@@ -9,6 +9,7 @@ mod filters;
 pub mod junit;
 pub mod live;
 pub mod markdown;
+pub mod portfolio;
 pub mod readout;
 pub mod sarif;
 pub mod svg;

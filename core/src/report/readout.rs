@@ -17,7 +17,7 @@ use base64::Engine;
 use maturity_checks::model::{Status, clip, fmt_num};
 use sha2::{Digest, Sha256};
 
-const CSS: &str = include_str!("../../../templates/readout/readout.css");
+pub(crate) const CSS: &str = include_str!("../../../templates/readout/readout.css");
 
 pub struct StatusView {
     pub class: &'static str,
