@@ -36,7 +36,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
     /// Audit again even when nothing changed since a stored run (commit, files, roadmap,
-    /// configuration and tool version), instead of reusing it.
+    /// configuration and tool version), instead of reusing it; and read history and files
+    /// afresh instead of reusing what earlier audits remembered of them.
     #[arg(long)]
     pub fresh: bool,
     /// Where clones of listed URLs are kept. Default: MATURITY_CLONE_CACHE, else the user's
@@ -145,7 +146,8 @@ pub fn request(args: &AuditArgs) -> Result<prepare::Request<'_>, Failure> {
         today,
         checks: args.packs.checks.clone(),
         providers: args.packs.providers()?,
-        memo: maturity_core::audit::default_memo_dir(),
+        // history and unchanged files are remembered between audits (MATURITY_MEMO=off: never)
+        memo: if args.fresh { None } else { maturity_core::audit::default_memo_dir() },
     })
 }
 
