@@ -355,7 +355,13 @@ fn compare(label: &str, repo: &Path, maturity: &str, patterns: &Path, memo: &Pat
     // warm the page cache once for each, and fill the memo
     measure_env(maturity, &audit_args, &[("MATURITY_MEMO", off)]);
     measure_env(maturity, &audit_args, &memo_env);
-    measure("rg", &rg_args);
+    // a floor that failed would be a floor of nothing: ripgrep must accept every pattern
+    let check = Command::new("rg").args(rg_args).output().expect("rg");
+    assert!(
+        matches!(check.status.code(), Some(0 | 1)),
+        "ripgrep refused the patterns: {}",
+        String::from_utf8_lossy(&check.stderr).lines().last().unwrap_or("")
+    );
     measure("git", &log_args);
     let (mut cold, mut warm, mut rg, mut log, mut floor) =
         (Runs::default(), Runs::default(), Runs::default(), Runs::default(), Runs::default());

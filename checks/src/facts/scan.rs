@@ -416,6 +416,15 @@ mod tests {
     use crate::facts::NoProgress;
 
     #[test]
+    fn signal_patterns_are_ascii() {
+        // a non-ASCII literal in a pattern compiled without Unicode is written as its UTF-8
+        // bytes (`\xE2\x89\xA4` for `≤`), so that the patterns mean the same to every engine
+        for s in SIGNALS {
+            assert!(s.pattern.is_ascii(), "{}: {}", s.id, s.pattern);
+        }
+    }
+
+    #[test]
     fn signals_compile_and_have_unique_ids() {
         let _ = &*COMPILED;
         let mut ids: Vec<&str> = SIGNALS.iter().map(|s| s.id).collect();

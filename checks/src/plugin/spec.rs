@@ -20,7 +20,6 @@
 //! policies that are not files of the pack folder or do not parse. Nothing here reads a file: the
 //! caller hands over the texts ([`crate::facts::packs`] reads the folder).
 
-
 /// Largest weight a pack's check may declare (the roadmap's own bound).
 pub const MAX_PACK_WEIGHT: f64 = 1000.0;
 use super::path::Path;

@@ -115,7 +115,7 @@ pub(super) static SIGNALS: &[Signal] = &[
     s(
         "dr.objective",
         "a recovery time or point objective stated (RTO, RPO)",
-        r"\b(RTO|RPO)\b\s*(\)|:|=|of|is|<|≤|-|\|)|\brecovery (time|point) objective\b",
+        r"\b(RTO|RPO)\b\s*(\)|:|=|of|is|<|\xE2\x89\xA4|-|\|)|\brecovery (time|point) objective\b",
         &["*.md", "*.adoc", "*.rst"],
     ),
     s(
