@@ -419,7 +419,7 @@ mod tests {
     fn signal_patterns_are_ascii() {
         // a non-ASCII literal in a pattern compiled without Unicode is written as its UTF-8
         // bytes (`\xE2\x89\xA4` for `≤`), so that the patterns mean the same to every engine
-        for s in SIGNALS {
+        for s in SIGNALS.iter() {
             assert!(s.pattern.is_ascii(), "{}: {}", s.id, s.pattern);
         }
     }

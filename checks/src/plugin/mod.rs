@@ -148,7 +148,7 @@ impl PackCheck {
             return rego::Judged { finding, prints: Vec::new() };
         }
         match &self.body {
-            Body::Rule(rule) => rego::Judged { finding: self.from_rule(rule.judge(doc)), prints: Vec::new() },
+            Body::Rule(rule) => rego::Judged { finding: self.finding_of(rule.judge(doc)), prints: Vec::new() },
             Body::Policy(policy) => match input.rego() {
                 Ok(value) => rego::judge(policy, value, limits),
                 Err(why) => rego::Judged { finding: Finding::unknown(why), prints: Vec::new() },
@@ -156,7 +156,7 @@ impl PackCheck {
         }
     }
 
-    fn from_rule(&self, outcome: rule::Outcome) -> Finding {
+    fn finding_of(&self, outcome: rule::Outcome) -> Finding {
         match outcome {
             rule::Outcome::Unknown(why) => Finding::unknown(why),
             rule::Outcome::NotAssessed(why) => Finding::not_assessed(why),

@@ -325,11 +325,13 @@ fn describe(e: &anyhow::Error) -> String {
     if let Some(regorus::LimitError::TimeLimitExceeded { limit, .. }) = e.downcast_ref::<regorus::LimitError>() {
         return format!("the policy was stopped: it did not finish within {} s", limit.as_secs_f64());
     }
-    let text = e.to_string();
+    // the whole chain: regorus puts its reason on a later line, or in a cause
+    let text = format!("{e:#}");
     if text.contains("time limit") || text.contains("TimeLimitExceeded") {
         return "the policy was stopped: it ran out of time".to_string();
     }
-    format!("the policy failed: {}", clip(text.lines().next().unwrap_or("").trim(), 300))
+    let reason = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("no reason given");
+    format!("the policy failed: {}", clip(reason, 300))
 }
 
 /// Reads the `verdict` value into a finding.
@@ -439,6 +441,18 @@ pub fn input(json: &Value) -> regorus::Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_failure_says_why_even_when_its_first_line_is_blank() {
+        let cases = [
+            ("\n   recursion in rule `r` 🔁\n  at line 2", "the policy failed: recursion in rule `r` 🔁"),
+            ("", "the policy failed: no reason given"),
+            ("Ошибка: 规则", "the policy failed: Ошибка: 规则"),
+        ];
+        for (error, said) in cases {
+            assert_eq!(describe(&anyhow::anyhow!("{error}")), said);
+        }
+    }
 
     fn policy(body: &str) -> Policy {
         Policy::load("test.rego", &format!("package t\n{body}\n")).unwrap()

@@ -184,11 +184,7 @@ impl Diags<'_> {
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
+    let before = crate::text::head(text, offset.min(text.len()));
     let line = before.matches('\n').count() as u32 + 1;
     let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
     (line, col)
@@ -546,13 +542,12 @@ fn unicode_classes(p: &str) -> bool {
     }
     let mut chars = p.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        if c == '\\' {
-            if let Some((_, n)) = chars.next()
-                && matches!(n, 'b' | 'B' | 'w' | 'W' | 'd' | 'D' | 's' | 'S')
-                && !p[..i].ends_with("(?-u:")
-            {
-                return true;
-            }
+        if c == '\\'
+            && let Some((_, n)) = chars.next()
+            && matches!(n, 'b' | 'B' | 'w' | 'W' | 'd' | 'D' | 's' | 'S')
+            && !p.get(..i).unwrap_or("").ends_with("(?-u:")
+        {
+            return true;
         }
     }
     false
@@ -577,12 +572,12 @@ fn query(q: Spanned<RawQuery>, d: &mut Diags, warnings: &mut Vec<Diagnostic>) ->
             Err(e) => d.error(span.clone(), format!("`equals` cannot be compared: {e}")),
         }
     }
-    if let Some(m) = &q.matches {
-        if let Some(p) = pattern(m, d, warnings) {
-            match regex::RegexBuilder::new(&p).size_limit(PACK_PATTERN_SIZE_LIMIT).build() {
-                Ok(re) => compares.push(Compare::Matches(re)),
-                Err(e) => d.error(m.span(), regex_error(&e)),
-            }
+    if let Some(m) = &q.matches
+        && let Some(p) = pattern(m, d, warnings)
+    {
+        match regex::RegexBuilder::new(&p).size_limit(PACK_PATTERN_SIZE_LIMIT).build() {
+            Ok(re) => compares.push(Compare::Matches(re)),
+            Err(e) => d.error(m.span(), regex_error(&e)),
         }
     }
     for (op, v) in [(NumOp::Gt, q.gt), (NumOp::Gte, q.gte), (NumOp::Lt, q.lt), (NumOp::Lte, q.lte)] {

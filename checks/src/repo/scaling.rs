@@ -277,8 +277,6 @@ impl Check for CustomMetrics {
     }
 }
 
-/// Load-test scripts of the project, then those only in examples.
-
 #[cfg(test)]
 mod tests {
     use super::*;

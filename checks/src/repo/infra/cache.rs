@@ -555,8 +555,6 @@ impl Check for WarmingAndInvalidation {
     }
 }
 
-/// Autoscaling declared in Terraform: (score, message, evidence).
-
 #[cfg(test)]
 mod tests {
     use super::*;

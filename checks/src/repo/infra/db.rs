@@ -798,8 +798,6 @@ impl Check for QueryOptimization {
     }
 }
 
-/// An HTTP-level cache: response caching in code or configuration, Varnish, a CDN, a proxy cache.
-
 #[cfg(test)]
 mod tests {
     use super::*;
