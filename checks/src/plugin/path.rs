@@ -230,7 +230,10 @@ mod tests {
         })
     }
 
-    fn values(path: &str) -> Vec<(String, Option<(String, Option<u32>)>)> {
+    /// A selected value, and the file and line it came from.
+    type Selected = (String, Option<(String, Option<u32>)>);
+
+    fn values(path: &str) -> Vec<Selected> {
         let d = doc();
         Path::parse(path)
             .unwrap()
