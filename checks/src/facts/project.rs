@@ -5,8 +5,8 @@
 //! autoscaling, costs). For a library those items do not apply when nothing they judge exists,
 //! and the engine says so rather than fail (see `check::Applies`). What the repository ships to
 //! run as a service (compose files, Kubernetes manifests or charts, Terraform that provisions a
-//! service, container images and platform descriptors, a web front controller, a web framework)
-//! outranks what a manifest declares about itself (composer `type`, npm `private`): a platform
+//! service, container images and platform descriptors, a web front controller, a web framework,
+//! a .NET project built with a web, worker or Aspire app-host SDK) outranks what a manifest declares about itself (composer `type`, npm `private`): a platform
 //! published as a Composer library but shipped with a compose file and a front controller is a
 //! service. `.maturity.toml` may say `kind = "service"` or `kind = "library"` instead.
 
@@ -175,6 +175,9 @@ pub fn detect(
     }) {
         return app(format!("depends on the web framework `{}` (`{}`)", d.name, d.manifest));
     }
+    if let Some((path, sdk)) = dotnet_service_project(files) {
+        return app(format!("`{path}` is built with the `{sdk}` SDK"));
+    }
     if let Some((m, bin, framework)) = cargo_web_binary(manifests) {
         return app(format!("the binary `{bin}` (`{}`) depends on the web framework `{framework}`", m.path));
     }
@@ -185,6 +188,33 @@ pub fn detect(
         return lib(format!("`{}` describes a package and nothing deploys it as a service", m.path));
     }
     lib("nothing in the repository deploys it as a service".into())
+}
+
+/// MSBuild SDKs whose projects run as a service: ASP.NET Core web apps, worker services and the
+/// .NET Aspire host that starts an application's services.
+const DOTNET_SERVICE_SDKS: &[&str] = &["Microsoft.NET.Sdk.Web", "Microsoft.NET.Sdk.Worker", "Aspire.AppHost.Sdk"];
+
+/// A .NET project of the repository (not an example or a test) built with a service SDK: its path
+/// and the SDK. MSBuild names the SDK in the root's `Sdk` attribute (`Name/Version`, several
+/// separated by `;`), in `<Sdk Name=...>` elements, or in `<Import Sdk=...>`.
+fn dotnet_service_project(files: &FileIndex) -> Option<(String, &'static str)> {
+    let is_project = |name: &str| [".csproj", ".fsproj", ".vbproj"].iter().any(|x| name.ends_with(x));
+    files.entries().iter().enumerate().find_map(|(i, e)| {
+        if e.location != Location::Project || !is_project(e.name()) {
+            return None;
+        }
+        let doc = super::xml::parse(files.text(i)?).ok()?;
+        let named = doc.descendants().filter_map(|n| match n.tag_name().name() {
+            "Project" | "Import" => n.attribute("Sdk"),
+            "Sdk" => n.attribute("Name"),
+            _ => None,
+        });
+        named
+            .flat_map(|v| v.split(';'))
+            .filter_map(|sdk| sdk.split('/').next().map(str::trim))
+            .find_map(|sdk| DOTNET_SERVICE_SDKS.iter().copied().find(|s| s.eq_ignore_ascii_case(sdk)))
+            .map(|sdk| (e.path.clone(), sdk))
+    })
 }
 
 /// A binary of the Cargo workspace that depends on a web framework, directly or through the
@@ -262,6 +292,49 @@ mod tests {
                 Service,
             ),
             ("python lib", vec![("pyproject.toml", "[project]\nname = \"flask\"\n")], Library),
+            (
+                ".net web app beside an npm package",
+                vec![
+                    ("package.json", r#"{"name":"e2e"}"#),
+                    (
+                        "src/Магазин.Web/Магазин.Web.csproj",
+                        r#"<Project Sdk="Microsoft.NET.Sdk.Web"><PropertyGroup/></Project>"#,
+                    ),
+                ],
+                Service,
+            ),
+            (
+                ".net aspire host",
+                vec![(
+                    "src/Shop.AppHost/Shop.AppHost.csproj",
+                    r#"<Project Sdk="Microsoft.NET.Sdk"><Sdk Name="Aspire.AppHost.Sdk" Version="9.1.0" /></Project>"#,
+                )],
+                Service,
+            ),
+            (
+                ".net worker, sdk with a version",
+                vec![("Worker.fsproj", r#"<Project Sdk="Microsoft.NET.Sdk.Worker/8.0.100; Other.Sdk">  </Project>"#)],
+                Service,
+            ),
+            (".net library", vec![("src/Lib/Lib.csproj", r#"<Project Sdk="Microsoft.NET.Sdk"></Project>"#)], Library),
+            (
+                ".net library with a sample web app and a web test host",
+                vec![
+                    ("src/Lib/Lib.csproj", r#"<Project Sdk="Microsoft.NET.Sdk"></Project>"#),
+                    ("samples/Demo/Demo.csproj", r#"<Project Sdk="Microsoft.NET.Sdk.Web"></Project>"#),
+                    ("test/Host/Host.csproj", r#"<Project Sdk="Microsoft.NET.Sdk.Web"></Project>"#),
+                ],
+                Library,
+            ),
+            (
+                ".net project that is not XML, or declares entities",
+                vec![
+                    ("a.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\" 🚀"),
+                    ("b.csproj", r#"<!DOCTYPE p [<!ENTITY w "Microsoft.NET.Sdk.Web">]><Project Sdk="&w;"/>"#),
+                    ("c.csproj", "<Проект Sdk=\"Microsoft.NET.Sdk.Web\"/>"),
+                ],
+                Library,
+            ),
             (
                 "spring boot",
                 vec![(
