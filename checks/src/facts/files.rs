@@ -144,10 +144,12 @@ struct Slot {
 /// The repository's files, sorted by path.
 pub struct FileIndex {
     root: PathBuf,
+    /// Sorted by path, so a path is found by binary search (no second copy of every path).
     entries: Vec<FileEntry>,
-    abs: Vec<PathBuf>,
+    /// The path on disk of the few files whose names are not UTF-8 (their `path` is lossy);
+    /// every other file is `root` joined with its `path`.
+    lossy: HashMap<usize, PathBuf>,
     slots: Vec<Slot>,
-    by_path: HashMap<String, usize>,
     max_size: u64,
     binary: AtomicUsize,
     unreadable: AtomicUsize,
@@ -274,7 +276,7 @@ impl FileIndex {
             ..WalkStats::default()
         };
         let mut entries = Vec::with_capacity(raw.len());
-        let mut abs = Vec::with_capacity(raw.len());
+        let mut lossy = HashMap::new();
         for r in raw {
             walk.files += 1;
             walk.bytes += r.size;
@@ -283,22 +285,28 @@ impl FileIndex {
             }
             if r.lossy {
                 walk.non_utf8_paths += 1;
+                lossy.insert(entries.len(), r.abs);
             }
             entries.push(FileEntry { location: Location::of(&r.rel), path: r.rel, size: r.size, stamp: r.stamp });
-            abs.push(r.abs);
         }
-        Ok(Self::from_parts(root.to_path_buf(), entries, abs, max_size, walk))
+        Ok(Self::from_parts(root.to_path_buf(), entries, lossy, max_size, walk))
     }
 
-    fn from_parts(root: PathBuf, entries: Vec<FileEntry>, abs: Vec<PathBuf>, max_size: u64, walk: WalkStats) -> Self {
-        let by_path = entries.iter().enumerate().map(|(i, e)| (e.path.clone(), i)).collect();
+    /// `entries` must be sorted by path.
+    fn from_parts(
+        root: PathBuf,
+        entries: Vec<FileEntry>,
+        lossy: HashMap<usize, PathBuf>,
+        max_size: u64,
+        walk: WalkStats,
+    ) -> Self {
+        debug_assert!(entries.windows(2).all(|w| w[0].path <= w[1].path));
         let slots = entries.iter().map(|_| Slot::default()).collect();
         FileIndex {
             root,
             entries,
-            abs,
+            lossy,
             slots,
-            by_path,
             max_size,
             binary: AtomicUsize::new(0),
             unreadable: AtomicUsize::new(0),
@@ -328,11 +336,11 @@ impl FileIndex {
 
     /// Index of the file at this relative path.
     pub fn find(&self, path: &str) -> Option<usize> {
-        self.by_path.get(path).copied()
+        self.entries.binary_search_by(|e| e.path.as_str().cmp(path)).ok()
     }
 
     pub fn exists(&self, path: &str) -> bool {
-        self.by_path.contains_key(path)
+        self.find(path).is_some()
     }
 
     /// Indices of files whose relative path matches the glob set.
@@ -474,7 +482,11 @@ impl FileIndex {
         }
         self.slots[i].reads.fetch_add(1, Ordering::Relaxed);
         // the walk saw a regular file; refuse whatever may have replaced it since (a link, a FIFO)
-        match super::read::read_regular(&self.abs[i], self.max_size, true) {
+        let on_disk = match self.lossy.get(&i) {
+            Some(path) => path.clone(),
+            None => self.root.join(&self.entries[i].path),
+        };
+        match super::read::read_regular(&on_disk, self.max_size, true) {
             Ok(bytes) => decode(bytes),
             Err(super::read::ReadError::TooLarge { .. }) => Content::TooLarge,
             Err(_) => Content::Unreadable,
@@ -498,9 +510,9 @@ impl FileIndex {
                 stamp: [0, 0],
             })
             .collect();
-        let abs = sorted.iter().map(|(p, _)| PathBuf::from(p)).collect();
         let walk = WalkStats { files: entries.len(), ..WalkStats::default() };
-        let index = Self::from_parts(PathBuf::from("/nonexistent"), entries, abs, DEFAULT_MAX_FILE_SIZE, walk);
+        let index =
+            Self::from_parts(PathBuf::from("/nonexistent"), entries, HashMap::new(), DEFAULT_MAX_FILE_SIZE, walk);
         for (i, (_, c)) in sorted.iter().enumerate() {
             let _ = index.slots[i].content.set(decode(c.as_bytes().to_vec()));
         }

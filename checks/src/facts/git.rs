@@ -20,7 +20,7 @@ pub const MAX_COMMITS: usize = 500_000;
 /// libgit2's object cache, its pack window size and the pack bytes it keeps mapped at once.
 const GIT_CACHE_BYTES: isize = 16 << 20;
 const GIT_WINDOW_BYTES: usize = 8 << 20;
-const GIT_MAPPED_BYTES: usize = 64 << 20;
+const GIT_MAPPED_BYTES: usize = 32 << 20;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Commit {
@@ -159,7 +159,9 @@ pub fn collect_with(root: &Path, memo: Option<&Memo>) -> GitFacts {
             // History is read once, front to back: keeping every parsed commit in libgit2's
             // object cache (256 MiB by default) and whole packs mapped (1 GiB windows) only
             // raises peak memory, by about 1 KiB per commit (a 200,000-commit history would
-            // hold some 200 MiB). Small windows and a small cache keep it bounded.
+            // hold some 200 MiB). Commits are not cached (each is parsed once anyway), and
+            // small windows and a small cache for the rest keep memory bounded.
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 0);
             let _ = git2::opts::set_cache_max_size(GIT_CACHE_BYTES);
             let _ = git2::opts::set_mwindow_size(GIT_WINDOW_BYTES);
             let _ = git2::opts::set_mwindow_mapped_limit(GIT_MAPPED_BYTES);
