@@ -6,9 +6,9 @@
 //! and the engine says so rather than fail (see `check::Applies`). What the repository ships to
 //! run as a service (compose files, Kubernetes manifests or charts, Terraform that provisions a
 //! service, container images and platform descriptors, a web front controller, a web framework,
-//! a .NET project built with a web, worker or Aspire app-host SDK) outranks what a manifest declares about itself (composer `type`, npm `private`): a platform
-//! published as a Composer library but shipped with a compose file and a front controller is a
-//! service. `.maturity.toml` may say `kind = "service"` or `kind = "library"` instead.
+//! a .NET project built with a web, worker or Aspire app-host SDK) outranks what a manifest
+//! declares about itself (composer `type`, npm `private`): a platform published as a Composer
+//! library but shipped with a compose file and a front controller is a service. `.maturity.toml` may say `kind = "service"` or `kind = "library"` instead.
 
 use super::compose::ComposeFacts;
 use super::files::{FileIndex, Location};

@@ -223,10 +223,13 @@ pub fn parse(dir: &str, texts: &BTreeMap<String, String>, taken: &dyn Fn(&str) -
                 let n = meta.name.get_ref().clone();
                 if !valid_segment(&n) {
                     d.error(meta.name.span(), format!("the pack name `{n}` must be lower-case ASCII letters, digits and `_`, starting with a letter"));
+                    (String::new(), None)
                 } else if RESERVED.contains(&n.as_str()) {
                     d.error(meta.name.span(), format!("the pack name `{n}` is reserved for built-in checks"));
+                    (String::new(), None)
+                } else {
+                    (n, meta.description)
                 }
-                (n, meta.description)
             }
             Err(e) => {
                 d.error(e.span().unwrap_or(0..0), e.message().trim().to_string());
@@ -296,7 +299,8 @@ fn check(
             c.id.span(),
             format!("the id `{}` must be `{pack}.<name>`: dot-separated lower-case ASCII words (`{pack}.ci.deploy_tool_runs`)", crate::model::clip(&id, 80)),
         );
-    } else if segments[0] != pack {
+    } else if !pack.is_empty() && segments[0] != pack {
+        // (no name: `pack.toml` did not load, and its own error says why, once)
         d.error(c.id.span(), format!("the id `{id}` must start with the pack's name: `{pack}.`"));
     } else if taken(&id) || !seen.insert(id.clone()) {
         d.error(c.id.span(), format!("the id `{id}` is already taken by another check"));

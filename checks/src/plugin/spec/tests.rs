@@ -172,6 +172,8 @@ fn the_manifest_names_a_free_namespace() {
         let e = pack(&[("pack.toml", manifest), ("checks.toml", GOOD)]).unwrap_err();
         let errs: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
         assert!(errs.iter().any(|x| x.contains(want)), "{manifest:?}: {errs:#?}");
+        // the checks' ids are not also blamed for a name the manifest did not give
+        assert_eq!(errs.len(), 1, "{manifest:?}: {errs:#?}");
     }
     let e = pack(&[("checks.toml", GOOD)]).unwrap_err();
     assert!(e.diagnostics[0].message.contains("`pack.toml` is missing"));
