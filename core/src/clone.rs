@@ -43,25 +43,6 @@ pub fn folder_for(cache: &Path, url: &str) -> PathBuf {
     cache.join(format!("{name}-{hash}"))
 }
 
-/// No configuration outside the clone: not the user's, not the system's (as the git facts do).
-fn isolate() {
-    static SETUP: std::sync::Once = std::sync::Once::new();
-    SETUP.call_once(|| {
-        // SAFETY: libgit2's global options, set once before this module's first use of libgit2;
-        // the same values the git facts set, so the order of the two does not matter.
-        unsafe {
-            for level in [
-                git2::ConfigLevel::System,
-                git2::ConfigLevel::XDG,
-                git2::ConfigLevel::Global,
-                git2::ConfigLevel::ProgramData,
-            ] {
-                let _ = git2::opts::set_search_path(level, "");
-            }
-        }
-    });
-}
-
 /// Why a clone or fetch failed; the message never holds credentials.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{0}")]
@@ -70,7 +51,8 @@ pub struct CloneError(pub String);
 /// Clones `url` into its folder under `cache` (shallow, default branch), or fetches and resets
 /// an existing clone to the remote's head. Returns the folder.
 pub fn clone_or_fetch(cache: &Path, url: &str) -> Result<PathBuf, CloneError> {
-    isolate();
+    // no configuration outside the clone: not the user's, not the system's
+    maturity_checks::facts::git::isolate_libgit2();
     let shown = display_url(url);
     let fail = |what: &str, e: git2::Error| {
         // libgit2 may quote the URL it was given

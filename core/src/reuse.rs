@@ -20,18 +20,14 @@ use crate::history::{Store, StoreError};
 use crate::live::LiveOptions;
 use crate::prepare::Prepared;
 use crate::scorecard::Scorecard;
-use ignore::{WalkBuilder, WalkState};
+use ignore::WalkState;
+use maturity_checks::facts::files::walk_parallel;
 use sha2::{Digest, Sha256};
 use std::path::Path;
-use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
 /// Bump when the meaning of a stored fingerprint changes, so old runs stop matching.
 const FORMAT: &str = "maturity.fingerprint/1";
-
-/// Folders the audit's walk never enters (kept equal to `maturity_checks::facts::files`; a test
-/// compares the two walks).
-const SKIP_DIRS: &[&str] = &[".git", ".hg", ".svn", ".jj", ".bzr", "_darcs", ".pijul"];
 
 /// A summary of everything an audit's result depends on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,57 +272,25 @@ fn tree_part(root: &Path) -> String {
 type TreeEntry = (String, u64, u128, i64);
 
 fn tree_entries(root: &Path) -> (Vec<TreeEntry>, usize) {
-    let found: Mutex<Vec<TreeEntry>> = Mutex::new(Vec::new());
     let errors = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(8);
-    WalkBuilder::new(root)
-        .hidden(false)
-        .ignore(false)
-        .git_global(false)
-        .git_ignore(true)
-        .git_exclude(true)
-        .require_git(false)
-        .parents(false)
-        .follow_links(false)
-        .threads(threads)
-        .filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
-        })
-        .build_parallel()
-        .run(|| {
-            let found = &found;
-            let errors = &errors;
-            struct Flush<'a>(&'a Mutex<Vec<TreeEntry>>, Vec<TreeEntry>);
-            impl Drop for Flush<'_> {
-                fn drop(&mut self) {
-                    if let Ok(mut all) = self.0.lock() {
-                        all.append(&mut self.1);
-                    }
-                }
+    let mut entries = walk_parallel(root, |entry| {
+        let Ok(entry) = entry else {
+            errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return (None, WalkState::Continue);
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            return (None, WalkState::Continue);
+        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let (size, mtime, ctime) = match entry.metadata() {
+            Ok(m) => {
+                let (mt, ct) = times(&m);
+                (m.len(), mt, ct)
             }
-            let mut flush = Flush(found, Vec::new());
-            Box::new(move |entry| {
-                let Ok(entry) = entry else {
-                    errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    return WalkState::Continue;
-                };
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
-                    return WalkState::Continue;
-                }
-                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                let (size, mtime, ctime) = match entry.metadata() {
-                    Ok(m) => {
-                        let (mt, ct) = times(&m);
-                        (m.len(), mt, ct)
-                    }
-                    Err(_) => (0, 0, 0),
-                };
-                flush.1.push((rel.to_string_lossy().into_owned(), size, mtime, ctime));
-                WalkState::Continue
-            })
-        });
-    let mut entries = found.into_inner().unwrap_or_default();
+            Err(_) => (0, 0, 0),
+        };
+        (Some((rel.to_string_lossy().into_owned(), size, mtime, ctime)), WalkState::Continue)
+    });
     entries.sort();
     (entries, errors.into_inner())
 }

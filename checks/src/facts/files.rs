@@ -184,6 +184,53 @@ pub enum WalkError {
     NotADirectory(PathBuf),
 }
 
+/// Walks `root` as the audit reads it, in parallel: hidden files included, `.gitignore` and
+/// `.git/info/exclude` honoured, but no ignore file above `root` or of the user's, links not
+/// followed, version-control folders skipped. Gathers what `visit` keeps of each entry, in no
+/// particular order. The fingerprint of a stored run walks with it too, so that both see exactly
+/// the same files.
+pub fn walk_parallel<T: Send>(
+    root: &Path,
+    visit: impl Fn(Result<ignore::DirEntry, ignore::Error>) -> (Option<T>, WalkState) + Sync,
+) -> Vec<T> {
+    struct Flush<'a, T>(&'a Mutex<Vec<T>>, Vec<T>);
+    impl<T> Drop for Flush<'_, T> {
+        fn drop(&mut self) {
+            if let Ok(mut all) = self.0.lock() {
+                all.append(&mut self.1);
+            }
+        }
+    }
+    let found: Mutex<Vec<T>> = Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(8);
+    WalkBuilder::new(root)
+        .hidden(false)
+        .ignore(false)
+        .git_global(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        // ignore files above the audited folder are not the repository's
+        .parents(false)
+        .follow_links(false)
+        .threads(threads)
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
+        })
+        .build_parallel()
+        .run(|| {
+            let mut flush = Flush(&found, Vec::new());
+            let visit = &visit;
+            Box::new(move |entry| {
+                let (kept, state) = visit(entry);
+                flush.1.extend(kept);
+                state
+            })
+        });
+    found.into_inner().unwrap_or_default()
+}
+
 impl FileIndex {
     /// Walks `root` in parallel.
     pub fn walk(root: &Path, max_size: u64) -> Result<FileIndex, WalkError> {
@@ -198,73 +245,38 @@ impl FileIndex {
             stamp: [i64; 2],
             lossy: bool,
         }
-        let found: Mutex<Vec<Raw>> = Mutex::new(Vec::new());
         let count = AtomicUsize::new(0);
         let symlinks = AtomicUsize::new(0);
         let errors = AtomicUsize::new(0);
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(8);
-        WalkBuilder::new(root)
-            .hidden(false)
-            .ignore(false)
-            .git_global(false)
-            .git_ignore(true)
-            .git_exclude(true)
-            .require_git(false)
-            // ignore files above the audited folder are not the repository's
-            .parents(false)
-            .follow_links(false)
-            .threads(threads)
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
-            })
-            .build_parallel()
-            .run(|| {
-                let found = &found;
-                let count = &count;
-                let symlinks = &symlinks;
-                let errors = &errors;
-                struct Flush<'a>(&'a Mutex<Vec<Raw>>, Vec<Raw>);
-                impl Drop for Flush<'_> {
-                    fn drop(&mut self) {
-                        if let Ok(mut all) = self.0.lock() {
-                            all.append(&mut self.1);
-                        }
-                    }
+        let mut raw = walk_parallel(root, |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(_) => {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                    return (None, WalkState::Continue);
                 }
-                let mut flush = Flush(found, Vec::new());
-                Box::new(move |entry| {
-                    let entry = match entry {
-                        Ok(e) => e,
-                        Err(_) => {
-                            errors.fetch_add(1, Ordering::Relaxed);
-                            return WalkState::Continue;
-                        }
-                    };
-                    let Some(ft) = entry.file_type() else {
-                        return WalkState::Continue;
-                    };
-                    if ft.is_symlink() {
-                        symlinks.fetch_add(1, Ordering::Relaxed);
-                        return WalkState::Continue;
-                    }
-                    if !ft.is_file() {
-                        return WalkState::Continue;
-                    }
-                    if count.fetch_add(1, Ordering::Relaxed) >= MAX_FILES {
-                        return WalkState::Quit;
-                    }
-                    let abs = entry.path().to_path_buf();
-                    let Ok(rel) = abs.strip_prefix(root) else {
-                        return WalkState::Continue;
-                    };
-                    let (rel, lossy) = rel_string(rel);
-                    let (size, stamp) = entry.metadata().map(|m| (m.len(), stamp(&m))).unwrap_or((0, [0, 0]));
-                    flush.1.push(Raw { rel, abs, size, stamp, lossy });
-                    WalkState::Continue
-                })
-            });
-        let mut raw = found.into_inner().unwrap_or_default();
+            };
+            let Some(ft) = entry.file_type() else {
+                return (None, WalkState::Continue);
+            };
+            if ft.is_symlink() {
+                symlinks.fetch_add(1, Ordering::Relaxed);
+                return (None, WalkState::Continue);
+            }
+            if !ft.is_file() {
+                return (None, WalkState::Continue);
+            }
+            if count.fetch_add(1, Ordering::Relaxed) >= MAX_FILES {
+                return (None, WalkState::Quit);
+            }
+            let abs = entry.path().to_path_buf();
+            let Ok(rel) = abs.strip_prefix(root) else {
+                return (None, WalkState::Continue);
+            };
+            let (rel, lossy) = rel_string(rel);
+            let (size, stamp) = entry.metadata().map(|m| (m.len(), stamp(&m))).unwrap_or((0, [0, 0]));
+            (Some(Raw { rel, abs, size, stamp, lossy }), WalkState::Continue)
+        });
         raw.sort_by(|a, b| a.rel.cmp(&b.rel));
         raw.dedup_by(|a, b| a.rel == b.rel);
         let truncated = raw.len() >= MAX_FILES || count.into_inner() > MAX_FILES;

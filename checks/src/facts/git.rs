@@ -138,14 +138,17 @@ pub fn collect(root: &Path) -> GitFacts {
     collect_with(root, None)
 }
 
-/// [`collect`], reusing the history remembered in `memo` when HEAD has not moved.
-pub fn collect_with(root: &Path, memo: Option<&Memo>) -> GitFacts {
+/// Sets libgit2's process-wide options, once, before any use of libgit2 in this process (the
+/// git facts and clones of a portfolio call it): no configuration outside a repository is read,
+/// and memory stays bounded.
+pub fn isolate_libgit2() {
     static SETUP: Once = Once::new();
     SETUP.call_once(|| {
         // Reading a repository owned by another user is safe for us: we never run its hooks or
         // configured programs. libgit2 would otherwise refuse (as `safe.directory` does in git).
         // Configuration outside the repository (the user's, the system's) is not read at all.
-        // SAFETY: called once, before any other libgit2 use in this process.
+        // SAFETY: called once, before any other libgit2 use in this process (every user of
+        // libgit2 in the project calls this first).
         unsafe {
             let _ = git2::opts::set_verify_owner_validation(false);
             for level in [
@@ -167,6 +170,11 @@ pub fn collect_with(root: &Path, memo: Option<&Memo>) -> GitFacts {
             let _ = git2::opts::set_mwindow_mapped_limit(GIT_MAPPED_BYTES);
         }
     });
+}
+
+/// [`collect`], reusing the history remembered in `memo` when HEAD has not moved.
+pub fn collect_with(root: &Path, memo: Option<&Memo>) -> GitFacts {
+    isolate_libgit2();
     let git_dir = match git_dir_inside(root) {
         Ok(Some(dir)) => dir,
         Ok(None) => {
